@@ -1,0 +1,4 @@
+package main
+
+// serverCommands returns the server commands.
+func serverCommands() []command { return nil }

@@ -1,0 +1,175 @@
+package gazetteer
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/tiled-maps/tiled/geo"
+	"github.com/tiled-maps/tiled/names"
+)
+
+// ImportStats counts what an import did.
+type ImportStats struct {
+	// Read is the number of places read from the input.
+	Read int `json:"read"`
+	// Inserted and Updated split Read by whether the id was new.
+	Inserted int `json:"inserted"`
+	Updated  int `json:"updated"`
+	// Located counts approximate places that received a sourced location from this import.
+	Located int `json:"located"`
+}
+
+// Importer loads places into a Store, one transaction per import.
+type Importer struct {
+	// Store receives the places.
+	Store Store
+}
+
+// GeoJSON imports a FeatureCollection read from r; file names it in errors. On any error nothing is kept.
+func (im Importer) GeoJSON(ctx context.Context, r io.Reader, file string) (ImportStats, error) {
+	var st ImportStats
+	err := im.Store.ImportPlaces(ctx, func(w PlaceWriter) error {
+		seen := map[string]int{}
+		return ReadGeoJSON(r, file, func(i int, p Place) error {
+			if prev, dup := seen[p.ID]; dup {
+				return &InputError{File: file, Feature: i, Msg: fmt.Sprintf("duplicate id %q (first used by feature %d)", p.ID, prev)}
+			}
+			seen[p.ID] = i
+			if err := im.put(ctx, w, p, &st); err != nil {
+				return &InputError{File: file, Feature: i, Msg: err.Error()}
+			}
+			return nil
+		})
+	})
+	return st, err
+}
+
+// GeoNamesInput names the files of a GeoNames import; only Main is required.
+type GeoNamesInput struct {
+	// Main is the 19-column dump (cities1000.txt, allCountries.txt, RU.txt, …).
+	Main io.Reader
+	// MainName names Main in errors and in each place's source.
+	MainName string
+	// Options carries the admin code names and alternate names read beforehand, and the feature classes.
+	Options GeoNamesOptions
+}
+
+// GeoNames imports a GeoNames dump. On any error nothing is kept.
+func (im Importer) GeoNames(ctx context.Context, in GeoNamesInput) (ImportStats, error) {
+	var st ImportStats
+	err := im.Store.ImportPlaces(ctx, func(w PlaceWriter) error {
+		seen := map[string]int{}
+		return ReadGeoNames(in.Main, in.MainName, in.Options, func(line int, p Place) error {
+			if prev, dup := seen[p.ID]; dup {
+				return &InputError{File: in.MainName, Line: line, Feature: -1, Msg: fmt.Sprintf("duplicate geonameid %s (first on line %d)", p.ID, prev)}
+			}
+			seen[p.ID] = line
+			if err := im.put(ctx, w, p, &st); err != nil {
+				return &InputError{File: in.MainName, Line: line, Feature: -1, Msg: err.Error()}
+			}
+			return nil
+		})
+	})
+	return st, err
+}
+
+// put writes one place: a sourced place that matches a stored approximate place by name and district gives that
+// place its location instead of becoming a second record.
+func (im Importer) put(ctx context.Context, w PlaceWriter, p Place, st *ImportStats) error {
+	st.Read++
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	exists, err := w.Exists(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	if !exists && !p.Approximate {
+		approx, err := matchApproximate(ctx, w, p)
+		if err != nil {
+			return err
+		}
+		if approx != nil {
+			st.Located++
+			st.Updated++
+			return w.Upsert(ctx, locate(*approx, p))
+		}
+	}
+	if exists {
+		st.Updated++
+	} else {
+		st.Inserted++
+	}
+	return w.Upsert(ctx, p)
+}
+
+// matchApproximate finds the stored approximate place p is the sourced version of: same name key, same country and
+// oblast, and the same district where both name one, else p lies within the approximate place's precision radius.
+func matchApproximate(ctx context.Context, w PlaceWriter, p Place) (*Place, error) {
+	cands, err := w.ApproximatePlaces(ctx, names.Key(p.Name), p.Country)
+	if err != nil || len(cands) == 0 {
+		return nil, err
+	}
+	var found []Place
+	for _, a := range cands {
+		if a.Admin1Code != "" && p.Admin1Code != "" && a.Admin1Code != p.Admin1Code {
+			continue
+		}
+		if a.Admin1Code == "" || p.Admin1Code == "" {
+			if !SameAdmin(a.Admin1, p.Admin1) {
+				continue
+			}
+		}
+		if a.Admin2 != "" && p.Admin2 != "" {
+			if !SameAdmin(a.Admin2, p.Admin2) {
+				continue
+			}
+		} else if geo.DistanceKM(a.Point, p.Point) > a.PrecisionKM {
+			continue
+		}
+		found = append(found, a)
+	}
+	if len(found) != 1 {
+		return nil, nil // none, or several: do not guess
+	}
+	return &found[0], nil
+}
+
+// locate gives approximate place a the sourced location of p, keeping a's id and attributes.
+func locate(a, p Place) Place {
+	a.Point = p.Point
+	a.Approximate = false
+	a.LocationMethod = LocationSourced
+	a.PrecisionKM = p.PrecisionKM
+	if a.PrecisionKM == 0 {
+		a.PrecisionKM = 1
+	}
+	a.LocationSource = p.Source
+	if a.GeonameID == 0 {
+		a.GeonameID = p.GeonameID
+	}
+	if a.Population == 0 {
+		a.Population = p.Population
+	}
+	a.Names = append(a.Names, p.Names...)
+	return a
+}
+
+// SameAdmin reports whether two admin unit names denote the same unit across scripts and forms ("Belgorod Oblast",
+// "Белгородская область", "Belgorodskaya Oblast'"). Empty names never match.
+func SameAdmin(a, b string) bool {
+	ka, kb := names.AdminKey(a), names.AdminKey(b)
+	if ka == "" || kb == "" {
+		return false
+	}
+	if ka == kb {
+		return true
+	}
+	if len(ka) > len(kb) {
+		ka, kb = kb, ka
+	}
+	// A stem of at least 4 letters may stand for a longer form ("krasnoaruz" for a longer adjective).
+	return len(ka) >= 4 && strings.HasPrefix(kb, ka)
+}

@@ -1,0 +1,162 @@
+package ledger
+
+import (
+	"net/url"
+	"regexp"
+	"time"
+	"unicode/utf8"
+)
+
+// MaxSummary is the longest summary a claim may carry, in characters: a summary is a sentence or two in our own
+// words, not a copy of the report.
+const MaxSummary = 1000
+
+// Source is a registered source of claims.
+type Source struct {
+	// ID is a short lowercase slug ("isw", "ru-mod").
+	ID string `json:"id"`
+	// Name is the source's name.
+	Name string `json:"name"`
+	// Kind says what the source is: official, analyst organisation, OSINT map, Telegram channel, war correspondent,
+	// or another short phrase.
+	Kind string `json:"kind"`
+	// Alignment is the side the source is aligned with.
+	Alignment Alignment `json:"alignment"`
+	// URL is the source's home page or channel; may be empty.
+	URL string `json:"url,omitempty"`
+	// Notes says what a reader should know about the source.
+	Notes string `json:"notes,omitempty"`
+	// Reliability is the grade users give the source; ReliabilityF when not judged.
+	Reliability Reliability `json:"reliability"`
+}
+
+var sourceIDPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+
+// Validate checks s, returning a *FieldError for the first bad field.
+func (s Source) Validate() error {
+	switch {
+	case !sourceIDPattern.MatchString(s.ID):
+		return fieldErr("id", s.ID, nil, "want a lowercase slug of letters, digits and hyphens (\"ru-mod\")")
+	case s.Name == "":
+		return fieldErr("name", "", nil, "required")
+	case s.Kind == "":
+		return fieldErr("kind", "", nil, "required (official, analyst organisation, OSINT map, Telegram channel, …)")
+	case !s.Alignment.Valid():
+		return fieldErr("alignment", string(s.Alignment), nil, "want one of %s", join(Alignments()))
+	case !s.Reliability.Valid():
+		return fieldErr("reliability", string(s.Reliability), nil, "want a grade A–F")
+	}
+	return checkURL("url", s.URL)
+}
+
+// Claim is one source's statement that on a date a side held, or fought for, a settlement.
+type Claim struct {
+	// ID identifies the claim in the ledger; ids increase in the order claims are recorded.
+	ID int64 `json:"id"`
+	// SettlementID is the gazetteer id of the settlement.
+	SettlementID string `json:"settlement"`
+	// SourceID is the registry id of the source that made the claim.
+	SourceID string `json:"source"`
+	// Holder is the side the source says holds the settlement.
+	Holder Holder `json:"holder"`
+	// Degree says how far; empty only for a retraction or an unknown holder.
+	Degree Degree `json:"degree,omitempty"`
+	// ValidAt is the date the claim describes.
+	ValidAt Date `json:"valid_at"`
+	// ValidPrecision is how exactly ValidAt is known.
+	ValidPrecision Precision `json:"valid_precision"`
+	// PublishedAt is the date the source published the claim; never before ValidAt, never in the future.
+	PublishedAt Date `json:"published_at"`
+	// RecordedAt is when tiled stored the claim (set by the store).
+	RecordedAt time.Time `json:"recorded_at,omitzero"`
+	// RelayedBy names the outlets that relayed the claim ("TASS; Kyiv Independent").
+	RelayedBy string `json:"relayed_by,omitempty"`
+	// RelayURL is the address of the relaying article; empty when not known.
+	RelayURL string `json:"relay_url,omitempty"`
+	// Evidence is what the claim rests on.
+	Evidence Evidence `json:"evidence"`
+	// Summary says what was claimed, in our own words.
+	Summary string `json:"summary"`
+	// Credibility is the information's Admiralty grade; CredibilityUnknown when not judged.
+	Credibility Credibility `json:"credibility"`
+	// Supersedes is the id of the claim this one replaces, or 0.
+	Supersedes int64 `json:"supersedes,omitempty"`
+	// Retracts is the id of the claim this one withdraws, or 0. A retraction is not a view of its own.
+	Retracts int64 `json:"retracts,omitempty"`
+}
+
+// IsRetraction reports whether c withdraws another claim.
+func (c Claim) IsRetraction() bool { return c.Retracts != 0 }
+
+// Validate checks what can be checked of c on its own (not whether its settlement, source or corrected claim
+// exist), with today as the latest allowed PublishedAt (zero: no limit). It returns a *FieldError for the first bad
+// field.
+func (c Claim) Validate(today Date) error {
+	switch {
+	case c.ID < 0:
+		return fieldErr("id", itoa(c.ID), nil, "want a positive integer")
+	case c.SettlementID == "":
+		return fieldErr("settlement", "", nil, "required")
+	case c.SourceID == "":
+		return fieldErr("source", "", nil, "required")
+	case !c.Holder.Valid():
+		return fieldErr("holder", string(c.Holder), nil, "want one of %s", join(Holders()))
+	case c.Degree != "" && !c.Degree.Valid():
+		return fieldErr("degree", string(c.Degree), nil, "want one of %s", join(Degrees()))
+	case c.Degree == "" && c.Holder != HolderUnknown && !c.IsRetraction():
+		return fieldErr("degree", "", nil, "required unless the holder is unknown or the claim is a retraction; want one of %s", join(Degrees()))
+	case c.ValidAt.IsZero():
+		return fieldErr("valid_at", "", nil, "required (YYYY-MM-DD)")
+	case !c.ValidPrecision.Valid():
+		return fieldErr("valid_precision", string(c.ValidPrecision), nil, "want one of %s", join(Precisions()))
+	case c.PublishedAt.IsZero():
+		return fieldErr("published_at", "", nil, "required (YYYY-MM-DD)")
+	case !today.IsZero() && c.PublishedAt.After(today):
+		return fieldErr("published_at", c.PublishedAt.String(), nil, "in the future (today is %s)", today)
+	case c.ValidAt.After(c.PublishedAt):
+		return fieldErr("valid_at", c.ValidAt.String(), nil, "after published_at %s: a claim cannot describe a day after it was published", c.PublishedAt)
+	case !c.Evidence.Valid():
+		return fieldErr("evidence", string(c.Evidence), nil, "want one of %s", join(Evidences()))
+	case c.Summary == "":
+		return fieldErr("summary", "", nil, "required: say what was claimed, in our own words")
+	case utf8.RuneCountInString(c.Summary) > MaxSummary:
+		return fieldErr("summary", "", nil, "longer than %d characters: summarise, do not copy", MaxSummary)
+	case !c.Credibility.Valid():
+		return fieldErr("credibility", itoa(int64(c.Credibility)), nil, "want a grade 1–6")
+	case c.Supersedes < 0:
+		return fieldErr("supersedes", itoa(c.Supersedes), nil, "want a claim id")
+	case c.Retracts < 0:
+		return fieldErr("retracts", itoa(c.Retracts), nil, "want a claim id")
+	case c.Supersedes != 0 && c.Retracts != 0:
+		return fieldErr("retracts", itoa(c.Retracts), nil, "a claim supersedes or retracts, not both")
+	case c.ID != 0 && (c.Supersedes == c.ID || c.Retracts == c.ID):
+		return fieldErr("supersedes", itoa(c.ID), nil, "a claim cannot correct itself")
+	}
+	return checkURL("relay_url", c.RelayURL)
+}
+
+func checkURL(field, s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fieldErr(field, s, nil, "want an absolute http or https URL")
+	}
+	return nil
+}
+
+// before reports whether a comes before b in a source's sequence of claims: by ValidAt, then PublishedAt, then
+// RecordedAt, then ID.
+func before(a, b *Claim) bool {
+	if c := a.ValidAt.Compare(b.ValidAt); c != 0 {
+		return c < 0
+	}
+	if c := a.PublishedAt.Compare(b.PublishedAt); c != 0 {
+		return c < 0
+	}
+	if c := a.RecordedAt.Compare(b.RecordedAt); c != 0 {
+		return c < 0
+	}
+	return a.ID < b.ID
+}

@@ -1,0 +1,51 @@
+// Package ledger is tiled's control-status ledger: a registry of sources, an append-only record of what each
+// source said about who held each settlement, and the views derived from it (status as of a date, the same as seen
+// by one source, the history of a settlement, the changes between two dates).
+//
+// # Claims
+//
+// A Claim says that a source said that, on a date, a side held (or fought for) a settlement. The ledger never edits
+// or deletes a claim. A correction is a new claim that names an earlier one in Supersedes or Retracts:
+//
+//   - a superseding claim replaces the superseded one in every view; it is an ordinary claim otherwise (its own
+//     source, holder and dates count);
+//   - a retraction removes the retracted claim from every view and is not a view itself (its holder and degree are
+//     ignored);
+//   - both the original and the correction stay in the history, linked both ways.
+//
+// A claim can be replaced once (superseded or retracted, not both, not twice); retractions cannot themselves be
+// replaced; a correction must be about the same settlement as the claim it corrects. Retracting a superseding
+// claim does not bring back the claim it superseded: record a new claim instead.
+//
+// # Dates
+//
+// ValidAt, the date a claim describes, is a calendar Date with no time of day or zone. A week- or month-precision
+// claim counts from its ValidAt as given (no rounding to the end of the period). "As of D" includes the claims valid
+// on D itself. A claim's age on D is D minus ValidAt in days, and it is stale when its age exceeds the staleness
+// window (Options.StaleDays, DefaultStaleDays = 30): a claim exactly 30 days old is still current. PublishedAt
+// plays no part in which claims are visible on a date: a claim valid on 28 March but published on 31 March is
+// part of the status as of 30 March (the ledger describes the ground, not the news cycle).
+//
+// # Status
+//
+// The status of a settlement as of D takes, for each source, its view: the latest of its claims with ValidAt ≤ D
+// that is neither superseded, retracted nor a retraction. Claims of one source valid on the same day are ordered
+// by PublishedAt, then by RecordedAt, then by ID (the order the ledger stored them): the last one is the view.
+//
+// Current views vote, except a holder of "unknown", which abstains. The consensus is
+//
+//   - ru, ua or contested when every voting source says that;
+//   - disputed when voting sources disagree (ru against contested is a dispute too); Status.Views says who says what;
+//   - otherwise (no voter) the holder of the latest view, which is marked Stale when that view is stale: so when
+//     every view is stale the consensus is the latest claim's holder, flagged stale; with no view at all it is
+//     unknown.
+//
+// The status as seen by one source is the same computation over that source's claims only.
+//
+// # Use
+//
+// An Index is an immutable in-memory index of the whole ledger, built by NewIndex or Load; a Cache keeps one per
+// Store and rebuilds it when the store's version changes. Its status methods do no I/O and are safe for concurrent
+// use. A Recorder validates and appends sources and claims (one at a time, or a CSV file in one transaction).
+// Persistence sits behind Store; package sqlite implements it.
+package ledger

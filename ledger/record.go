@@ -1,0 +1,276 @@
+package ledger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/tiled-maps/tiled/gazetteer"
+)
+
+// suggestions is how many "did you mean" candidates an unknown settlement's error lists.
+const suggestions = 3
+
+// Recorder validates sources and claims and appends them to a Store: the only way into the ledger. Each call is
+// one transaction, so an import either records every row or nothing.
+type Recorder struct {
+	// Store receives the sources and claims.
+	Store Store
+	// Places is the gazetteer the geocoder searches for the settlements an unknown settlement reference may mean;
+	// nil for no suggestions.
+	Places gazetteer.Store
+	// Now is the clock: a claim may not be published after Today(Now()). Nil means time.Now.
+	Now func() time.Time
+}
+
+// ImportStats counts what an import recorded.
+type ImportStats struct {
+	// Sources is the number of sources added.
+	Sources int `json:"sources"`
+	// Claims is the number of claims added.
+	Claims int `json:"claims"`
+	// FirstID and LastID are the ids of the first and last claim added (0 when none).
+	FirstID int64 `json:"first_id,omitempty"`
+	LastID  int64 `json:"last_id,omitempty"`
+}
+
+// Input names what an Import reads; nil readers are skipped.
+type Input struct {
+	// Sources is a sources CSV file (SourceColumns), named SourcesFile in errors.
+	Sources     io.Reader
+	SourcesFile string
+	// Claims is a claims CSV file (ClaimColumns), named ClaimsFile in errors.
+	Claims     io.Reader
+	ClaimsFile string
+}
+
+// Import records the sources and then the claims of in, in one transaction: on any error nothing is kept.
+func (r Recorder) Import(ctx context.Context, in Input) (ImportStats, error) {
+	var st ImportStats
+	err := r.Store.Write(ctx, func(w Writer) error {
+		st = ImportStats{}
+		if in.Sources != nil {
+			err := ReadSources(in.Sources, in.SourcesFile, func(_ int, s Source) error {
+				if err := addSource(ctx, w, s); err != nil {
+					return err
+				}
+				st.Sources++
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		if in.Claims == nil {
+			return nil
+		}
+		cr, err := r.newClaimWriter(ctx, w)
+		if err != nil {
+			return err
+		}
+		return ReadClaims(in.Claims, in.ClaimsFile, func(_ int, c Claim) error {
+			c, err := cr.add(ctx, c)
+			if err != nil {
+				return err
+			}
+			if st.FirstID == 0 {
+				st.FirstID = c.ID
+			}
+			st.LastID = c.ID
+			st.Claims++
+			return nil
+		})
+	})
+	return st, err
+}
+
+// ImportClaims records the claims of a CSV file (ClaimColumns) in one transaction.
+func (r Recorder) ImportClaims(ctx context.Context, rd io.Reader, file string) (ImportStats, error) {
+	return r.Import(ctx, Input{Claims: rd, ClaimsFile: file})
+}
+
+// ImportSources records the sources of a CSV file (SourceColumns) in one transaction.
+func (r Recorder) ImportSources(ctx context.Context, rd io.Reader, file string) (ImportStats, error) {
+	return r.Import(ctx, Input{Sources: rd, SourcesFile: file})
+}
+
+// AddClaim validates c and appends it, returning it as stored (with its id and RecordedAt). c.SettlementID may be a
+// slug; the stored claim carries the settlement's id. A zero Credibility or ValidPrecision takes the default.
+func (r Recorder) AddClaim(ctx context.Context, c Claim) (Claim, error) {
+	if c.Credibility == 0 {
+		c.Credibility = CredibilityUnknown
+	}
+	if c.ValidPrecision == "" {
+		c.ValidPrecision = PrecisionDay
+	}
+	var out Claim
+	err := r.Store.Write(ctx, func(w Writer) error {
+		cw, err := r.newClaimWriter(ctx, w)
+		if err != nil {
+			return err
+		}
+		out, err = cw.add(ctx, c)
+		return err
+	})
+	return out, err
+}
+
+// AddSource validates s and adds it to the registry; an empty Reliability means ReliabilityF.
+func (r Recorder) AddSource(ctx context.Context, s Source) error {
+	if s.Reliability == "" {
+		s.Reliability = ReliabilityF
+	}
+	return r.Store.Write(ctx, func(w Writer) error { return addSource(ctx, w, s) })
+}
+
+// SetReliability sets the reliability grade of source id.
+func (r Recorder) SetReliability(ctx context.Context, id string, g Reliability) error {
+	if !g.Valid() {
+		return fieldErr("reliability", string(g), nil, "want a grade A–F")
+	}
+	return r.Store.Write(ctx, func(w Writer) error {
+		if _, err := w.Source(ctx, id); err != nil {
+			if errors.Is(err, ErrUnknownSource) {
+				return fieldErr("source", id, ErrUnknownSource, "not in the source registry (tiled sources list)")
+			}
+			return err
+		}
+		return w.SetReliability(ctx, id, g)
+	})
+}
+
+func addSource(ctx context.Context, w Writer, s Source) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	if err := w.AddSource(ctx, s); err != nil {
+		if errors.Is(err, ErrExists) {
+			return fieldErr("id", s.ID, ErrExists, "a source with this id is already registered")
+		}
+		return err
+	}
+	return nil
+}
+
+// claimWriter checks claims against the store inside one transaction.
+type claimWriter struct {
+	r      Recorder
+	w      Writer
+	today  Date
+	lastID int64
+	now    time.Time
+}
+
+func (r Recorder) newClaimWriter(ctx context.Context, w Writer) (*claimWriter, error) {
+	now := time.Now()
+	if r.Now != nil {
+		now = r.Now()
+	}
+	last, err := w.LastClaimID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &claimWriter{r: r, w: w, today: Today(now), lastID: last, now: now.UTC()}, nil
+}
+
+// add checks c against the clock and the store and appends it.
+func (cw *claimWriter) add(ctx context.Context, c Claim) (Claim, error) {
+	if err := c.Validate(cw.today); err != nil {
+		return c, err
+	}
+	id, err := cw.w.Settlement(ctx, c.SettlementID)
+	if errors.Is(err, ErrUnknownSettlement) {
+		return c, cw.unknownSettlement(ctx, c.SettlementID)
+	}
+	if err != nil {
+		return c, err
+	}
+	c.SettlementID = id
+	if _, err := cw.w.Source(ctx, c.SourceID); errors.Is(err, ErrUnknownSource) {
+		return c, fieldErr("source", c.SourceID, ErrUnknownSource, "not in the source registry (tiled sources list; add it with tiled sources add)")
+	} else if err != nil {
+		return c, err
+	}
+	if c.ID != 0 && c.ID <= cw.lastID {
+		return c, fieldErr("id", itoa(c.ID), ErrExists, "claim ids must increase: the ledger already holds ids up to %d (leave id blank to have one assigned)", cw.lastID)
+	}
+	if err := cw.checkTarget(ctx, c); err != nil {
+		return c, err
+	}
+	if dup, err := cw.w.Duplicate(ctx, c); err != nil {
+		return c, err
+	} else if dup != 0 {
+		return c, fieldErr("row", "", ErrExists, "repeats claim %d (same settlement, source, holder, degree, dates and summary)", dup)
+	}
+	if c.RecordedAt.IsZero() {
+		c.RecordedAt = cw.now
+	}
+	c, err = cw.w.AddClaim(ctx, c)
+	if err != nil {
+		return c, err
+	}
+	cw.lastID = max(cw.lastID, c.ID)
+	return c, nil
+}
+
+// checkTarget checks the claim c supersedes or retracts.
+func (cw *claimWriter) checkTarget(ctx context.Context, c Claim) error {
+	field, target := "supersedes", c.Supersedes
+	if c.IsRetraction() {
+		field, target = "retracts", c.Retracts
+	}
+	if target == 0 {
+		return nil
+	}
+	v := itoa(target)
+	t, by, err := cw.w.Claim(ctx, target)
+	switch {
+	case errors.Is(err, ErrUnknownClaim):
+		return fieldErr(field, v, ErrUnknownClaim, "no such claim in the ledger or on an earlier row")
+	case err != nil:
+		return err
+	case t.IsRetraction():
+		return fieldErr(field, v, nil, "claim %d is a retraction; retractions cannot be superseded or retracted", target)
+	case by != 0:
+		return fieldErr(field, v, ErrExists, "claim %d was already superseded or retracted by claim %d; correct claim %d instead", target, by, by)
+	case t.SettlementID != c.SettlementID:
+		return fieldErr(field, v, nil, "claim %d is about settlement %s, not %s: a correction must be about the same settlement", target, t.SettlementID, c.SettlementID)
+	}
+	return nil
+}
+
+// unknownSettlement returns the error for a settlement reference the gazetteer does not hold, with the places the
+// geocoder finds for it as a name.
+func (cw *claimWriter) unknownSettlement(ctx context.Context, ref string) error {
+	msg := "not in the gazetteer (give a settlement id or slug)"
+	if cw.r.Places == nil {
+		return fieldErr("settlement", ref, ErrUnknownSettlement, "%s", msg)
+	}
+	res, err := gazetteer.Geocoder{Store: cw.r.Places}.Geocode(ctx, gazetteer.Query{Name: ref, Limit: suggestions})
+	if err != nil && !errors.Is(err, gazetteer.ErrQuery) {
+		return err
+	}
+	if len(res.Candidates) == 0 {
+		return fieldErr("settlement", ref, ErrUnknownSettlement, "%s; no place has a similar name: add it to the gazetteer first", msg)
+	}
+	var parts []string
+	for _, c := range res.Candidates {
+		p := c.Place
+		where := strings.Join(nonEmpty(p.Admin2, p.Admin1, p.Country), ", ")
+		parts = append(parts, fmt.Sprintf("%s (%s, %s)", p.ID, p.Name, where))
+	}
+	return fieldErr("settlement", ref, ErrUnknownSettlement, "%s; did you mean %s?", msg, strings.Join(parts, " or "))
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}

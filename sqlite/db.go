@@ -1,0 +1,228 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/tiled-maps/tiled/geo"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// BusyTimeout is how long a connection waits for a lock before SQLITE_BUSY.
+const BusyTimeout = 10 * time.Second
+
+// ErrSchema is returned when the file's schema is newer than this binary knows.
+var ErrSchema = errors.New("sqlite: schema version unknown to this build")
+
+// DB is an open tiled store.
+type DB struct {
+	path  string
+	read  *sql.DB
+	write *sql.DB
+}
+
+// Open opens (creating if needed) the store at path and migrates it to the current schema.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("sqlite: empty database path")
+	}
+	q := url.Values{}
+	q.Set("_busy_timeout", strconv.Itoa(int(BusyTimeout/time.Millisecond)))
+	q.Set("_foreign_keys", "on")
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", "NORMAL")
+	dsn := "file:" + path + "?" + q.Encode()
+	drv := &sqlite3.SQLiteDriver{ConnectHook: connectHook}
+	db := &DB{
+		path:  path,
+		read:  sql.OpenDB(connector{dsn: dsn, drv: drv}),
+		write: sql.OpenDB(connector{dsn: dsn + "&_txlock=immediate", drv: drv}),
+	}
+	db.write.SetMaxOpenConns(1)
+	db.read.SetMaxOpenConns(8)
+	db.read.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Path returns the file the store lives in.
+func (db *DB) Path() string { return db.path }
+
+// Close closes both connection pools.
+func (db *DB) Close() error {
+	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// Ping checks that the store answers a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+type connector struct {
+	dsn string
+	drv *sqlite3.SQLiteDriver
+}
+
+func (c connector) Connect(context.Context) (driver.Conn, error) { return c.drv.Open(c.dsn) }
+func (c connector) Driver() driver.Driver                        { return c.drv }
+
+// connectHook registers the GeoPackage geometry functions the R*Tree triggers call (GeoPackage 1.3, F.3).
+func connectHook(conn *sqlite3.SQLiteConn) error {
+	env := func(blob []byte) (minx, maxx, miny, maxy float64, ok bool) {
+		b, empty, err := geo.GPKGEnvelope(blob)
+		if err != nil || empty {
+			return 0, 0, 0, 0, false
+		}
+		return b.Min.X(), b.Max.X(), b.Min.Y(), b.Max.Y(), true
+	}
+	funcs := map[string]any{
+		"ST_IsEmpty": func(blob []byte) int {
+			if _, _, _, _, ok := env(blob); ok {
+				return 0
+			}
+			return 1
+		},
+		"ST_MinX": func(blob []byte) float64 { v, _, _, _, _ := env(blob); return v },
+		"ST_MaxX": func(blob []byte) float64 { _, v, _, _, _ := env(blob); return v },
+		"ST_MinY": func(blob []byte) float64 { _, _, v, _, _ := env(blob); return v },
+		"ST_MaxY": func(blob []byte) float64 { _, _, _, v, _ := env(blob); return v },
+	}
+	for name, fn := range funcs {
+		if err := conn.RegisterFunc(name, fn, true); err != nil {
+			return fmt.Errorf("sqlite: register %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func migrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	for _, e := range entries {
+		num, name, ok := strings.Cut(strings.TrimSuffix(e.Name(), ".sql"), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("sqlite: migration file %s is not NNN_name.sql", e.Name())
+		}
+		b, err := migrationFS.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{version: v, name: name, sql: string(b)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	return out, nil
+}
+
+// migrate applies every migration newer than the file's version, each in its own transaction.
+func (db *DB) migrate(ctx context.Context) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS tiled_schema (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("sqlite: open %s: %w", db.path, err)
+	}
+	var cur int
+	if err := db.write.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM tiled_schema").Scan(&cur); err != nil {
+		return err
+	}
+	if n := len(ms); n > 0 && cur > ms[n-1].version {
+		return fmt.Errorf("%w: file has %d, this build knows up to %d", ErrSchema, cur, ms[n-1].version)
+	}
+	for _, m := range ms {
+		if m.version <= cur {
+			continue
+		}
+		err := db.writeTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return fmt.Errorf("sqlite: migration %03d_%s: %w", m.version, m.name, err)
+			}
+			_, err := tx.ExecContext(ctx, "INSERT INTO tiled_schema VALUES (?, ?, ?)", m.version, m.name, now())
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SchemaVersion returns the highest applied migration.
+func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
+	var v int
+	err := db.read.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM tiled_schema").Scan(&v)
+	return v, err
+}
+
+// writeTx runs fn in an IMMEDIATE transaction on the write pool, committing when fn returns nil.
+func (db *DB) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		return errors.Join(err, rollback(tx))
+	}
+	return tx.Commit()
+}
+
+func rollback(tx *sql.Tx) error {
+	if err := tx.Rollback(); err != nil && !errors.Is(err, sql.ErrTxDone) {
+		return err
+	}
+	return nil
+}
+
+// DataVersion returns a number that changes whenever places or claims change; caches key on it.
+func (db *DB) DataVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := db.read.QueryRowContext(ctx, "SELECT value FROM tiled_meta WHERE key = 'data_version'").Scan(&v)
+	return v, err
+}
+
+// bumpDataVersion increments the data version inside a write transaction.
+func bumpDataVersion(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, "UPDATE tiled_meta SET value = value + 1 WHERE key = 'data_version'")
+	return err
+}
+
+func now() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// ReadPool returns the read connection pool, for read-only SQL the typed views do not cover (tests, exports).
+func (db *DB) ReadPool() *sql.DB { return db.read }
+
+// Checkpoint copies the write-ahead log into the main database file, so that readers which open the file without
+// its WAL (GDAL read-only, file copies) see every committed change.
+func (db *DB) Checkpoint(ctx context.Context) error {
+	_, err := db.write.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	return err
+}

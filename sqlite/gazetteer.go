@@ -1,0 +1,334 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"github.com/tiled-maps/tiled/gazetteer"
+	"github.com/tiled-maps/tiled/geo"
+	"github.com/tiled-maps/tiled/names"
+)
+
+// Gazetteer is the gazetteer.Store view of a DB.
+type Gazetteer struct{ db *DB }
+
+// Gazetteer returns the store's gazetteer.
+func (db *DB) Gazetteer() *Gazetteer { return &Gazetteer{db: db} }
+
+var _ gazetteer.Store = (*Gazetteer)(nil)
+
+const placeColumns = `s.id, s.slug, s.geonameid, s.name, s.name_ru, s.name_uk, s.country, s.admin1, s.admin1_code,
+	s.admin2, s.admin2_code, s.population, s.population_year, s.feature_code, s.place_type, s.precision_km,
+	s.approximate, s.location_method, s.location_source, s.location_note, s.near, s.codes, s.source,
+	s.confidence, s.geom`
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+// scanPlace reads placeColumns (plus extra destinations) into a Place; Names holds the official ru/uk names only.
+func scanPlace(r rowScanner, extra ...any) (gazetteer.Place, error) {
+	var (
+		p                                                       gazetteer.Place
+		slug, nameRU, nameUK, country, a1, a1c, a2, a2c, fc, pt sql.NullString
+		method, locSrc, note, near, codes, source, confidence   sql.NullString
+		gid, pop, popYear                                       sql.NullInt64
+		prec                                                    sql.NullFloat64
+		geom                                                    []byte
+	)
+	dest := append([]any{&p.ID, &slug, &gid, &p.Name, &nameRU, &nameUK, &country, &a1, &a1c, &a2, &a2c, &pop,
+		&popYear, &fc, &pt, &prec, &p.Approximate, &method, &locSrc, &note, &near, &codes, &source, &confidence,
+		&geom}, extra...)
+	if err := r.Scan(dest...); err != nil {
+		return p, err
+	}
+	pnt, err := geo.DecodeGPKGPoint(geom)
+	if err != nil {
+		return p, fmt.Errorf("sqlite: place %s: %w", p.ID, err)
+	}
+	p.Point = pnt
+	p.Slug, p.GeonameID, p.Country = slug.String, gid.Int64, country.String
+	p.Admin1, p.Admin1Code, p.Admin2, p.Admin2Code = a1.String, a1c.String, a2.String, a2c.String
+	p.Population, p.PopulationYear, p.FeatureCode, p.PlaceType = pop.Int64, int(popYear.Int64), fc.String, pt.String
+	p.PrecisionKM, p.LocationMethod, p.LocationSource, p.LocationNote = prec.Float64, method.String, locSrc.String, note.String
+	p.Source, p.Confidence = source.String, confidence.String
+	if near.Valid {
+		if err := json.Unmarshal([]byte(near.String), &p.Near); err != nil {
+			return p, fmt.Errorf("sqlite: place %s near: %w", p.ID, err)
+		}
+	}
+	if codes.Valid {
+		if err := json.Unmarshal([]byte(codes.String), &p.Codes); err != nil {
+			return p, fmt.Errorf("sqlite: place %s codes: %w", p.ID, err)
+		}
+	}
+	for _, n := range []gazetteer.Name{{Name: nameRU.String, Lang: "ru"}, {Name: nameUK.String, Lang: "uk"}} {
+		if n.Name != "" {
+			n.Kind = gazetteer.KindOfficial
+			p.Names = append(p.Names, n)
+		}
+	}
+	return p, nil
+}
+
+// Place returns the place with id or slug, with all its names.
+func (g *Gazetteer) Place(ctx context.Context, id string) (gazetteer.Place, error) {
+	row := g.db.read.QueryRowContext(ctx, "SELECT "+placeColumns+" FROM settlements s WHERE s.id = ?1 OR s.slug = ?1 ORDER BY s.id = ?1 DESC LIMIT 1", id)
+	p, err := scanPlace(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, fmt.Errorf("%w: %q", gazetteer.ErrNotFound, id)
+	}
+	if err != nil {
+		return p, err
+	}
+	rows, err := g.db.read.QueryContext(ctx, `SELECT name, lang, kind FROM place_names WHERE place_id = ?
+		ORDER BY kind DESC, lang DESC, name`, p.ID)
+	if err != nil {
+		return p, err
+	}
+	defer rows.Close()
+	p.Names = nil
+	for rows.Next() {
+		var n gazetteer.Name
+		if err := rows.Scan(&n.Name, &n.Lang, &n.Kind); err != nil {
+			return p, err
+		}
+		p.Names = append(p.Names, n)
+	}
+	return p, rows.Err()
+}
+
+// PlacesByKeys returns the places indexed under any of keys, one KeyMatch per (place, key).
+func (g *Gazetteer) PlacesByKeys(ctx context.Context, keys []string) ([]gazetteer.KeyMatch, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = k
+	}
+	rows, err := g.db.read.QueryContext(ctx, "SELECT "+placeColumns+`, k.key, k.name FROM name_keys k
+		JOIN settlements s ON s.id = k.place_id WHERE k.key IN (?`+strings.Repeat(",?", len(keys)-1)+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []gazetteer.KeyMatch
+	for rows.Next() {
+		var m gazetteer.KeyMatch
+		p, err := scanPlace(rows, &m.Key, &m.Name)
+		if err != nil {
+			return nil, err
+		}
+		m.Place = p
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// PlacesWithin returns the places whose point is inside b, through the R*Tree.
+func (g *Gazetteer) PlacesWithin(ctx context.Context, b orb.Bound, limit int) ([]gazetteer.Place, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := g.db.read.QueryContext(ctx, "SELECT "+placeColumns+` FROM rtree_settlements_geom r
+		JOIN settlements s ON s.fid = r.id
+		WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ? LIMIT ?`,
+		b.Max.X(), b.Min.X(), b.Max.Y(), b.Min.Y(), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []gazetteer.Place
+	for rows.Next() {
+		p, err := scanPlace(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// AllPlaces returns every place (official names only), ordered by id.
+func (g *Gazetteer) AllPlaces(ctx context.Context) ([]gazetteer.Place, error) {
+	rows, err := g.db.read.QueryContext(ctx, "SELECT "+placeColumns+" FROM settlements s ORDER BY s.id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []gazetteer.Place
+	for rows.Next() {
+		p, err := scanPlace(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// CountPlaces returns the number of places.
+func (g *Gazetteer) CountPlaces(ctx context.Context) (int, error) {
+	var n int
+	err := g.db.read.QueryRowContext(ctx, "SELECT count(*) FROM settlements").Scan(&n)
+	return n, err
+}
+
+// ImportPlaces runs fn in one IMMEDIATE transaction; on success it refreshes the layer extent in gpkg_contents and
+// bumps the data version, on error it rolls everything back.
+func (g *Gazetteer) ImportPlaces(ctx context.Context, fn func(w gazetteer.PlaceWriter) error) error {
+	err := g.db.writeTx(ctx, func(tx *sql.Tx) error {
+		w, err := newPlaceWriter(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer w.close()
+		if err := fn(w); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE gpkg_contents SET
+			min_x = (SELECT min(ST_MinX(geom)) FROM settlements), max_x = (SELECT max(ST_MaxX(geom)) FROM settlements),
+			min_y = (SELECT min(ST_MinY(geom)) FROM settlements), max_y = (SELECT max(ST_MaxY(geom)) FROM settlements),
+			last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'settlements'`); err != nil {
+			return err
+		}
+		return bumpDataVersion(ctx, tx)
+	})
+	if err != nil {
+		return err
+	}
+	return g.db.Checkpoint(ctx)
+}
+
+type placeWriter struct {
+	tx                                *sql.Tx
+	insert, update, name, key, exists *sql.Stmt
+	approx                            *sql.Stmt
+}
+
+func newPlaceWriter(ctx context.Context, tx *sql.Tx) (*placeWriter, error) {
+	w := &placeWriter{tx: tx}
+	for _, s := range []struct {
+		dst **sql.Stmt
+		sql string
+	}{
+		{&w.insert, `INSERT INTO settlements (geom, id, slug, geonameid, name, name_ru, name_uk, country, admin1,
+			admin1_code, admin2, admin2_code, population, population_year, feature_code, place_type, precision_km,
+			approximate, location_method, location_source, location_note, near, codes, source, confidence, updated_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
+		// A plain UPDATE, not an UPSERT: the R*Tree triggers' INSERT OR REPLACE must keep its own conflict policy.
+		{&w.update, `UPDATE settlements SET geom = ?1, slug = coalesce(?3, slug),
+			geonameid = coalesce(?4, geonameid), name = ?5, name_ru = coalesce(?6, name_ru), name_uk = coalesce(?7, name_uk),
+			country = coalesce(?8, country), admin1 = coalesce(?9, admin1), admin1_code = coalesce(?10, admin1_code),
+			admin2 = coalesce(?11, admin2), admin2_code = coalesce(?12, admin2_code), population = coalesce(?13, population),
+			population_year = coalesce(?14, population_year), feature_code = coalesce(?15, feature_code),
+			place_type = coalesce(?16, place_type), precision_km = coalesce(?17, precision_km), approximate = ?18,
+			location_method = coalesce(?19, location_method), location_source = ?20,
+			location_note = coalesce(?21, location_note), near = coalesce(?22, near), codes = coalesce(?23, codes),
+			source = coalesce(?24, source), confidence = coalesce(?25, confidence), updated_at = ?26
+			WHERE id = ?2`},
+		{&w.name, "INSERT OR IGNORE INTO place_names (place_id, name, lang, kind) VALUES (?, ?, ?, ?)"},
+		{&w.key, "INSERT OR IGNORE INTO name_keys (key, place_id, name) VALUES (?, ?, ?)"},
+		{&w.exists, "SELECT count(*) FROM settlements WHERE id = ?"},
+		{&w.approx, "SELECT " + placeColumns + ` FROM name_keys k JOIN settlements s ON s.id = k.place_id
+			WHERE k.key = ? AND s.country = ? AND s.approximate`},
+	} {
+		st, err := tx.PrepareContext(ctx, s.sql)
+		if err != nil {
+			w.close()
+			return nil, err
+		}
+		*s.dst = st
+	}
+	return w, nil
+}
+
+func (w *placeWriter) close() {
+	for _, st := range []*sql.Stmt{w.insert, w.update, w.name, w.key, w.exists, w.approx} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nullNum[T int | int64 | float64](v T) any {
+	if v == 0 {
+		return nil
+	}
+	return v
+}
+
+func (w *placeWriter) Upsert(ctx context.Context, p gazetteer.Place) error {
+	var near, codes any
+	if len(p.Near) > 0 {
+		b, _ := json.Marshal(p.Near)
+		near = string(b)
+	}
+	if len(p.Codes) > 0 {
+		b, _ := json.Marshal(p.Codes)
+		codes = string(b)
+	}
+	args := []any{geo.EncodeGPKGPoint(p.Point), p.ID, nullStr(p.Slug), nullNum(p.GeonameID),
+		p.Name, nullStr(p.NameIn("ru")), nullStr(p.NameIn("uk")), nullStr(p.Country), nullStr(p.Admin1),
+		nullStr(p.Admin1Code), nullStr(p.Admin2), nullStr(p.Admin2Code), nullNum(p.Population),
+		nullNum(p.PopulationYear), nullStr(p.FeatureCode), nullStr(p.PlaceType), nullNum(p.PrecisionKM),
+		p.Approximate, nullStr(p.LocationMethod), nullStr(p.LocationSource), nullStr(p.LocationNote), near, codes,
+		nullStr(p.Source), nullStr(p.Confidence), now()}
+	res, err := w.update.ExecContext(ctx, args...)
+	if err == nil {
+		var n int64
+		if n, err = res.RowsAffected(); err == nil && n == 0 {
+			_, err = w.insert.ExecContext(ctx, args...)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("store place %s: %w", p.ID, err)
+	}
+	all := append([]gazetteer.Name{{Name: p.Name, Lang: "", Kind: gazetteer.KindOfficial}}, p.Names...)
+	for _, n := range all {
+		if _, err := w.name.ExecContext(ctx, p.ID, n.Name, n.Lang, n.Kind); err != nil {
+			return fmt.Errorf("store name %q of %s: %w", n.Name, p.ID, err)
+		}
+		for _, k := range names.Keys(n.Name) {
+			if _, err := w.key.ExecContext(ctx, k, p.ID, n.Name); err != nil {
+				return fmt.Errorf("store key of %s: %w", p.ID, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (w *placeWriter) Exists(ctx context.Context, id string) (bool, error) {
+	var n int
+	err := w.exists.QueryRowContext(ctx, id).Scan(&n)
+	return n > 0, err
+}
+
+func (w *placeWriter) ApproximatePlaces(ctx context.Context, key, country string) ([]gazetteer.Place, error) {
+	rows, err := w.approx.QueryContext(ctx, key, country)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []gazetteer.Place
+	for rows.Next() {
+		p, err := scanPlace(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,218 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/tiled-maps/tiled/ledger"
+)
+
+// Ledger is the ledger.Store view of a DB: tables sources and claims (migration 002).
+type Ledger struct{ db *DB }
+
+// Ledger returns the store's control-status ledger.
+func (db *DB) Ledger() *Ledger { return &Ledger{db: db} }
+
+var _ ledger.Store = (*Ledger)(nil)
+
+const recordedAtFormat = "2006-01-02T15:04:05.000Z"
+
+const claimColumns = `id, settlement_id, source_id, holder, degree, valid_at, valid_precision, published_at,
+	recorded_at, relayed_by, relay_url, evidence, summary, credibility, supersedes, retracts`
+
+const sourceColumns = `id, name, kind, alignment, url, notes, reliability`
+
+// Version returns the data version, which every write to the ledger (and the gazetteer) bumps.
+func (l *Ledger) Version(ctx context.Context) (int64, error) { return l.db.DataVersion(ctx) }
+
+// Sources returns every source, ordered by id.
+func (l *Ledger) Sources(ctx context.Context) ([]ledger.Source, error) {
+	rows, err := l.db.read.QueryContext(ctx, "SELECT "+sourceColumns+" FROM sources ORDER BY id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ledger.Source
+	for rows.Next() {
+		s, err := scanSource(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// Claims returns the claims that match f, ordered by id.
+func (l *Ledger) Claims(ctx context.Context, f ledger.ClaimFilter) ([]ledger.Claim, error) {
+	rows, err := l.db.read.QueryContext(ctx, "SELECT "+claimColumns+` FROM claims
+		WHERE (?1 = '' OR settlement_id = ?1) AND (?2 = '' OR source_id = ?2) ORDER BY id`, f.Settlement, f.Source)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ledger.Claim
+	for rows.Next() {
+		c, err := scanClaim(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Write runs fn in one IMMEDIATE transaction, bumping the data version when fn succeeds; on error nothing is kept.
+func (l *Ledger) Write(ctx context.Context, fn func(w ledger.Writer) error) error {
+	return l.db.writeTx(ctx, func(tx *sql.Tx) error {
+		if err := fn(ledgerWriter{tx: tx}); err != nil {
+			return err
+		}
+		return bumpDataVersion(ctx, tx)
+	})
+}
+
+func scanSource(r rowScanner) (ledger.Source, error) {
+	var (
+		s          ledger.Source
+		url, notes sql.NullString
+	)
+	err := r.Scan(&s.ID, &s.Name, &s.Kind, &s.Alignment, &url, &notes, &s.Reliability)
+	s.URL, s.Notes = url.String, notes.String
+	return s, err
+}
+
+func scanClaim(r rowScanner) (ledger.Claim, error) {
+	var (
+		c                                ledger.Claim
+		degree, relayedBy, relayURL      sql.NullString
+		validAt, publishedAt, recordedAt string
+		supersedes, retracts             sql.NullInt64
+	)
+	err := r.Scan(&c.ID, &c.SettlementID, &c.SourceID, &c.Holder, &degree, &validAt, &c.ValidPrecision, &publishedAt,
+		&recordedAt, &relayedBy, &relayURL, &c.Evidence, &c.Summary, &c.Credibility, &supersedes, &retracts)
+	if err != nil {
+		return c, err
+	}
+	c.Degree, c.RelayedBy, c.RelayURL = ledger.Degree(degree.String), relayedBy.String, relayURL.String
+	c.Supersedes, c.Retracts = supersedes.Int64, retracts.Int64
+	if c.ValidAt, err = ledger.ParseDate(validAt); err != nil {
+		return c, fmt.Errorf("sqlite: claim %d valid_at: %w", c.ID, err)
+	}
+	if c.PublishedAt, err = ledger.ParseDate(publishedAt); err != nil {
+		return c, fmt.Errorf("sqlite: claim %d published_at: %w", c.ID, err)
+	}
+	if c.RecordedAt, err = time.Parse(recordedAtFormat, recordedAt); err != nil {
+		return c, fmt.Errorf("sqlite: claim %d recorded_at: %w", c.ID, err)
+	}
+	return c, nil
+}
+
+// ledgerWriter is the ledger.Writer of one write transaction.
+type ledgerWriter struct{ tx *sql.Tx }
+
+func (w ledgerWriter) Settlement(ctx context.Context, ref string) (string, error) {
+	var id string
+	err := w.tx.QueryRowContext(ctx, "SELECT id FROM settlements WHERE id = ?1 OR slug = ?1 ORDER BY id = ?1 DESC LIMIT 1", ref).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("%w: %q", ledger.ErrUnknownSettlement, ref)
+	}
+	return id, err
+}
+
+func (w ledgerWriter) Source(ctx context.Context, id string) (ledger.Source, error) {
+	s, err := scanSource(w.tx.QueryRowContext(ctx, "SELECT "+sourceColumns+" FROM sources WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, fmt.Errorf("%w: %q", ledger.ErrUnknownSource, id)
+	}
+	return s, err
+}
+
+func (w ledgerWriter) Claim(ctx context.Context, id int64) (ledger.Claim, int64, error) {
+	c, err := scanClaim(w.tx.QueryRowContext(ctx, "SELECT "+claimColumns+" FROM claims WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, 0, fmt.Errorf("%w: %d", ledger.ErrUnknownClaim, id)
+	}
+	if err != nil {
+		return c, 0, err
+	}
+	var by int64
+	err = w.tx.QueryRowContext(ctx, "SELECT coalesce(min(id), 0) FROM claims WHERE supersedes = ?1 OR retracts = ?1", id).Scan(&by)
+	return c, by, err
+}
+
+func (w ledgerWriter) LastClaimID(ctx context.Context) (int64, error) {
+	var id int64
+	err := w.tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM claims").Scan(&id)
+	return id, err
+}
+
+func (w ledgerWriter) Duplicate(ctx context.Context, c ledger.Claim) (int64, error) {
+	var id int64
+	err := w.tx.QueryRowContext(ctx, `SELECT c.id FROM claims c
+		WHERE c.settlement_id = ? AND c.source_id = ? AND c.holder = ? AND coalesce(c.degree, '') = ?
+		AND c.valid_at = ? AND c.published_at = ? AND c.summary = ? AND c.retracts IS NULL
+		AND NOT EXISTS (SELECT 1 FROM claims r WHERE r.supersedes = c.id OR r.retracts = c.id)
+		ORDER BY c.id LIMIT 1`,
+		c.SettlementID, c.SourceID, c.Holder, c.Degree, c.ValidAt.String(), c.PublishedAt.String(), c.Summary).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
+}
+
+func (w ledgerWriter) AddSource(ctx context.Context, s ledger.Source) error {
+	_, err := w.tx.ExecContext(ctx, "INSERT INTO sources ("+sourceColumns+", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+		s.ID, s.Name, s.Kind, s.Alignment, nullStr(s.URL), nullStr(s.Notes), s.Reliability, now())
+	if isConstraint(err, sqlite3.ErrConstraintPrimaryKey) {
+		return fmt.Errorf("%w: source %q", ledger.ErrExists, s.ID)
+	}
+	return err
+}
+
+func (w ledgerWriter) SetReliability(ctx context.Context, id string, r ledger.Reliability) error {
+	res, err := w.tx.ExecContext(ctx, "UPDATE sources SET reliability = ?, updated_at = ? WHERE id = ?", r, now(), id)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return fmt.Errorf("%w: %q", ledger.ErrUnknownSource, id)
+	}
+	return nil
+}
+
+func (w ledgerWriter) AddClaim(ctx context.Context, c ledger.Claim) (ledger.Claim, error) {
+	if c.RecordedAt.IsZero() {
+		c.RecordedAt = time.Now()
+	}
+	c.RecordedAt = c.RecordedAt.UTC().Truncate(time.Millisecond)
+	var id any
+	if c.ID != 0 {
+		id = c.ID
+	}
+	res, err := w.tx.ExecContext(ctx, "INSERT INTO claims ("+claimColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, c.SettlementID, c.SourceID, c.Holder, nullStr(string(c.Degree)), c.ValidAt.String(), c.ValidPrecision,
+		c.PublishedAt.String(), c.RecordedAt.Format(recordedAtFormat), nullStr(c.RelayedBy), nullStr(c.RelayURL),
+		c.Evidence, c.Summary, c.Credibility, nullNum(c.Supersedes), nullNum(c.Retracts))
+	if err != nil {
+		return c, fmt.Errorf("sqlite: add claim: %w", err)
+	}
+	if c.ID, err = res.LastInsertId(); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// isConstraint reports whether err is an SQLite constraint violation of the extended kind code.
+func isConstraint(err error, code sqlite3.ErrNoExtended) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.ExtendedCode == code
+}
