@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/paulmach/orb"
 )
@@ -146,7 +147,7 @@ func geoNamesPlace(cols []string, classes string, opt GeoNamesOptions) (Place, b
 	}
 	seen := map[string]bool{p.Name: true}
 	add := func(n Name) {
-		if n.Name != "" && !seen[n.Name+"\x00"+n.Lang] {
+		if n.Name != "" && usefulScript(n.Name) && !seen[n.Name+"\x00"+n.Lang] {
 			seen[n.Name+"\x00"+n.Lang] = true
 			p.Names = append(p.Names, n)
 		}
@@ -189,4 +190,15 @@ func scanTSV(r io.Reader, file string, fn func(line int, cols []string) error) e
 		return &InputError{File: file, Feature: -1, Msg: fmt.Sprintf("read: %v", err)}
 	}
 	return nil
+}
+
+// usefulScript reports whether name is written in Latin or Cyrillic letters only (with digits, spaces and
+// punctuation): the scripts reports about the region use. Names in other scripts are not imported.
+func usefulScript(name string) bool {
+	for _, r := range name {
+		if unicode.IsLetter(r) && !unicode.In(r, unicode.Latin, unicode.Cyrillic) {
+			return false
+		}
+	}
+	return true
 }

@@ -82,11 +82,7 @@ func (im Importer) put(ctx context.Context, w PlaceWriter, p Place, st *ImportSt
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	exists, err := w.Exists(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	if !exists && !p.Approximate {
+	if !p.Approximate {
 		approx, err := matchApproximate(ctx, w, p)
 		if err != nil {
 			return err
@@ -94,15 +90,17 @@ func (im Importer) put(ctx context.Context, w PlaceWriter, p Place, st *ImportSt
 		if approx != nil {
 			st.Located++
 			st.Updated++
-			return w.Upsert(ctx, locate(*approx, p))
+			_, err := w.Upsert(ctx, locate(*approx, p))
+			return err
 		}
 	}
-	if exists {
-		st.Updated++
-	} else {
+	inserted, err := w.Upsert(ctx, p)
+	if inserted {
 		st.Inserted++
+	} else if err == nil {
+		st.Updated++
 	}
-	return w.Upsert(ctx, p)
+	return err
 }
 
 // matchApproximate finds the stored approximate place p is the sourced version of: same name key, same country and
@@ -114,6 +112,9 @@ func matchApproximate(ctx context.Context, w PlaceWriter, p Place) (*Place, erro
 	}
 	var found []Place
 	for _, a := range cands {
+		if a.ID == p.ID {
+			return nil, nil // the same record imported again
+		}
 		if a.Admin1Code != "" && p.Admin1Code != "" && a.Admin1Code != p.Admin1Code {
 			continue
 		}

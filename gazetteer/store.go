@@ -24,10 +24,8 @@ type Store interface {
 // PlaceWriter writes places inside an import transaction.
 type PlaceWriter interface {
 	// Upsert inserts p or, when a place with p.ID exists, updates it: non-empty fields of p replace stored ones,
-	// names are merged, and the point is replaced.
-	Upsert(ctx context.Context, p Place) error
-	// Exists reports whether a place with id is already stored (including earlier in this transaction).
-	Exists(ctx context.Context, id string) (bool, error)
+	// names are merged, and the point is replaced. It reports whether p was new.
+	Upsert(ctx context.Context, p Place) (inserted bool, err error)
 	// ApproximatePlaces returns the stored approximate places indexed under key in country.
 	ApproximatePlaces(ctx context.Context, key, country string) ([]Place, error)
 }

@@ -183,7 +183,7 @@ func (cw *claimWriter) add(ctx context.Context, c Claim) (Claim, error) {
 	}
 	id, err := cw.w.Settlement(ctx, c.SettlementID)
 	if errors.Is(err, ErrUnknownSettlement) {
-		return c, cw.unknownSettlement(ctx, c.SettlementID)
+		return c, unknownSettlement(ctx, cw.r.Places, c.SettlementID)
 	}
 	if err != nil {
 		return c, err
@@ -242,14 +242,25 @@ func (cw *claimWriter) checkTarget(ctx context.Context, c Claim) error {
 	return nil
 }
 
+// ResolveSettlement returns the place of places with id or slug ref. When there is none, the error is a
+// *FieldError (field "settlement", matching ErrUnknownSettlement) that lists the places the geocoder finds for ref
+// taken as a name: "did you mean 486816 (Sudzha, Sudzhansky District, Kursk Oblast, RU)?".
+func ResolveSettlement(ctx context.Context, places gazetteer.Store, ref string) (gazetteer.Place, error) {
+	p, err := places.Place(ctx, ref)
+	if errors.Is(err, gazetteer.ErrNotFound) {
+		return p, unknownSettlement(ctx, places, ref)
+	}
+	return p, err
+}
+
 // unknownSettlement returns the error for a settlement reference the gazetteer does not hold, with the places the
-// geocoder finds for it as a name.
-func (cw *claimWriter) unknownSettlement(ctx context.Context, ref string) error {
+// geocoder finds for it as a name (none when places is nil).
+func unknownSettlement(ctx context.Context, places gazetteer.Store, ref string) error {
 	msg := "not in the gazetteer (give a settlement id or slug)"
-	if cw.r.Places == nil {
+	if places == nil {
 		return fieldErr("settlement", ref, ErrUnknownSettlement, "%s", msg)
 	}
-	res, err := gazetteer.Geocoder{Store: cw.r.Places}.Geocode(ctx, gazetteer.Query{Name: ref, Limit: suggestions})
+	res, err := gazetteer.Geocoder{Store: places}.Geocode(ctx, gazetteer.Query{Name: ref, Limit: suggestions})
 	if err != nil && !errors.Is(err, gazetteer.ErrQuery) {
 		return err
 	}

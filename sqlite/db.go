@@ -45,6 +45,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	q.Set("_foreign_keys", "on")
 	q.Set("_journal_mode", "WAL")
 	q.Set("_synchronous", "NORMAL")
+	q.Set("_cache_size", "-65536") // KiB: 64 MiB a connection, so a large import's index pages stay in memory
 	dsn := "file:" + path + "?" + q.Encode()
 	drv := &sqlite3.SQLiteDriver{ConnectHook: connectHook}
 	db := &DB{

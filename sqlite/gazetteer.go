@@ -23,7 +23,7 @@ func (db *DB) Gazetteer() *Gazetteer { return &Gazetteer{db: db} }
 
 var _ gazetteer.Store = (*Gazetteer)(nil)
 
-const placeColumns = `s.id, s.slug, s.geonameid, s.name, s.name_ru, s.name_uk, s.country, s.admin1, s.admin1_code,
+const placeColumns = `s.id, s.slug, s.geonameid, s.name, s.name_ru, s.name_uk, s.names, s.country, s.admin1, s.admin1_code,
 	s.admin2, s.admin2_code, s.population, s.population_year, s.feature_code, s.place_type, s.precision_km,
 	s.approximate, s.location_method, s.location_source, s.location_note, s.near, s.codes, s.source,
 	s.confidence, s.geom`
@@ -33,14 +33,14 @@ type rowScanner interface{ Scan(dest ...any) error }
 // scanPlace reads placeColumns (plus extra destinations) into a Place; Names holds the official ru/uk names only.
 func scanPlace(r rowScanner, extra ...any) (gazetteer.Place, error) {
 	var (
-		p                                                       gazetteer.Place
-		slug, nameRU, nameUK, country, a1, a1c, a2, a2c, fc, pt sql.NullString
-		method, locSrc, note, near, codes, source, confidence   sql.NullString
-		gid, pop, popYear                                       sql.NullInt64
-		prec                                                    sql.NullFloat64
-		geom                                                    []byte
+		p                                                                  gazetteer.Place
+		slug, nameRU, nameUK, namesJSON, country, a1, a1c, a2, a2c, fc, pt sql.NullString
+		method, locSrc, note, near, codes, source, confidence              sql.NullString
+		gid, pop, popYear                                                  sql.NullInt64
+		prec                                                               sql.NullFloat64
+		geom                                                               []byte
 	)
-	dest := append([]any{&p.ID, &slug, &gid, &p.Name, &nameRU, &nameUK, &country, &a1, &a1c, &a2, &a2c, &pop,
+	dest := append([]any{&p.ID, &slug, &gid, &p.Name, &nameRU, &nameUK, &namesJSON, &country, &a1, &a1c, &a2, &a2c, &pop,
 		&popYear, &fc, &pt, &prec, &p.Approximate, &method, &locSrc, &note, &near, &codes, &source, &confidence,
 		&geom}, extra...)
 	if err := r.Scan(dest...); err != nil {
@@ -66,16 +66,15 @@ func scanPlace(r rowScanner, extra ...any) (gazetteer.Place, error) {
 			return p, fmt.Errorf("sqlite: place %s codes: %w", p.ID, err)
 		}
 	}
-	for _, n := range []gazetteer.Name{{Name: nameRU.String, Lang: "ru"}, {Name: nameUK.String, Lang: "uk"}} {
-		if n.Name != "" {
-			n.Kind = gazetteer.KindOfficial
-			p.Names = append(p.Names, n)
+	if namesJSON.Valid {
+		if err := json.Unmarshal([]byte(namesJSON.String), &p.Names); err != nil {
+			return p, fmt.Errorf("sqlite: place %s names: %w", p.ID, err)
 		}
 	}
 	return p, nil
 }
 
-// Place returns the place with id or slug, with all its names.
+// Place returns the place with id or slug.
 func (g *Gazetteer) Place(ctx context.Context, id string) (gazetteer.Place, error) {
 	row := g.db.read.QueryRowContext(ctx, "SELECT "+placeColumns+" FROM settlements s WHERE s.id = ?1 OR s.slug = ?1 ORDER BY s.id = ?1 DESC LIMIT 1", id)
 	p, err := scanPlace(row)
@@ -85,21 +84,7 @@ func (g *Gazetteer) Place(ctx context.Context, id string) (gazetteer.Place, erro
 	if err != nil {
 		return p, err
 	}
-	rows, err := g.db.read.QueryContext(ctx, `SELECT name, lang, kind FROM place_names WHERE place_id = ?
-		ORDER BY kind DESC, lang DESC, name`, p.ID)
-	if err != nil {
-		return p, err
-	}
-	defer rows.Close()
-	p.Names = nil
-	for rows.Next() {
-		var n gazetteer.Name
-		if err := rows.Scan(&n.Name, &n.Lang, &n.Kind); err != nil {
-			return p, err
-		}
-		p.Names = append(p.Names, n)
-	}
-	return p, rows.Err()
+	return p, err
 }
 
 // PlacesByKeys returns the places indexed under any of keys, one KeyMatch per (place, key).
@@ -206,35 +191,38 @@ func (g *Gazetteer) ImportPlaces(ctx context.Context, fn func(w gazetteer.PlaceW
 }
 
 type placeWriter struct {
-	tx                                *sql.Tx
-	insert, update, name, key, exists *sql.Stmt
-	approx                            *sql.Stmt
+	insert, update, current, key, approx *sql.Stmt
+	// approximate counts the approximate places in the store, so that imports into a store without any skip
+	// the per-place lookup for one.
+	approximate int
 }
 
 func newPlaceWriter(ctx context.Context, tx *sql.Tx) (*placeWriter, error) {
-	w := &placeWriter{tx: tx}
+	w := &placeWriter{}
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM settlements WHERE approximate").Scan(&w.approximate); err != nil {
+		return nil, err
+	}
+	const cols = `geom = ?1, slug = coalesce(?3, slug), geonameid = coalesce(?4, geonameid), name = ?5,
+		name_ru = coalesce(?6, name_ru), name_uk = coalesce(?7, name_uk), names = ?8, country = coalesce(?9, country),
+		admin1 = coalesce(?10, admin1), admin1_code = coalesce(?11, admin1_code), admin2 = coalesce(?12, admin2),
+		admin2_code = coalesce(?13, admin2_code), population = coalesce(?14, population),
+		population_year = coalesce(?15, population_year), feature_code = coalesce(?16, feature_code),
+		place_type = coalesce(?17, place_type), precision_km = coalesce(?18, precision_km), approximate = ?19,
+		location_method = coalesce(?20, location_method), location_source = ?21,
+		location_note = coalesce(?22, location_note), near = coalesce(?23, near), codes = coalesce(?24, codes),
+		source = coalesce(?25, source), confidence = coalesce(?26, confidence), updated_at = ?27`
 	for _, s := range []struct {
 		dst **sql.Stmt
 		sql string
 	}{
-		{&w.insert, `INSERT INTO settlements (geom, id, slug, geonameid, name, name_ru, name_uk, country, admin1,
+		{&w.insert, `INSERT OR IGNORE INTO settlements (geom, id, slug, geonameid, name, name_ru, name_uk, names, country, admin1,
 			admin1_code, admin2, admin2_code, population, population_year, feature_code, place_type, precision_km,
 			approximate, location_method, location_source, location_note, near, codes, source, confidence, updated_at)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`},
+			VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27)`},
 		// A plain UPDATE, not an UPSERT: the R*Tree triggers' INSERT OR REPLACE must keep its own conflict policy.
-		{&w.update, `UPDATE settlements SET geom = ?1, slug = coalesce(?3, slug),
-			geonameid = coalesce(?4, geonameid), name = ?5, name_ru = coalesce(?6, name_ru), name_uk = coalesce(?7, name_uk),
-			country = coalesce(?8, country), admin1 = coalesce(?9, admin1), admin1_code = coalesce(?10, admin1_code),
-			admin2 = coalesce(?11, admin2), admin2_code = coalesce(?12, admin2_code), population = coalesce(?13, population),
-			population_year = coalesce(?14, population_year), feature_code = coalesce(?15, feature_code),
-			place_type = coalesce(?16, place_type), precision_km = coalesce(?17, precision_km), approximate = ?18,
-			location_method = coalesce(?19, location_method), location_source = ?20,
-			location_note = coalesce(?21, location_note), near = coalesce(?22, near), codes = coalesce(?23, codes),
-			source = coalesce(?24, source), confidence = coalesce(?25, confidence), updated_at = ?26
-			WHERE id = ?2`},
-		{&w.name, "INSERT OR IGNORE INTO place_names (place_id, name, lang, kind) VALUES (?, ?, ?, ?)"},
+		{&w.update, "UPDATE settlements SET " + cols + " WHERE id = ?2"},
+		{&w.current, "SELECT names, approximate FROM settlements WHERE id = ?"},
 		{&w.key, "INSERT OR IGNORE INTO name_keys (key, place_id, name) VALUES (?, ?, ?)"},
-		{&w.exists, "SELECT count(*) FROM settlements WHERE id = ?"},
 		{&w.approx, "SELECT " + placeColumns + ` FROM name_keys k JOIN settlements s ON s.id = k.place_id
 			WHERE k.key = ? AND s.country = ? AND s.approximate`},
 	} {
@@ -249,7 +237,7 @@ func newPlaceWriter(ctx context.Context, tx *sql.Tx) (*placeWriter, error) {
 }
 
 func (w *placeWriter) close() {
-	for _, st := range []*sql.Stmt{w.insert, w.update, w.name, w.key, w.exists, w.approx} {
+	for _, st := range []*sql.Stmt{w.insert, w.update, w.current, w.key, w.approx} {
 		if st != nil {
 			st.Close()
 		}
@@ -270,53 +258,90 @@ func nullNum[T int | int64 | float64](v T) any {
 	return v
 }
 
-func (w *placeWriter) Upsert(ctx context.Context, p gazetteer.Place) error {
-	var near, codes any
-	if len(p.Near) > 0 {
-		b, _ := json.Marshal(p.Near)
-		near = string(b)
+func jsonOrNull[T any](v []T) any {
+	if len(v) == 0 {
+		return nil
 	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// Upsert inserts or updates p, merges its names with the stored ones and indexes every name's match keys.
+func (w *placeWriter) Upsert(ctx context.Context, p gazetteer.Place) (bool, error) {
+	var codes any
 	if len(p.Codes) > 0 {
 		b, _ := json.Marshal(p.Codes)
 		codes = string(b)
 	}
 	args := []any{geo.EncodeGPKGPoint(p.Point), p.ID, nullStr(p.Slug), nullNum(p.GeonameID),
-		p.Name, nullStr(p.NameIn("ru")), nullStr(p.NameIn("uk")), nullStr(p.Country), nullStr(p.Admin1),
-		nullStr(p.Admin1Code), nullStr(p.Admin2), nullStr(p.Admin2Code), nullNum(p.Population),
+		p.Name, nullStr(p.NameIn("ru")), nullStr(p.NameIn("uk")), jsonOrNull(p.Names), nullStr(p.Country),
+		nullStr(p.Admin1), nullStr(p.Admin1Code), nullStr(p.Admin2), nullStr(p.Admin2Code), nullNum(p.Population),
 		nullNum(p.PopulationYear), nullStr(p.FeatureCode), nullStr(p.PlaceType), nullNum(p.PrecisionKM),
-		p.Approximate, nullStr(p.LocationMethod), nullStr(p.LocationSource), nullStr(p.LocationNote), near, codes,
-		nullStr(p.Source), nullStr(p.Confidence), now()}
-	res, err := w.update.ExecContext(ctx, args...)
-	if err == nil {
-		var n int64
-		if n, err = res.RowsAffected(); err == nil && n == 0 {
-			_, err = w.insert.ExecContext(ctx, args...)
-		}
-	}
+		p.Approximate, nullStr(p.LocationMethod), nullStr(p.LocationSource), nullStr(p.LocationNote),
+		jsonOrNull(p.Near), codes, nullStr(p.Source), nullStr(p.Confidence), now()}
+	// Most imports bring new places: try the INSERT first (OR IGNORE skips an existing id), update otherwise.
+	res, err := w.insert.ExecContext(ctx, args...)
 	if err != nil {
-		return fmt.Errorf("store place %s: %w", p.ID, err)
+		return false, fmt.Errorf("store place %s: %w", p.ID, err)
 	}
-	all := append([]gazetteer.Name{{Name: p.Name, Lang: "", Kind: gazetteer.KindOfficial}}, p.Names...)
-	for _, n := range all {
-		if _, err := w.name.ExecContext(ctx, p.ID, n.Name, n.Lang, n.Kind); err != nil {
-			return fmt.Errorf("store name %q of %s: %w", n.Name, p.ID, err)
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, err
+	}
+	inserted, wasApprox := n == 1, false
+	if !inserted {
+		var stored sql.NullString
+		if err := w.current.QueryRowContext(ctx, p.ID).Scan(&stored, &wasApprox); err != nil {
+			return false, fmt.Errorf("store place %s: %w", p.ID, err)
 		}
+		if stored.Valid {
+			var old []gazetteer.Name
+			if err := json.Unmarshal([]byte(stored.String), &old); err != nil {
+				return false, fmt.Errorf("place %s: stored names: %w", p.ID, err)
+			}
+			args[7] = jsonOrNull(mergeNames(old, p.Names))
+		}
+		if _, err := w.update.ExecContext(ctx, args...); err != nil {
+			return false, fmt.Errorf("store place %s: %w", p.ID, err)
+		}
+	}
+	if p.Approximate && (inserted || !wasApprox) {
+		w.approximate++
+	}
+	seen := map[string]bool{}
+	for _, n := range append([]gazetteer.Name{{Name: p.Name}}, p.Names...) {
 		for _, k := range names.Keys(n.Name) {
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
 			if _, err := w.key.ExecContext(ctx, k, p.ID, n.Name); err != nil {
-				return fmt.Errorf("store key of %s: %w", p.ID, err)
+				return false, fmt.Errorf("store key of %s: %w", p.ID, err)
 			}
 		}
 	}
-	return nil
+	return inserted, nil
 }
 
-func (w *placeWriter) Exists(ctx context.Context, id string) (bool, error) {
-	var n int
-	err := w.exists.QueryRowContext(ctx, id).Scan(&n)
-	return n > 0, err
+// mergeNames returns old followed by the names of add it lacks.
+func mergeNames(old, add []gazetteer.Name) []gazetteer.Name {
+	has := make(map[gazetteer.Name]bool, len(old))
+	for _, n := range old {
+		has[n] = true
+	}
+	for _, n := range add {
+		if !has[n] {
+			has[n] = true
+			old = append(old, n)
+		}
+	}
+	return old
 }
 
 func (w *placeWriter) ApproximatePlaces(ctx context.Context, key, country string) ([]gazetteer.Place, error) {
+	if w.approximate == 0 {
+		return nil, nil
+	}
 	rows, err := w.approx.QueryContext(ctx, key, country)
 	if err != nil {
 		return nil, err

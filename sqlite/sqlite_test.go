@@ -84,7 +84,10 @@ func TestRTreeFollowsUpserts(t *testing.T) {
 	ctx := context.Background()
 	put := func(p gazetteer.Place) {
 		t.Helper()
-		err := db.Gazetteer().ImportPlaces(ctx, func(w gazetteer.PlaceWriter) error { return w.Upsert(ctx, p) })
+		err := db.Gazetteer().ImportPlaces(ctx, func(w gazetteer.PlaceWriter) error {
+			_, err := w.Upsert(ctx, p)
+			return err
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,7 +144,8 @@ func TestConcurrentWritersQueue(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			errs <- db.Gazetteer().ImportPlaces(ctx, func(w gazetteer.PlaceWriter) error {
-				return w.Upsert(ctx, gazetteer.Place{ID: fmt.Sprint("p", i), Name: "P", Country: "RU", Point: orb.Point{35, 50}})
+				_, err := w.Upsert(ctx, gazetteer.Place{ID: fmt.Sprint("p", i), Name: "P", Country: "RU", Point: orb.Point{35, 50}})
+				return err
 			})
 		}(i)
 	}

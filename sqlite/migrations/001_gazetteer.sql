@@ -60,6 +60,7 @@ CREATE TABLE settlements (
   name TEXT NOT NULL,
   name_ru TEXT,
   name_uk TEXT,
+  names TEXT, -- JSON array of {"name", "lang", "kind"}: every spelling besides the primary name
   country TEXT,
   admin1 TEXT,
   admin1_code TEXT,
@@ -81,7 +82,6 @@ CREATE TABLE settlements (
   updated_at DATETIME NOT NULL
 );
 CREATE INDEX settlements_slug ON settlements(slug);
-CREATE INDEX settlements_geonameid ON settlements(geonameid);
 
 INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)
 VALUES ('settlements', 'features', 'settlements',
@@ -127,22 +127,13 @@ BEGIN
   DELETE FROM rtree_settlements_geom WHERE id = OLD.fid;
 END;
 
--- Every spelling of every place, and the match keys the geocoder looks names up by (see package names).
-CREATE TABLE place_names (
-  place_id TEXT NOT NULL REFERENCES settlements(id) ON DELETE CASCADE ON UPDATE CASCADE,
-  name TEXT NOT NULL,
-  lang TEXT NOT NULL DEFAULT '',
-  kind TEXT NOT NULL CHECK (kind IN ('official', 'alternate')),
-  PRIMARY KEY (place_id, name, lang)
-) WITHOUT ROWID;
-
+-- The match keys the geocoder looks names up by (see package names): derived from the names by the importer.
 CREATE TABLE name_keys (
   key TEXT NOT NULL,
-  place_id TEXT NOT NULL REFERENCES settlements(id) ON DELETE CASCADE ON UPDATE CASCADE,
+  place_id TEXT NOT NULL,
   name TEXT NOT NULL,
   PRIMARY KEY (key, place_id)
 ) WITHOUT ROWID;
-CREATE INDEX name_keys_place ON name_keys(place_id);
 
 CREATE TABLE tiled_meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
 INSERT INTO tiled_meta VALUES ('data_version', 1);
