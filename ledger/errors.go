@@ -37,6 +37,7 @@ type FieldError struct {
 	Err error
 }
 
+// Error returns "FILE:LINE: FIELD \"VALUE\": MSG", leaving out what is not known.
 func (e *FieldError) Error() string {
 	var b strings.Builder
 	if e.File != "" {

@@ -102,8 +102,7 @@ func NewIndex(sources []Source, claims []Claim, opt Options) *Index {
 	})
 	valid := make([]int32, len(live))
 	views := make([]SourceView, len(live))
-	var groups []sourceIndex
-	bySettlement := map[string][2]int{} // settlement -> range of groups
+	var groups []sourceIndex // ordered by settlement, then source
 	for i := 0; i < len(live); {
 		j := i + 1
 		for j < len(live) && live[j].SettlementID == live[i].SettlementID && live[j].SourceID == live[i].SourceID {
@@ -115,13 +114,7 @@ func NewIndex(sources []Source, claims []Claim, opt Options) *Index {
 			views[k] = SourceView{Source: c.SourceID, Holder: c.Holder, Degree: c.Degree, ClaimID: c.ID,
 				ValidAt: c.ValidAt, ValidPrecision: c.ValidPrecision, PublishedAt: c.PublishedAt, Evidence: c.Evidence}
 		}
-		r := bySettlement[live[i].SettlementID]
-		if r == [2]int{} {
-			r[0] = len(groups)
-		}
 		groups = append(groups, sourceIndex{source: live[i].SourceID, valid: valid[i:j:j], views: views[i:j:j], claims: live[i:j:j]})
-		r[1] = len(groups)
-		bySettlement[live[i].SettlementID] = r
 		i = j
 	}
 	ix.views = len(groups)
@@ -131,11 +124,15 @@ func NewIndex(sources []Source, claims []Claim, opt Options) *Index {
 	}
 	sort.Strings(ids)
 	ix.settlements = make([]settlementIndex, len(ids))
+	g := 0 // groups and ids are both in settlement order
 	for i, id := range ids {
 		h := history[id]
 		slices.SortFunc(h, compareSeq)
-		r := bySettlement[id]
-		ix.settlements[i] = settlementIndex{id: id, history: h, sources: groups[r[0]:r[1]:r[1]]}
+		start := g
+		for g < len(groups) && groups[g].claims[0].SettlementID == id {
+			g++
+		}
+		ix.settlements[i] = settlementIndex{id: id, history: h, sources: groups[start:g:g]}
 		ix.byID[id] = i
 	}
 	return ix

@@ -157,7 +157,7 @@ func addSource(ctx context.Context, w Writer, s Source) error {
 
 // claimWriter checks claims against the store inside one transaction.
 type claimWriter struct {
-	r      Recorder
+	places gazetteer.Store
 	w      Writer
 	today  Date
 	lastID int64
@@ -173,7 +173,7 @@ func (r Recorder) newClaimWriter(ctx context.Context, w Writer) (*claimWriter, e
 	if err != nil {
 		return nil, err
 	}
-	return &claimWriter{r: r, w: w, today: Today(now), lastID: last, now: now.UTC()}, nil
+	return &claimWriter{places: r.Places, w: w, today: Today(now), lastID: last, now: now.UTC()}, nil
 }
 
 // add checks c against the clock and the store and appends it.
@@ -183,7 +183,7 @@ func (cw *claimWriter) add(ctx context.Context, c Claim) (Claim, error) {
 	}
 	id, err := cw.w.Settlement(ctx, c.SettlementID)
 	if errors.Is(err, ErrUnknownSettlement) {
-		return c, unknownSettlement(ctx, cw.r.Places, c.SettlementID)
+		return c, unknownSettlement(ctx, cw.places, c.SettlementID)
 	}
 	if err != nil {
 		return c, err
@@ -235,7 +235,7 @@ func (cw *claimWriter) checkTarget(ctx context.Context, c Claim) error {
 	case t.IsRetraction():
 		return fieldErr(field, v, nil, "claim %d is a retraction; retractions cannot be superseded or retracted", target)
 	case by != 0:
-		return fieldErr(field, v, ErrExists, "claim %d was already superseded or retracted by claim %d; correct claim %d instead", target, by, by)
+		return fieldErr(field, v, ErrExists, "claim %d was already superseded or retracted by claim %d: a claim is corrected once", target, by)
 	case t.SettlementID != c.SettlementID:
 		return fieldErr(field, v, nil, "claim %d is about settlement %s, not %s: a correction must be about the same settlement", target, t.SettlementID, c.SettlementID)
 	}

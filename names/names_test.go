@@ -565,6 +565,9 @@ var idempotenceInputs = []string{
 	"Gora-Podol", "Straße", "Ἀθῆναι", "ǅ", "ŉ", "İstanbul", "и\u0306\u0301", "\u0301a", "a\u00b4b",
 	"한국어", "ᄀ ᅡ", "ொ", "x\u0345", "ΐ", "ﬁ", "Pop\xffovka", "\u200b\u00ad", "shzh", "tsh", "kkh",
 	"dzhj", "aiia", "xw", "Kiyev", "yyyy", "jjjj", "ђурђевац", "ᵸ", "Тхзщ", "Ъ", "ь'ъ",
+	"ꭵ", "Ꭵ", // Cherokee: x/text/cases folds small and capital letters into each other
+	"иі\u0308\U0001DA4F\U0001193D", // a virama (Mc, low combining class) between і and its diaeresis
+	"и\U0001193D\u0306",
 }
 
 func TestIdempotence(t *testing.T) {

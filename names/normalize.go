@@ -160,20 +160,28 @@ func mapSlow(s string, keep bool) string {
 	s = norm.NFD.String(s)
 
 	out := make([]rune, 0, len(s))
-	base := rune(-1) // base rune of the current segment, if it was emitted unchanged as the last output rune
+	// base is the base rune of the current segment if it was emitted
+	// unchanged, at out[baseAt]; spacing marks (Mc) may follow it, since
+	// canonical ordering puts marks of low combining class (such as a virama)
+	// before the diaeresis or breve.
+	base, baseAt := rune(-1), 0
 	for _, r := range s {
 		if unicode.In(r, unicode.Mn, unicode.Me) {
 			switch {
 			case base == 'и' && r == 0x0306: // й
-				out[len(out)-1] = 'й'
+				out[baseAt] = 'й'
 				base = -1
 			case base == 'і' && r == 0x0308: // ї
-				out[len(out)-1] = 'ї'
+				out[baseAt] = 'ї'
 				base = -1
 			case base == 'е' && r == 0x0308 && keep: // ё
-				out[len(out)-1] = 'ё'
+				out[baseAt] = 'ё'
 				base = -1
 			}
+			continue
+		}
+		if unicode.Is(unicode.Mc, r) {
+			out = append(out, r)
 			continue
 		}
 		base = -1
@@ -213,7 +221,7 @@ func mapSlow(s string, keep bool) string {
 				continue
 			}
 			out = append(out, r)
-			base = r
+			base, baseAt = r, len(out)-1
 		}
 	}
 	res := string(out)

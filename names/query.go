@@ -200,8 +200,9 @@ func wordCandidates(w string) []string {
 			}
 		}
 	}
-	// Genitive plural with no ending: из Сум → Суми/Сумы.
-	if last, _ := utf8.DecodeLastRuneInString(w); n >= 3 && isCyrConsonant(last) {
+	// Genitive plural with no ending: из Сум → Суми/Сумы (only for words no
+	// ending rule matched).
+	if last, _ := utf8.DecodeLastRuneInString(w); len(out) == 1 && n >= 3 && isCyrConsonant(last) {
 		for _, x := range []string{"ы", "и"} {
 			if c := w + x; !contains(out, c) {
 				out = append(out, c)

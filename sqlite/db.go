@@ -7,8 +7,11 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -210,6 +213,14 @@ func (db *DB) DataVersion(ctx context.Context) (int64, error) {
 	return v, err
 }
 
+// PlacesVersion returns a number that changes whenever places change (not claims): caches of the gazetteer key
+// on it.
+func (db *DB) PlacesVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := db.read.QueryRowContext(ctx, "SELECT value FROM tiled_meta WHERE key = 'places_version'").Scan(&v)
+	return v, err
+}
+
 // bumpDataVersion increments the data version inside a write transaction.
 func bumpDataVersion(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, "UPDATE tiled_meta SET value = value + 1 WHERE key = 'data_version'")
@@ -225,5 +236,26 @@ func (db *DB) ReadPool() *sql.DB { return db.read }
 // its WAL (GDAL read-only, file copies) see every committed change.
 func (db *DB) Checkpoint(ctx context.Context) error {
 	_, err := db.write.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	return err
+}
+
+// Snapshot writes a consistent copy of the whole store — a GeoPackage — to w: SQLite's VACUUM INTO a temporary
+// file inside one read transaction, streamed and then removed. Writers are not blocked meanwhile.
+func (db *DB) Snapshot(ctx context.Context, w io.Writer) error {
+	dir, err := os.MkdirTemp("", "tiled-snapshot-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "tiled.gpkg")
+	if _, err := db.read.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		return fmt.Errorf("sqlite: snapshot: %w", err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(w, f)
 	return err
 }

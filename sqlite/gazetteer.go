@@ -70,6 +70,14 @@ func scanPlace(r rowScanner, extra ...any) (gazetteer.Place, error) {
 		if err := json.Unmarshal([]byte(namesJSON.String), &p.Names); err != nil {
 			return p, fmt.Errorf("sqlite: place %s names: %w", p.ID, err)
 		}
+		return p, nil
+	}
+	// Without the names list (summaries), keep the official names the row's columns carry.
+	for _, n := range []gazetteer.Name{{Name: nameRU.String, Lang: "ru"}, {Name: nameUK.String, Lang: "uk"}} {
+		if n.Name != "" {
+			n.Kind = gazetteer.KindOfficial
+			p.Names = append(p.Names, n)
+		}
 	}
 	return p, nil
 }
@@ -180,6 +188,9 @@ func (g *Gazetteer) ImportPlaces(ctx context.Context, fn func(w gazetteer.PlaceW
 			min_x = (SELECT min(ST_MinX(geom)) FROM settlements), max_x = (SELECT max(ST_MaxX(geom)) FROM settlements),
 			min_y = (SELECT min(ST_MinY(geom)) FROM settlements), max_y = (SELECT max(ST_MaxY(geom)) FROM settlements),
 			last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'settlements'`); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE tiled_meta SET value = value + 1 WHERE key = 'places_version'"); err != nil {
 			return err
 		}
 		return bumpDataVersion(ctx, tx)
@@ -357,3 +368,29 @@ func (w *placeWriter) ApproximatePlaces(ctx context.Context, key, country string
 	}
 	return out, rows.Err()
 }
+
+// summaryColumns is placeColumns without the alternate names and long texts.
+var summaryColumns = strings.NewReplacer("s.names", "NULL", "s.codes", "NULL", "s.source", "NULL",
+	"s.location_note", "NULL", "s.place_type", "NULL", "s.near", "NULL").Replace(placeColumns)
+
+// PlaceSummaries returns every place with its official names but without alternate names, codes, sources and
+// notes, for in-memory indexes.
+func (g *Gazetteer) PlaceSummaries(ctx context.Context) ([]gazetteer.Place, error) {
+	rows, err := g.db.read.QueryContext(ctx, "SELECT "+summaryColumns+" FROM settlements s ORDER BY s.id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []gazetteer.Place
+	for rows.Next() {
+		p, err := scanPlace(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Version returns the places version (see DB.PlacesVersion).
+func (g *Gazetteer) Version(ctx context.Context) (int64, error) { return g.db.PlacesVersion(ctx) }

@@ -40,7 +40,7 @@ func dispatch(ctx context.Context, e env, parent string, subs []subcommand, args
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprintf(e.stderr, "Usage: tiled %s COMMAND [--db PATH] [flags]\n\nCommands:\n", parent)
 		for _, s := range subs {
-			fmt.Fprintf(e.stderr, "  %-70s %s\n", parent+" "+s.usage, s.summary)
+			fmt.Fprintf(e.stderr, "  tiled %s %s\n      %s\n", parent, s.usage, s.summary)
 		}
 		if len(args) == 0 {
 			return usagef("%s needs a command: %s", parent, subNames(subs))
@@ -341,10 +341,18 @@ func cmdClaimsList(ctx context.Context, e env, args []string) error {
 	fmt.Fprintln(tw, "ID\tSETTLEMENT\tSOURCE\tHOLDER\tVALID_AT\tPUBLISHED\tEVIDENCE\tCRED\tCORRECTS\tSUMMARY")
 	for _, c := range cs {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", c.ID, c.SettlementID, c.SourceID,
-			holderDegree(c.Holder, c.Degree), validAt(c.ValidAt, c.ValidPrecision), c.PublishedAt, c.Evidence,
+			claimHolder(c), validAt(c.ValidAt, c.ValidPrecision), c.PublishedAt, c.Evidence,
 			c.Credibility, corrects(c), c.Summary)
 	}
 	return tw.Flush()
+}
+
+// claimHolder shows a claim's holder and degree, or "-" for a retraction, which has none.
+func claimHolder(c ledger.Claim) string {
+	if c.IsRetraction() {
+		return "-"
+	}
+	return holderDegree(c.Holder, c.Degree)
 }
 
 func holderDegree(h ledger.Holder, d ledger.Degree) string {
@@ -387,7 +395,7 @@ func cmdStatus(ctx context.Context, e env, args []string) error {
 		asJSON, all    bool
 	)
 	fs := newFlags(e, "status", "status [--db PATH] [--as-of DATE] [--source ID] [--stale-days N] [--all] [--json] [SETTLEMENT…]", &dbPath)
-	fs.Var(dateFlag{&asOf}, "as-of", "the date, YYYY-MM-DD (default today)")
+	fs.Var(dateFlag{&asOf}, "as-of", "the date, YYYY-MM-DD")
 	fs.StringVar(&source, "source", "", "the status as seen by this source alone")
 	staleFlag(fs, &staleDays)
 	fs.BoolVar(&all, "all", false, "list every settlement of the gazetteer, not only those with a view")
@@ -556,7 +564,7 @@ func cmdHistory(ctx context.Context, e env, args []string) error {
 	fmt.Fprintln(tw, "ID\tVALID_AT\tPUBLISHED\tSOURCE\tHOLDER\tEVIDENCE\tRELAYED BY\tSTANDING\tSUMMARY")
 	for _, en := range h {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", en.ID, validAt(en.ValidAt, en.ValidPrecision),
-			en.PublishedAt, en.SourceID, holderDegree(en.Holder, en.Degree), en.Evidence, dash(en.RelayedBy),
+			en.PublishedAt, en.SourceID, claimHolder(en.Claim), en.Evidence, dash(en.RelayedBy),
 			standing(en), en.Summary)
 	}
 	return tw.Flush()

@@ -1,4 +1,149 @@
 package main
 
-// serverCommands returns the server commands.
-func serverCommands() []command { return nil }
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/tiled-maps/tiled/atlas"
+	"github.com/tiled-maps/tiled/auth"
+	"github.com/tiled-maps/tiled/seed"
+	"github.com/tiled-maps/tiled/web"
+)
+
+func serverCommands() []command {
+	return []command{
+		{"serve", "serve [--addr HOST:PORT] [--seed=false] [flags]",
+			"serve tiles, GeoJSON, OGC API Features and the map (loads the seed data into a fresh store)", cmdServe},
+		{"token", "token create NAME | list | revoke NAME", "manage the bearer tokens that guard writes", cmdToken},
+	}
+}
+
+// Config is what serve is configured with, from flags and environment (TILED_ADDR, TILED_PUBLIC_URL, …).
+type Config struct {
+	DB        string
+	Seed      bool
+	Web       web.Config
+	Atlas     atlas.Config
+	LogFormat string
+}
+
+func envOr(e env, key, def string) string {
+	if v := e.getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func cmdServe(ctx context.Context, e env, args []string) error {
+	var cfg Config
+	var cacheMB int64
+	fs := newFlags(e, "serve", "serve [--db PATH] [--addr HOST:PORT] [flags]", &cfg.DB)
+	fs.StringVar(&cfg.Web.Addr, "addr", envOr(e, "TILED_ADDR", "127.0.0.1:8080"), "listen address ($TILED_ADDR)")
+	fs.StringVar(&cfg.Web.PublicURL, "public-url", e.getenv("TILED_PUBLIC_URL"), "public base URL for links; default: from each request ($TILED_PUBLIC_URL)")
+	fs.StringVar(&cfg.Web.FrameAncestors, "frame-ancestors", envOr(e, "TILED_FRAME_ANCESTORS", "*"), "CSP frame-ancestors: who may embed the map ($TILED_FRAME_ANCESTORS)")
+	fs.StringVar(&cfg.Web.BasemapTiles, "basemap", e.getenv("TILED_BASEMAP"), "raster XYZ basemap URL template; empty for OpenStreetMap, \"none\" for no basemap ($TILED_BASEMAP)")
+	fs.StringVar(&cfg.Web.BasemapAttribution, "basemap-attribution", e.getenv("TILED_BASEMAP_ATTRIBUTION"), "attribution of a custom basemap")
+	fs.Int64Var(&cacheMB, "cache-mb", 128, "tile cache size in MB (0 disables the cache)")
+	fs.IntVar(&cfg.Atlas.StaleDays, "stale-days", 30, "a claim older than this many days is stale and does not vote")
+	fs.IntVar(&cfg.Atlas.MaxZoom, "max-zoom", 14, "highest tile zoom served")
+	fs.BoolVar(&cfg.Seed, "seed", true, "load the embedded seed data when the store holds no places")
+	fs.StringVar(&cfg.LogFormat, "log", envOr(e, "TILED_LOG", "json"), "log format: json or text")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if cacheMB < 0 || cfg.Atlas.StaleDays < 1 || cfg.Atlas.MaxZoom < 0 || cfg.Atlas.MaxZoom > 22 {
+		return usagef("--cache-mb must be >= 0, --stale-days >= 1, --max-zoom in 0..22")
+	}
+	cfg.Atlas.CacheBytes = cacheMB << 20
+	var handler slog.Handler = slog.NewJSONHandler(e.stderr, nil)
+	if cfg.LogFormat == "text" {
+		handler = slog.NewTextHandler(e.stderr, nil)
+	}
+	log := slog.New(handler)
+	db, err := openDB(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if cfg.Seed {
+		loaded, err := seed.Load(ctx, db)
+		if err != nil {
+			return err
+		}
+		if loaded {
+			log.Info("loaded the seed data into a fresh store", "db", cfg.DB)
+		}
+	}
+	a := atlas.New(cfg.Atlas, atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot})
+	if err := a.Ready(ctx); err != nil {
+		return err
+	}
+	srv := web.New(cfg.Web, a, log)
+	return srv.Run(ctx, func(addr string) {
+		fmt.Fprintf(e.stdout, "tiled: serving %s on http://%s (map at http://%s/)\n", cfg.DB, addr, addr)
+	})
+}
+
+func cmdToken(ctx context.Context, e env, args []string) error {
+	var dbPath string
+	var asJSON bool
+	fs := newFlags(e, "token", "token [--db PATH] create NAME | list | revoke NAME", &dbPath)
+	fs.BoolVar(&asJSON, "json", false, "print JSON (list)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usagef("token needs a subcommand: create NAME, list or revoke NAME")
+	}
+	db, err := openDB(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc := auth.Service{Store: db.Tokens()}
+	switch sub := pos[0]; {
+	case sub == "create" && len(pos) == 2:
+		secret, _, err := svc.Create(ctx, pos[1])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(e.stdout, secret)
+		fmt.Fprintf(e.stderr, "token %q created; it is shown only now: send it as \"Authorization: Bearer <token>\"\n", pos[1])
+		return nil
+	case sub == "list" && len(pos) == 1:
+		toks, err := svc.Store.Tokens(ctx)
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			if toks == nil {
+				toks = []auth.Token{}
+			}
+			return json.NewEncoder(e.stdout).Encode(toks)
+		}
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "NAME\tCREATED\tREVOKED")
+		for _, t := range toks {
+			rev := ""
+			if t.RevokedAt != nil {
+				rev = t.RevokedAt.Format(time.RFC3339)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Name, t.CreatedAt.Format(time.RFC3339), rev)
+		}
+		return tw.Flush()
+	case sub == "revoke" && len(pos) == 2:
+		if err := svc.Store.RevokeToken(ctx, pos[1]); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "token %q revoked\n", pos[1])
+		return nil
+	default:
+		return usagef("token: want create NAME, list or revoke NAME; got %q", strings.Join(pos, " "))
+	}
+}

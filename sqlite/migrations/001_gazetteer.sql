@@ -136,4 +136,4 @@ CREATE TABLE name_keys (
 ) WITHOUT ROWID;
 
 CREATE TABLE tiled_meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
-INSERT INTO tiled_meta VALUES ('data_version', 1);
+INSERT INTO tiled_meta VALUES ('data_version', 1), ('places_version', 1);

@@ -1,0 +1,197 @@
+package atlas
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/tiled-maps/tiled/auth"
+	"github.com/tiled-maps/tiled/gazetteer"
+	"github.com/tiled-maps/tiled/ledger"
+	"github.com/tiled-maps/tiled/tiles"
+)
+
+// Errors the atlas returns for client mistakes; web maps them to status codes.
+var (
+	// ErrBadRequest wraps every invalid parameter or body.
+	ErrBadRequest = errors.New("atlas: bad request")
+	// ErrNotFound is returned for an unknown settlement, source or resource.
+	ErrNotFound = errors.New("atlas: not found")
+)
+
+// ParamError is a bad query parameter; it wraps ErrBadRequest.
+type ParamError struct {
+	// Param names the parameter.
+	Param string
+	// Value is what the client sent.
+	Value string
+	// Msg says what is wrong.
+	Msg string
+}
+
+func (e *ParamError) Error() string {
+	if e.Value == "" {
+		return fmt.Sprintf("%s: %s", e.Param, e.Msg)
+	}
+	return fmt.Sprintf("%s %q: %s", e.Param, e.Value, e.Msg)
+}
+
+// Unwrap makes errors.Is(err, ErrBadRequest) true.
+func (e *ParamError) Unwrap() error { return ErrBadRequest }
+
+func paramErr(param, value, format string, args ...any) error {
+	return &ParamError{Param: param, Value: value, Msg: fmt.Sprintf(format, args...)}
+}
+
+// LedgerStore is what the atlas needs of the ledger's store.
+type LedgerStore = ledger.Store
+
+// Deps are the stores the atlas works on.
+type Deps struct {
+	// Places is the gazetteer.
+	Places PlaceStore
+	// Ledger is the control-status ledger.
+	Ledger LedgerStore
+	// Tokens verifies write tokens.
+	Tokens auth.Store
+	// Snapshot writes a consistent copy of the whole store (a GeoPackage) to w.
+	Snapshot func(ctx context.Context, w io.Writer) error
+}
+
+// Config tunes the atlas.
+type Config struct {
+	// StaleDays is the ledger's staleness window (0: the ledger's default, 30 days).
+	StaleDays int
+	// MaxZoom is the highest tile zoom served (0: 14).
+	MaxZoom int
+	// CacheBytes bounds the tile cache (0 disables it).
+	CacheBytes int64
+	// Now is the clock (nil: time.Now).
+	Now func() time.Time
+	// Attribution is shown in TileJSON and the style.
+	Attribution string
+}
+
+// Atlas answers the server's questions. It is safe for concurrent use.
+type Atlas struct {
+	cfg      Config
+	deps     Deps
+	places   *placeCache
+	ledger   *ledger.Cache
+	tiles    *tiles.Cache
+	recorder ledger.Recorder
+
+	mu           sync.Mutex
+	knownVersion int64 // the ledger version the tile cache reflects
+	placesVer    int64
+}
+
+// New returns an atlas over deps.
+func New(cfg Config, deps Deps) *Atlas {
+	if cfg.MaxZoom == 0 {
+		cfg.MaxZoom = 14
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Attribution == "" {
+		cfg.Attribution = DefaultAttribution
+	}
+	return &Atlas{
+		cfg: cfg, deps: deps,
+		places:   &placeCache{store: deps.Places},
+		ledger:   ledger.NewCache(deps.Ledger, ledger.Options{StaleDays: cfg.StaleDays}),
+		tiles:    tiles.NewCache(cfg.CacheBytes),
+		recorder: ledger.Recorder{Store: deps.Ledger, Places: deps.Places, Now: cfg.Now},
+	}
+}
+
+// DefaultAttribution credits the data tiled serves.
+const DefaultAttribution = `Settlements: GeoNames (CC BY 4.0) and sources per feature; control claims: attributed per source, compiled by tiled`
+
+// today is the date "today" means for default views.
+func (a *Atlas) today() ledger.Date { return ledger.Today(a.cfg.Now()) }
+
+// state returns the current place index and ledger index, dropping every cached tile when the store was changed
+// behind the atlas's back (another process, a CLI import).
+func (a *Atlas) state(ctx context.Context) (*placeIndex, *ledger.Index, error) {
+	pix, err := a.places.index(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	lix, err := a.ledger.Index(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	a.mu.Lock()
+	if a.knownVersion != lix.Version() || a.placesVer != pix.version {
+		if a.knownVersion != 0 || a.placesVer != 0 {
+			a.tiles.InvalidateAll()
+		}
+		a.knownVersion, a.placesVer = lix.Version(), pix.version
+	}
+	a.mu.Unlock()
+	return pix, lix, nil
+}
+
+// Ready checks that the stores answer.
+func (a *Atlas) Ready(ctx context.Context) error {
+	_, _, err := a.state(ctx)
+	return err
+}
+
+// DataVersion is the version tile URLs carry so that caches can keep them for long.
+func (a *Atlas) DataVersion(ctx context.Context) (int64, error) {
+	_, lix, err := a.state(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return lix.Version(), nil
+}
+
+// CacheStats reports the tile cache's counters.
+func (a *Atlas) CacheStats() tiles.CacheStats { return a.tiles.Stats() }
+
+// MaxZoom is the highest zoom served.
+func (a *Atlas) MaxZoom() int { return a.cfg.MaxZoom }
+
+// View is a resolved (date, source) pair.
+type View struct {
+	// AsOf is the date statuses are computed for.
+	AsOf ledger.Date
+	// Source is "" for the consensus of all sources, else one source's id.
+	Source string
+	// Today is true when AsOf was not given and defaults to today.
+	Today bool
+}
+
+// parseView reads as_of and source, checking the source exists.
+func (a *Atlas) parseView(lix *ledger.Index, asOf, source string) (View, error) {
+	v := View{AsOf: a.today(), Today: true}
+	if asOf != "" {
+		d, err := ledger.ParseDate(asOf)
+		if err != nil {
+			return v, paramErr("as_of", asOf, "want a date YYYY-MM-DD")
+		}
+		v.AsOf, v.Today = d, false
+	}
+	if source != "" && source != "consensus" {
+		if _, ok := lix.Source(source); !ok {
+			return v, paramErr("source", source, "unknown source (see /api/sources)")
+		}
+		v.Source = source
+	}
+	return v, nil
+}
+
+// place returns a place's full record.
+func (a *Atlas) place(ctx context.Context, id string) (gazetteer.Place, error) {
+	p, err := a.deps.Places.Place(ctx, id)
+	if errors.Is(err, gazetteer.ErrNotFound) {
+		return p, fmt.Errorf("%w: settlement %q", ErrNotFound, id)
+	}
+	return p, err
+}

@@ -1,0 +1,166 @@
+package atlas
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"image/color"
+	"io"
+	"net/url"
+	"sort"
+	"strconv"
+
+	"github.com/paulmach/orb"
+	gkml "github.com/twpayne/go-geom/encoding/kml"
+	"github.com/twpayne/go-kml/v3"
+
+	"github.com/tiled-maps/tiled/gazetteer"
+	"github.com/tiled-maps/tiled/geo"
+	"github.com/tiled-maps/tiled/ledger"
+)
+
+var exportParams = map[string]bool{"as_of": true, "source": true, "bbox": true}
+
+// CSVColumns are the columns of /export/settlements.csv; wkt holds the point as WKT (EPSG:4326, lon lat).
+var CSVColumns = []string{"id", "name", "name_ru", "name_uk", "country", "admin1", "admin2", "population",
+	"feature_code", "approximate", "precision_km", "status", "disputed", "stale", "sources", "latest", "holders",
+	"as_of", "view", "wkt"}
+
+// exportSet resolves an export's view and the places it covers, ordered by id.
+func (a *Atlas) exportSet(ctx context.Context, q url.Values) (*ledger.Index, View, []*gazetteer.Place, error) {
+	if err := onlyParams(q, exportParams); err != nil {
+		return nil, View{}, nil, err
+	}
+	pix, lix, err := a.state(ctx)
+	if err != nil {
+		return nil, View{}, nil, err
+	}
+	view, err := a.parseView(lix, q.Get("as_of"), q.Get("source"))
+	if err != nil {
+		return nil, view, nil, err
+	}
+	b := orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}
+	if s := q.Get("bbox"); s != "" {
+		if b, err = parseBBox("bbox", s); err != nil {
+			return nil, view, nil, err
+		}
+	}
+	var ps []*gazetteer.Place
+	pix.within(b, func(p *gazetteer.Place) { ps = append(ps, p) })
+	sort.Slice(ps, func(i, j int) bool { return ps[i].ID < ps[j].ID })
+	return lix, view, ps, nil
+}
+
+// ExportCSV writes the settlements with their status as CSV (CSVColumns) to w. Parameters are validated before
+// anything is written.
+func (a *Atlas) ExportCSV(ctx context.Context, q url.Values, w io.Writer) error {
+	lix, view, ps, err := a.exportSet(ctx, q)
+	if err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CSVColumns); err != nil {
+		return err
+	}
+	for _, p := range ps {
+		props := flatProps(p, lix.StatusOf(p.ID, view.AsOf, view.Source), view)
+		rec := make([]string, len(CSVColumns))
+		for i, c := range CSVColumns {
+			if c == "wkt" {
+				pt := point(p.Point)
+				rec[i] = "POINT (" + strconv.FormatFloat(pt.Lon(), 'f', -1, 64) + " " + strconv.FormatFloat(pt.Lat(), 'f', -1, 64) + ")"
+				continue
+			}
+			if v, ok := props[c]; ok {
+				rec[i] = fmt.Sprint(v)
+			}
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// holderColours match the map's colour-blind-safe (Okabe–Ito) palette.
+var holderColours = map[string]color.RGBA{
+	"ru": {0xD5, 0x5E, 0x00, 0xFF}, "ua": {0x00, 0x72, 0xB2, 0xFF}, "disputed": {0xCC, 0x79, 0xA7, 0xFF},
+	"contested": {0xE6, 0x9F, 0x00, 0xFF}, "unknown": {0x99, 0x99, 0x99, 0xFF},
+}
+
+// ExportKML writes KML for Google Earth: a folder with each settlement that has claims, styled by its status as of
+// the date, and a folder with every claim in force as a placemark whose TimeSpan runs from its valid_at to the
+// next claim of the same source about the same settlement, so Google Earth's time slider replays the reports.
+func (a *Atlas) ExportKML(ctx context.Context, q url.Values, w io.Writer) error {
+	lix, view, ps, err := a.exportSet(ctx, q)
+	if err != nil {
+		return err
+	}
+	doc := []kml.Element{kml.Name("tiled: front-line settlements as of " + view.AsOf.String()),
+		kml.Description(DefaultAttribution)}
+	for h, c := range holderColours {
+		doc = append(doc, kml.SharedStyle("status-"+h, kml.IconStyle(kml.Color(c), kml.Scale(1.1))))
+	}
+	var status, claims []kml.Element
+	for _, p := range ps {
+		hist := lix.History(p.ID)
+		if len(hist) == 0 {
+			continue
+		}
+		st := lix.StatusOf(p.ID, view.AsOf, view.Source)
+		pt, err := gkml.Encode(geo.ToGeomPoint(point(p.Point)))
+		if err != nil {
+			return err
+		}
+		desc := fmt.Sprintf("Consensus as of %s: %s. Sources: %s.", view.AsOf, st.Consensus, holders(st))
+		if p.Approximate {
+			desc += fmt.Sprintf(" Approximate location (±%g km).", p.PrecisionKM)
+		}
+		status = append(status, kml.Placemark(kml.Name(p.Name), kml.Description(desc),
+			kml.StyleURL("#status-"+string(st.Consensus)), pt))
+		for i, e := range hist {
+			if !e.InForce() {
+				continue
+			}
+			span := []kml.Element{kml.Begin(e.ValidAt.Time())}
+			for _, later := range hist[i+1:] {
+				if later.SourceID == e.SourceID && later.InForce() && later.ValidAt.After(e.ValidAt) {
+					span = append(span, kml.End(later.ValidAt.Time()))
+					break
+				}
+			}
+			pt, _ := gkml.Encode(geo.ToGeomPoint(point(p.Point)))
+			claims = append(claims, kml.Placemark(
+				kml.Name(fmt.Sprintf("%s — %s: %s (%s)", p.Name, e.SourceID, e.Holder, e.Degree)),
+				kml.Description(fmt.Sprintf("%s Valid %s (%s), published %s, relayed by %s. Evidence: %s.",
+					e.Summary, e.ValidAt, e.ValidPrecision, e.PublishedAt, orNone(e.RelayedBy), e.Evidence)),
+				kml.TimeSpan(span...), kml.StyleURL("#status-"+holderStyle(e.Holder)), pt))
+		}
+	}
+	doc = append(doc, kml.Folder(append([]kml.Element{kml.Name("Status as of " + view.AsOf.String())}, status...)...),
+		kml.Folder(append([]kml.Element{kml.Name("Claims over time")}, claims...)...))
+	return kml.KML(kml.Document(doc...)).WriteIndent(w, "", "  ")
+}
+
+func holderStyle(h ledger.Holder) string {
+	if _, ok := holderColours[string(h)]; ok {
+		return string(h)
+	}
+	return "unknown"
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(not recorded)"
+	}
+	return s
+}
+
+// Snapshot writes a consistent copy of the store (a GeoPackage) to w.
+func (a *Atlas) Snapshot(ctx context.Context, q url.Values, w io.Writer) error {
+	if err := onlyParams(q, nil); err != nil {
+		return err
+	}
+	return a.deps.Snapshot(ctx, w)
+}

@@ -1,0 +1,100 @@
+package atlas
+
+import (
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/tiled-maps/tiled/gazetteer"
+	"github.com/tiled-maps/tiled/geo"
+	"github.com/tiled-maps/tiled/ledger"
+)
+
+// claimedBoost lifts places that have claims above every uncontested place when tiles are thinned.
+const claimedBoost = 1e12
+
+// holders renders each source's holder compactly ("isw:ua;ru-mod:ru"), for formats without arrays (MVT, CSV).
+func holders(st ledger.Status) string {
+	var b strings.Builder
+	for i, v := range st.Views {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(v.Source)
+		b.WriteByte(':')
+		b.WriteString(string(v.Holder))
+		if v.Stale {
+			b.WriteString("(stale)")
+		}
+	}
+	return b.String()
+}
+
+func viewName(v View) string {
+	if v.Source == "" {
+		return "consensus"
+	}
+	return v.Source
+}
+
+func dateString(d ledger.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
+// flatProps are the attributes every format shares: the place and its status in flat form.
+func flatProps(p *gazetteer.Place, st ledger.Status, v View) map[string]any {
+	props := map[string]any{
+		"id": p.ID, "name": p.Name, "country": p.Country, "feature_code": p.FeatureCode,
+		"approximate": p.Approximate, "status": string(st.Consensus), "disputed": st.Disputed,
+		"stale": st.Stale, "sources": st.Sources, "latest": dateString(st.Latest), "holders": holders(st),
+		"view": viewName(v), "as_of": v.AsOf.String(),
+	}
+	opt := map[string]string{"name_ru": p.NameIn("ru"), "name_uk": p.NameIn("uk"), "admin1": p.Admin1, "admin2": p.Admin2}
+	for k, s := range opt {
+		if s != "" {
+			props[k] = s
+		}
+	}
+	if p.Population > 0 {
+		props["population"] = p.Population
+	}
+	if p.PrecisionKM > 0 {
+		props["precision_km"] = p.PrecisionKM
+	}
+	return props
+}
+
+// tileProps are the MVT attributes of a settlement (see tiles.Fields).
+func tileProps(p *gazetteer.Place, st ledger.Status, v View) map[string]any {
+	props := flatProps(p, st, v)
+	delete(props, "country")
+	delete(props, "admin1")
+	delete(props, "admin2")
+	delete(props, "as_of")
+	return props
+}
+
+func priority(p *gazetteer.Place, st ledger.Status) float64 {
+	pr := float64(p.Population)
+	if st.Sources > 0 {
+		pr += claimedBoost
+	}
+	return pr
+}
+
+// point rounds to 6 decimals (about 0.1 m), as RFC 7946 suggests.
+func point(p orb.Point) orb.Point {
+	return orb.Point{geo.Round(p.Lon(), 6), geo.Round(p.Lat(), 6)}
+}
+
+// feature is the GeoJSON feature of a settlement with its status.
+func feature(p *gazetteer.Place, st ledger.Status, v View) *geojson.Feature {
+	f := geojson.NewFeature(point(p.Point))
+	f.ID = p.ID
+	f.Properties = flatProps(p, st, v)
+	return f
+}

@@ -1,0 +1,153 @@
+package atlas
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+
+	"github.com/paulmach/orb"
+
+	"github.com/tiled-maps/tiled/gazetteer"
+	"github.com/tiled-maps/tiled/ledger"
+	"github.com/tiled-maps/tiled/tiles"
+)
+
+// TileResult is an encoded tile and what the HTTP layer needs to serve it.
+type TileResult struct {
+	// Entry holds the raw and gzipped bytes and the ETag.
+	Entry tiles.Entry
+	// Immutable is true when the request named the current data version and a fixed date: the bytes at this URL
+	// will not change, so caches may keep them for long.
+	Immutable bool
+	// Hit is true when the tile came from the cache.
+	Hit bool
+}
+
+type tileSource struct {
+	pix  *placeIndex
+	lix  *ledger.Index
+	view View
+}
+
+// Features implements tiles.Source.
+func (s tileSource) Features(_ context.Context, b orb.Bound) ([]tiles.Feature, error) {
+	var out []tiles.Feature
+	s.pix.within(b, func(p *gazetteer.Place) {
+		st := s.lix.StatusOf(p.ID, s.view.AsOf, s.view.Source)
+		out = append(out, tiles.Feature{ID: p.ID, Point: p.Point, Priority: priority(p, st), Props: tileProps(p, st, s.view)})
+	})
+	return out, nil
+}
+
+// tileParams are the query parameters a tile request may carry.
+var tileParams = map[string]bool{"as_of": true, "source": true, "v": true}
+
+// Tile returns tile z/x/y (y carrying the ".mvt" suffix) for the view the query asks for.
+func (a *Atlas) Tile(ctx context.Context, z, x, y string, q url.Values) (TileResult, error) {
+	var res TileResult
+	t, err := tiles.ParsePath(z, x, y, a.cfg.MaxZoom)
+	if err != nil {
+		return res, err
+	}
+	if err := onlyParams(q, tileParams); err != nil {
+		return res, err
+	}
+	pix, lix, err := a.state(ctx)
+	if err != nil {
+		return res, err
+	}
+	view, err := a.parseView(lix, q.Get("as_of"), q.Get("source"))
+	if err != nil {
+		return res, err
+	}
+	if v := q.Get("v"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return res, paramErr("v", v, "want the data version, an integer (see /tiles.json)")
+		}
+		res.Immutable = n == lix.Version() && !view.Today
+	}
+	key := tiles.Key{Tile: t, AsOf: view.AsOf.String(), Source: viewName(view), Version: pix.version}
+	if e, ok := a.tiles.Get(key); ok {
+		res.Entry, res.Hit = e, true
+		return res, nil
+	}
+	raw, err := tiles.Build(ctx, tileSource{pix: pix, lix: lix, view: view}, t, a.tileOptions())
+	if err != nil {
+		return res, err
+	}
+	res.Entry = tiles.NewEntry(raw)
+	a.tiles.Put(key, res.Entry)
+	return res, nil
+}
+
+// onlyParams rejects any query parameter not in allowed, rather than silently ignoring it.
+func onlyParams(q url.Values, allowed map[string]bool) error {
+	for k, vs := range q {
+		if !allowed[k] {
+			return paramErr(k, "", "unknown parameter")
+		}
+		if len(vs) > 1 {
+			return paramErr(k, "", "given %d times", len(vs))
+		}
+	}
+	return nil
+}
+
+// tileOptions are the options every tile is built with; invalidation uses the same buffer.
+func (a *Atlas) tileOptions() tiles.Options { return tiles.Options{MaxZoom: a.cfg.MaxZoom} }
+
+// TileJSONOptions describe the tile set for TileJSON; base is the server's public URL.
+func (a *Atlas) TileJSON(ctx context.Context, base string, q url.Values) (tiles.TileJSONDoc, error) {
+	if err := onlyParams(q, map[string]bool{"as_of": true, "source": true}); err != nil {
+		return tiles.TileJSONDoc{}, err
+	}
+	pix, lix, err := a.state(ctx)
+	if err != nil {
+		return tiles.TileJSONDoc{}, err
+	}
+	view, err := a.parseView(lix, q.Get("as_of"), q.Get("source"))
+	if err != nil {
+		return tiles.TileJSONDoc{}, err
+	}
+	tq := url.Values{}
+	if !view.Today {
+		tq.Set("as_of", view.AsOf.String())
+	}
+	if view.Source != "" {
+		tq.Set("source", view.Source)
+	}
+	tmpl := base + "/tiles/{z}/{x}/{y}" + tiles.TileSuffix
+	if len(tq) > 0 {
+		tmpl += "?" + tq.Encode()
+	}
+	opt := tiles.TileJSONOptions{Name: "tiled settlements", Attribution: a.cfg.Attribution, Tiles: []string{tmpl},
+		Description: "Settlements of the front line with each source's control claims, as of " + view.AsOf.String(),
+		DataVersion: strconv.FormatInt(lix.Version(), 10), MaxZoom: a.cfg.MaxZoom}
+	if len(pix.places) > 0 {
+		b := pix.bound
+		opt.Bounds = [4]float64{b.Min.Lon(), b.Min.Lat(), b.Max.Lon(), b.Max.Lat()}
+	}
+	return tiles.TileJSON(opt), nil
+}
+
+// StyleOptions configure the MapLibre style's basemap.
+type StyleOptions struct {
+	// BasemapTiles is a raster XYZ template; "" for none.
+	BasemapTiles string
+	// BasemapAttribution credits the basemap.
+	BasemapAttribution string
+}
+
+// Style returns the MapLibre style of the settlement layer for the view in q.
+func (a *Atlas) Style(base string, q url.Values, opt StyleOptions) (map[string]any, error) {
+	if err := onlyParams(q, map[string]bool{"as_of": true, "source": true}); err != nil {
+		return nil, err
+	}
+	u := base + "/tiles.json"
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	return tiles.Style(tiles.StyleOptions{Name: "tiled", TileJSONURL: u, BasemapTiles: opt.BasemapTiles,
+		BasemapAttribution: opt.BasemapAttribution}), nil
+}

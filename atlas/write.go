@@ -1,0 +1,112 @@
+package atlas
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/tiled-maps/tiled/auth"
+	"github.com/tiled-maps/tiled/ledger"
+)
+
+// MaxBodyBytes bounds a write request's body.
+const MaxBodyBytes = 64 << 10
+
+// ErrBodyTooLarge is returned for a body over MaxBodyBytes.
+var ErrBodyTooLarge = errors.New("atlas: request body too large")
+
+// Authorize checks a request's Authorization header and returns the token's name.
+func (a *Atlas) Authorize(ctx context.Context, header string) (auth.Token, error) {
+	return auth.Service{Store: a.deps.Tokens}.Verify(ctx, header)
+}
+
+// decodeFields reads a JSON object whose values are strings or numbers into text fields.
+func decodeFields(body io.Reader) (map[string]string, error) {
+	lr := &io.LimitedReader{R: body, N: MaxBodyBytes + 1}
+	dec := json.NewDecoder(lr)
+	dec.UseNumber()
+	var raw map[string]any
+	if err := dec.Decode(&raw); err != nil {
+		if lr.N <= 0 {
+			return nil, ErrBodyTooLarge
+		}
+		return nil, fmt.Errorf("%w: body is not a JSON object: %v", ErrBadRequest, err)
+	}
+	if lr.N <= 0 {
+		return nil, ErrBodyTooLarge
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%w: body holds more than one JSON value", ErrBadRequest)
+	}
+	out := make(map[string]string, len(raw))
+	for k, v := range raw {
+		switch v := v.(type) {
+		case string:
+			out[k] = v
+		case json.Number:
+			out[k] = v.String()
+		case nil:
+		default:
+			return nil, fmt.Errorf("%w: field %q must be a string or a number", ErrBadRequest, k)
+		}
+	}
+	return out, nil
+}
+
+// AddClaim validates the JSON claim in body (the claims CSV columns as members) and appends it to the ledger as
+// the token's write, then drops exactly the cached tiles that show its settlement.
+func (a *Atlas) AddClaim(ctx context.Context, tok auth.Token, body io.Reader) (ledger.Claim, error) {
+	fields, err := decodeFields(body)
+	if err != nil {
+		return ledger.Claim{}, err
+	}
+	if _, ok := fields["id"]; ok {
+		return ledger.Claim{}, &ledger.FieldError{Field: "id", Msg: "assigned by the ledger; leave it out"}
+	}
+	c, err := ledger.ClaimFromFields(fields)
+	if err != nil {
+		return c, err
+	}
+	_ = tok // TODO(issue 7): record the token's name with the claim
+	stored, err := a.recorder.AddClaim(ctx, c)
+	if err != nil {
+		return stored, err
+	}
+	a.afterWrite(ctx, stored.SettlementID)
+	return stored, nil
+}
+
+// AddSource adds a source from a JSON object with the sources CSV columns as members.
+func (a *Atlas) AddSource(ctx context.Context, tok auth.Token, body io.Reader) (ledger.Source, error) {
+	fields, err := decodeFields(body)
+	if err != nil {
+		return ledger.Source{}, err
+	}
+	s, err := ledger.SourceFromFields(fields)
+	if err != nil {
+		return s, err
+	}
+	if err := a.recorder.AddSource(ctx, s); err != nil {
+		return s, err
+	}
+	a.afterWrite(ctx, "")
+	return s, nil
+}
+
+// afterWrite refreshes the ledger index and invalidates the tiles showing settlement (none for "").
+func (a *Atlas) afterWrite(ctx context.Context, settlement string) {
+	pix, err := a.places.index(ctx)
+	lix, err2 := a.ledger.Index(ctx)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if err != nil || err2 != nil {
+		a.tiles.InvalidateAll()
+		return
+	}
+	if p, ok := pix.place(settlement); ok {
+		a.tiles.InvalidatePoint(p.Point, a.tileOptions().BufferFraction())
+	}
+	a.knownVersion = lix.Version()
+}

@@ -1,0 +1,63 @@
+package auth_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/tiled-maps/tiled/auth"
+	"github.com/tiled-maps/tiled/internal/testdb"
+)
+
+func TestCreateVerifyRevoke(t *testing.T) {
+	db := testdb.Open(t)
+	s := auth.Service{Store: db.Tokens()}
+	ctx := context.Background()
+	secret, tok, err := s.Create(ctx, "newsroom-desk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(secret, auth.Prefix) || len(secret) < 30 {
+		t.Errorf("Create secret = %q, want a long tiled_ token", secret)
+	}
+	got, err := s.Verify(ctx, "Bearer "+secret)
+	if err != nil || got.Name != "newsroom-desk" || got.ID != tok.ID {
+		t.Fatalf("Verify(good) = %+v, %v", got, err)
+	}
+	for name, tt := range map[string]struct {
+		header string
+		want   error
+	}{
+		"missing":      {"", auth.ErrNoToken},
+		"wrong scheme": {"Basic " + secret, auth.ErrBadToken},
+		"wrong token":  {"Bearer " + auth.Prefix + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", auth.ErrBadToken},
+		"no prefix":    {"Bearer abc", auth.ErrBadToken},
+		"just bearer":  {"Bearer", auth.ErrBadToken},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := s.Verify(ctx, tt.header); !errors.Is(err, tt.want) {
+				t.Errorf("Verify(%q) error = %v, want %v", tt.header, err, tt.want)
+			}
+		})
+	}
+	if err := s.Store.RevokeToken(ctx, "newsroom-desk"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Verify(ctx, "Bearer "+secret); !errors.Is(err, auth.ErrRevoked) {
+		t.Errorf("Verify(revoked) error = %v, want ErrRevoked", err)
+	}
+	if err := s.Store.RevokeToken(ctx, "nobody"); !errors.Is(err, auth.ErrNotFound) {
+		t.Errorf("RevokeToken(unknown) = %v, want ErrNotFound", err)
+	}
+	if _, _, err := s.Create(ctx, "newsroom-desk"); !errors.Is(err, auth.ErrInvalidName) {
+		t.Errorf("Create(duplicate name) = %v, want ErrInvalidName", err)
+	}
+	if _, _, err := s.Create(ctx, "  "); !errors.Is(err, auth.ErrInvalidName) {
+		t.Errorf("Create(blank) = %v, want ErrInvalidName", err)
+	}
+	// Only the hash is stored: the secret appears nowhere in the file's tables.
+	if snap := testdb.Snapshot(t, db); strings.Contains(snap, secret) {
+		t.Error("the token's secret is stored in the database")
+	}
+}

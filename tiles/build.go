@@ -1,0 +1,252 @@
+package tiles
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/maptile"
+)
+
+// Defaults applied by Options.WithDefaults.
+const (
+	// DefaultLayer is the name of the one layer in every tile.
+	DefaultLayer = "settlements"
+	// DefaultExtent is the tile's coordinate range, 0..4096 on each axis.
+	DefaultExtent = 4096
+	// DefaultBuffer is the margin, in pixels at the extent, around the tile whose points are encoded too: 64 of
+	// 4096, 1/64 of a tile (8 screen pixels of a 512 px tile). Clients that clip each tile at its edge (OpenLayers,
+	// Leaflet.VectorGrid) then draw a circle straddling an edge whole from both tiles; MapLibre GL draws a point
+	// only from the tile that holds it and skips buffered ones, so for it the margin costs bytes only.
+	DefaultBuffer = 64
+	// DefaultMaxZoom is the highest zoom tiles are built at; map clients overzoom beyond it.
+	DefaultMaxZoom = 14
+)
+
+// Feature is one point to draw.
+type Feature struct {
+	// ID is the settlement's stable id; Build writes it into the FieldID property.
+	ID string
+	// Point is the location, longitude first.
+	Point orb.Point
+	// Priority ranks features when a tile holds more than Options.MaxFeatures: the highest survive. Callers pass
+	// e.g. the population plus a boost for places with claims. NaN ranks below everything.
+	Priority float64
+	// Props are the MVT attributes, keyed by the Field* names. Values are string, bool, float64 or int64 (other
+	// Go integer and float types are converted); nil values are skipped. A FieldID entry is replaced by ID.
+	Props map[string]any
+}
+
+// Source supplies the features whose points lie inside a lon/lat bound. Build passes the tile's bound already
+// buffered; a Source may return extra features outside it (e.g. from an R*Tree of float32 boxes), which Build drops.
+// Build does not modify the returned slice or the features' Props.
+type Source interface {
+	Features(ctx context.Context, b orb.Bound) ([]Feature, error)
+}
+
+// SourceFunc adapts a function to Source.
+type SourceFunc func(ctx context.Context, b orb.Bound) ([]Feature, error)
+
+// Features calls f.
+func (f SourceFunc) Features(ctx context.Context, b orb.Bound) ([]Feature, error) { return f(ctx, b) }
+
+// Options tune Build. The zero value means the defaults; see WithDefaults.
+type Options struct {
+	// Layer is the MVT layer's name; "" means DefaultLayer.
+	Layer string
+	// Extent is the tile's coordinate range; 0 means DefaultExtent.
+	Extent uint32
+	// Buffer is the margin around the tile, in pixels at Extent, whose points are drawn too; 0 means
+	// DefaultBuffer and a negative value means no margin.
+	Buffer int
+	// MaxFeatures caps the features of a tile at zoom z; nil means DefaultMaxFeatures. A result of 0 or less means
+	// no cap.
+	MaxFeatures func(z maptile.Zoom) int
+	// MaxZoom is the highest zoom Build serves; 0 means DefaultMaxZoom. It is capped at MaxZoomLimit.
+	MaxZoom int
+}
+
+// DefaultMaxFeatures is the default cap on the features of one tile: 200 up to zoom 5 (a tile there spans
+// oblasts), 500 up to zoom 8, 2000 beyond. A z9 tile (≈ 70 km) of the border belt holds a few hundred
+// settlements, so from there on nothing is dropped in practice; at low zooms only the largest places survive.
+func DefaultMaxFeatures(z maptile.Zoom) int {
+	switch {
+	case z <= 5:
+		return 200
+	case z <= 8:
+		return 500
+	default:
+		return 2000
+	}
+}
+
+// WithDefaults returns o with every zero field replaced by its default and MaxZoom capped at MaxZoomLimit.
+func (o Options) WithDefaults() Options {
+	if o.Layer == "" {
+		o.Layer = DefaultLayer
+	}
+	if o.Extent == 0 {
+		o.Extent = DefaultExtent
+	}
+	if o.Buffer == 0 {
+		o.Buffer = DefaultBuffer
+	} else if o.Buffer < 0 {
+		o.Buffer = -1
+	}
+	if o.MaxFeatures == nil {
+		o.MaxFeatures = DefaultMaxFeatures
+	}
+	if o.MaxZoom == 0 {
+		o.MaxZoom = DefaultMaxZoom
+	}
+	o.MaxZoom = min(o.MaxZoom, MaxZoomLimit)
+	return o
+}
+
+// BufferFraction returns the effective buffer as a fraction of a tile (64/4096 by default): the value to pass to
+// Cache.InvalidatePoint so that it drops the same tiles Build would draw the point in.
+func (o Options) BufferFraction() float64 {
+	o = o.WithDefaults()
+	if o.Buffer < 0 {
+		return 0
+	}
+	return float64(o.Buffer) / float64(o.Extent)
+}
+
+// Build encodes tile t as an uncompressed Mapbox Vector Tile with one layer.
+//
+// It asks src for the features inside t's bound buffered by opt.Buffer, keeps those whose point projects inside
+// the buffered extent, orders them by priority (highest first, then by ID, so the result is deterministic),
+// keeps the first opt.MaxFeatures(t.Z) of them, and encodes each as a point with its Props plus FieldID = ID. The
+// source's features are never modified: Build projects copies (orb's ProjectToTile rewrites geometries in place).
+// A tile with no feature still holds the (empty) layer. Geometry does not wrap at the antimeridian.
+//
+// A tile above opt.MaxZoom or outside the world is an error wrapping ErrBadTile; an unencodable property value
+// is a *PropertyError; the source's error is wrapped.
+func Build(ctx context.Context, src Source, t maptile.Tile, opt Options) ([]byte, error) {
+	opt = opt.WithDefaults()
+	if int(t.Z) > opt.MaxZoom || !t.Valid() {
+		return nil, fmt.Errorf("%w: %s (max zoom %d)", ErrBadTile, tileString(t), opt.MaxZoom)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("tiles: build %s: %w", tileString(t), err)
+	}
+	bufFrac := opt.BufferFraction()
+	bound := t.Bound(bufFrac)
+	feats, err := src.Features(ctx, bound)
+	if err != nil {
+		return nil, fmt.Errorf("tiles: build %s: source: %w", tileString(t), err)
+	}
+
+	// Candidates, as indexes into feats, in output order.
+	cand := make([]int, 0, len(feats))
+	for i := range feats {
+		if contains(bound, feats[i].Point) {
+			cand = append(cand, i)
+		}
+	}
+	slices.SortStableFunc(cand, func(a, b int) int {
+		if c := cmp.Compare(feats[b].Priority, feats[a].Priority); c != 0 {
+			return c
+		}
+		return strings.Compare(feats[a].ID, feats[b].ID)
+	})
+
+	// Project copies of the points, then clip to the buffered extent. For points clipping is a containment test,
+	// done here so the cap below counts only what is drawn.
+	slab := make([]geojson.Feature, len(cand))
+	layer := &mvt.Layer{Name: opt.Layer, Version: 2, Extent: opt.Extent, Features: make([]*geojson.Feature, len(cand))}
+	for j, i := range cand {
+		slab[j] = geojson.Feature{Type: "Feature", Geometry: feats[i].Point}
+		layer.Features[j] = &slab[j]
+	}
+	layer.ProjectToTile(t)
+	buf := float64(max(opt.Buffer, 0))
+	box := orb.Bound{Min: orb.Point{-buf, -buf}, Max: orb.Point{float64(opt.Extent) + buf, float64(opt.Extent) + buf}}
+	kept := cand[:0]
+	out := layer.Features[:0]
+	for j, i := range cand {
+		if p, ok := layer.Features[j].Geometry.(orb.Point); ok && contains(box, p) {
+			kept = append(kept, i)
+			out = append(out, layer.Features[j])
+		}
+	}
+	if n := opt.MaxFeatures(t.Z); n > 0 && len(out) > n {
+		kept, out = kept[:n], out[:n]
+	}
+	layer.Features = out
+
+	for j, i := range kept {
+		props, err := properties(&feats[i])
+		if err != nil {
+			return nil, fmt.Errorf("tiles: build %s: %w", tileString(t), err)
+		}
+		out[j].Properties = props
+	}
+	data, err := mvt.Marshal(mvt.Layers{layer})
+	if err != nil {
+		return nil, fmt.Errorf("tiles: build %s: encode: %w", tileString(t), err)
+	}
+	return data, nil
+}
+
+// properties returns a new map holding f's encodable Props and its ID under FieldID.
+func properties(f *Feature) (geojson.Properties, error) {
+	props := make(geojson.Properties, len(f.Props)+1)
+	for k, v := range f.Props {
+		if k == FieldID {
+			continue
+		}
+		nv, ok := mvtValue(v)
+		if !ok {
+			return nil, &PropertyError{Feature: f.ID, Key: k, Type: fmt.Sprintf("%T", v)}
+		}
+		if nv != nil {
+			props[k] = nv
+		}
+	}
+	props[FieldID] = f.ID
+	return props, nil
+}
+
+// mvtValue converts v to one of the types MVT carries: string, bool, float64 or int64. nil stays nil (skipped);
+// ok is false for any other type and for unsigned values beyond int64.
+func mvtValue(v any) (_ any, ok bool) {
+	switch v := v.(type) {
+	case nil, string, bool, float64, int64:
+		return v, true
+	case float32:
+		return float64(v), true
+	case int:
+		return int64(v), true
+	case int8:
+		return int64(v), true
+	case int16:
+		return int64(v), true
+	case int32:
+		return int64(v), true
+	case uint8:
+		return int64(v), true
+	case uint16:
+		return int64(v), true
+	case uint32:
+		return int64(v), true
+	case uint:
+		return int64(v), uint64(v) <= math.MaxInt64
+	case uint64:
+		return int64(v), v <= math.MaxInt64
+	default:
+		return nil, false
+	}
+}
+
+// contains reports whether p lies in b, edges included. Unlike orb.Bound.Contains it is false for NaN coordinates.
+func contains(b orb.Bound, p orb.Point) bool {
+	return b.Min[0] <= p[0] && p[0] <= b.Max[0] && b.Min[1] <= p[1] && p[1] <= b.Max[1]
+}

@@ -1,0 +1,106 @@
+package tiles
+
+import (
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/tiled-maps/tiled/ledger"
+)
+
+// The attributes of a settlement in a tile. Web handlers fill Feature.Props with these keys; the TileJSON and the
+// style read them.
+const (
+	// FieldID is the settlement's stable id (string): the GeoNames id where known, else a slug.
+	FieldID = "id"
+	// FieldName is the display name (string), the BGN/PCGN romanisation.
+	FieldName = "name"
+	// FieldNameRU is the Russian name (string), "" when unknown.
+	FieldNameRU = "name_ru"
+	// FieldNameUK is the Ukrainian name (string), "" when unknown.
+	FieldNameUK = "name_uk"
+	// FieldPopulation is the population (number), 0 when unknown.
+	FieldPopulation = "population"
+	// FieldFeatureCode is the GeoNames feature code (string: PPL, PPLA2, …).
+	FieldFeatureCode = "feature_code"
+	// FieldApproximate is true (boolean) when the point was derived, not read from a source; the place lies
+	// within FieldPrecisionKM of it.
+	FieldApproximate = "approximate"
+	// FieldPrecisionKM is the radius in km within which the place lies (number), 0 when exact.
+	FieldPrecisionKM = "precision_km"
+	// FieldStatus is the consensus on who holds the place (string): one of StatusRU, StatusUA, StatusContested,
+	// StatusDisputed, StatusUnknown.
+	FieldStatus = "status"
+	// FieldDisputed is true (boolean) when the sources disagree, i.e. FieldStatus is StatusDisputed.
+	FieldDisputed = "disputed"
+	// FieldStale is true (boolean) when every source's latest claim is older than the staleness window.
+	FieldStale = "stale"
+	// FieldSources is the number of sources with a view of the place (number).
+	FieldSources = "sources"
+	// FieldLatest is the date of the latest claim (string, YYYY-MM-DD), "" when there is none.
+	FieldLatest = "latest"
+	// FieldHolders lists each source's holder (string) as FormatHolders writes it: "isw:ua;ru-mod:ru". MVT has no
+	// arrays.
+	FieldHolders = "holders"
+	// FieldView is the id of the source whose view the tile shows (string), or ViewConsensus.
+	FieldView = "view"
+)
+
+// The values of FieldStatus: the ledger's consensus values.
+const (
+	StatusRU        = string(ledger.ConsensusRU)
+	StatusUA        = string(ledger.ConsensusUA)
+	StatusContested = string(ledger.ConsensusContested)
+	StatusDisputed  = string(ledger.ConsensusDisputed)
+	StatusUnknown   = string(ledger.ConsensusUnknown)
+)
+
+// ViewConsensus is the value of FieldView when the tile shows the consensus of all sources.
+const ViewConsensus = "consensus"
+
+// Field describes one attribute of the settlement layer.
+type Field struct {
+	// Name is the attribute's key, one of the Field* constants.
+	Name string `json:"name"`
+	// Type is the JSON type of its values: "string", "number" or "boolean".
+	Type string `json:"type"`
+	// Description says what it holds, for the TileJSON's vector_layers.
+	Description string `json:"description"`
+}
+
+// Fields returns the attributes of the settlement layer, in a fixed order. Each call returns a new slice.
+func Fields() []Field {
+	return []Field{
+		{FieldID, "string", "Stable settlement id: the GeoNames id where known, else a slug"},
+		{FieldName, "string", "Display name (BGN/PCGN romanisation)"},
+		{FieldNameRU, "string", "Name in Russian, empty when unknown"},
+		{FieldNameUK, "string", "Name in Ukrainian, empty when unknown"},
+		{FieldPopulation, "number", "Population, 0 when unknown"},
+		{FieldFeatureCode, "string", "GeoNames feature code (PPL, PPLA2, ...)"},
+		{FieldApproximate, "boolean", "True when the point is derived, not sourced; the place lies within precision_km"},
+		{FieldPrecisionKM, "number", "Radius in km within which the place lies, 0 when exact"},
+		{FieldStatus, "string", "Consensus on who holds the place: ru, ua, contested, disputed or unknown"},
+		{FieldDisputed, "boolean", "True when the sources disagree (status is disputed)"},
+		{FieldStale, "boolean", "True when every source's latest claim is older than the staleness window"},
+		{FieldSources, "number", "Number of sources with a view of the place"},
+		{FieldLatest, "string", "Date of the latest claim, YYYY-MM-DD; empty when there is none"},
+		{FieldHolders, "string", "Each source's holder as source:holder pairs joined by ';', sorted by source (isw:ua;ru-mod:ru)"},
+		{FieldView, "string", "Id of the single source whose view is shown, or consensus"},
+	}
+}
+
+// FormatHolders writes a source → holder map as FieldHolders carries it: "source:holder" pairs sorted by source id
+// and joined by ";", e.g. "isw:ua;ru-mod:ru". Source ids and holders must not contain ':' or ';' (ledger ids are
+// slugs). An empty map gives "".
+func FormatHolders(holders map[string]string) string {
+	var b strings.Builder
+	for i, src := range slices.Sorted(maps.Keys(holders)) {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(src)
+		b.WriteByte(':')
+		b.WriteString(holders[src])
+	}
+	return b.String()
+}

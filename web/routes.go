@@ -1,0 +1,308 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/tiled-maps/tiled/ogc"
+)
+
+// Media types.
+const (
+	MediaMVT     = "application/vnd.mapbox-vector-tile"
+	MediaGeoJSON = "application/geo+json"
+	MediaJSON    = "application/json"
+)
+
+func (s *Server) routes() {
+	e := s.echo
+	get := func(path string, h echo.HandlerFunc) {
+		e.GET(path, h)
+		e.HEAD(path, h)
+	}
+	get("/health", s.health)
+	get("/ready", s.ready)
+	get("/metrics", s.metricsHandler)
+	// echo names the last parameter of /:z/:x/:y.mvt "y.mvt": route /:y and let the parser check the suffix.
+	get("/tiles/:z/:x/:y", s.tile)
+	get("/tiles.json", s.tileJSON)
+	get("/style.json", s.style)
+	get("/api/settlements", s.settlements)
+	get("/api/settlements/:id", s.settlement)
+	get("/api/geocode", s.geocode)
+	get("/api/sources", s.sources)
+	get("/api/claims", s.claims)
+	get("/api/diff", s.diff)
+	e.POST("/api/claims", s.addClaim)
+	e.POST("/api/sources", s.addSource)
+	get("/ogc", s.ogcLanding)
+	get("/ogc/", s.ogcLanding)
+	get("/ogc/conformance", s.ogcConformance)
+	get("/ogc/api", s.ogcAPI)
+	get("/ogc/collections", s.ogcCollections)
+	get("/ogc/collections/:id", s.ogcCollection)
+	get("/ogc/collections/:id/items", s.ogcItems)
+	get("/ogc/collections/:id/items/:fid", s.ogcItem)
+	get("/export/settlements.csv", s.exportCSV)
+	get("/export/settlements.kml", s.exportKML)
+	get("/export/tiled.gpkg", s.exportGPKG)
+	s.pageRoutes(get)
+}
+
+// writeJSON encodes v with the media type; HEAD gets the headers only.
+func writeJSON(c echo.Context, status int, media string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentType, media)
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(b)))
+	c.Response().WriteHeader(status)
+	if c.Request().Method == http.MethodHead {
+		return nil
+	}
+	_, err = c.Response().Write(b)
+	return err
+}
+
+// shortCache marks a response that changes as claims arrive.
+func shortCache(c echo.Context) { c.Response().Header().Set("Cache-Control", "public, max-age=30") }
+
+func (s *Server) health(c echo.Context) error {
+	return writeJSON(c, http.StatusOK, MediaJSON, map[string]string{"status": "ok"})
+}
+
+func (s *Server) ready(c echo.Context) error {
+	if err := s.atlas.Ready(c.Request().Context()); err != nil {
+		s.log.Error("not ready", "error", err)
+		return writeJSON(c, http.StatusServiceUnavailable, MediaJSON, ErrorBody{Code: "not_ready", Description: "the store does not answer"})
+	}
+	return writeJSON(c, http.StatusOK, MediaJSON, map[string]string{"status": "ready"})
+}
+
+func (s *Server) metricsHandler(c echo.Context) error {
+	var b bytes.Buffer
+	s.metrics.write(&b, s.atlas.CacheStats())
+	return c.Blob(http.StatusOK, "text/plain; version=0.0.4; charset=utf-8", b.Bytes())
+}
+
+// acceptsGzip reports whether the request accepts gzip content coding (RFC 9110 §12.5.3).
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if coding = strings.ToLower(strings.TrimSpace(coding)); coding != "gzip" && coding != "*" {
+			continue
+		}
+		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+		if q == "q=0" || q == "q=0.0" || q == "q=0.00" || q == "q=0.000" {
+			return false
+		}
+		return true
+	}
+	return false
+}
+
+func (s *Server) tile(c echo.Context) error {
+	start := time.Now()
+	res, err := s.atlas.Tile(c.Request().Context(), c.Param("z"), c.Param("x"), c.Param("y"), c.QueryParams())
+	if err != nil {
+		return err
+	}
+	if !res.Hit {
+		s.metrics.observeTileBuild(time.Since(start))
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, MediaMVT)
+	h.Add("Vary", "Accept-Encoding")
+	if res.Immutable {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		h.Set("Cache-Control", "public, max-age=60")
+	}
+	body, etag := res.Entry.Raw, res.Entry.ETag
+	if acceptsGzip(c.Request()) && len(res.Entry.Gzip) > 0 {
+		body = res.Entry.Gzip
+		h.Set(echo.HeaderContentEncoding, "gzip")
+		etag = strings.TrimSuffix(etag, `"`) + `-gzip"` // a distinct representation needs its own strong tag
+	}
+	h.Set("ETag", etag)
+	http.ServeContent(c.Response(), c.Request(), "", time.Time{}, bytes.NewReader(body))
+	return nil
+}
+
+func (s *Server) tileJSON(c echo.Context) error {
+	doc, err := s.atlas.TileJSON(c.Request().Context(), s.baseURL(c), c.QueryParams())
+	if err != nil {
+		return err
+	}
+	shortCache(c)
+	return writeJSON(c, http.StatusOK, MediaJSON, doc)
+}
+
+func (s *Server) style(c echo.Context) error {
+	st, err := s.atlas.Style(s.baseURL(c), c.QueryParams(), s.styleOptions())
+	if err != nil {
+		return err
+	}
+	shortCache(c)
+	return writeJSON(c, http.StatusOK, MediaJSON, st)
+}
+
+func (s *Server) settlements(c echo.Context) error {
+	fc, err := s.atlas.Settlements(c.Request().Context(), c.QueryParams())
+	if err != nil {
+		return err
+	}
+	shortCache(c)
+	return writeJSON(c, http.StatusOK, MediaGeoJSON, fc)
+}
+
+func (s *Server) settlement(c echo.Context) error {
+	f, err := s.atlas.Settlement(c.Request().Context(), c.Param("id"), c.QueryParams())
+	if err != nil {
+		return err
+	}
+	shortCache(c)
+	return writeJSON(c, http.StatusOK, MediaGeoJSON, f)
+}
+
+func (s *Server) geocode(c echo.Context) error {
+	res, err := s.atlas.Geocode(c.Request().Context(), c.QueryParams())
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, MediaJSON, res)
+}
+
+func (s *Server) sources(c echo.Context) error {
+	src, err := s.atlas.Sources(c.Request().Context(), c.QueryParams())
+	if err != nil {
+		return err
+	}
+	shortCache(c)
+	return writeJSON(c, http.StatusOK, MediaJSON, src)
+}
+
+func (s *Server) claims(c echo.Context) error {
+	cl, err := s.atlas.Claims(c.Request().Context(), c.QueryParams())
+	if err != nil {
+		return err
+	}
+	shortCache(c)
+	return writeJSON(c, http.StatusOK, MediaJSON, cl)
+}
+
+func (s *Server) diff(c echo.Context) error {
+	d, err := s.atlas.Diff(c.Request().Context(), c.QueryParams())
+	if err != nil {
+		return err
+	}
+	shortCache(c)
+	return writeJSON(c, http.StatusOK, MediaJSON, d)
+}
+
+func (s *Server) addClaim(c echo.Context) error {
+	ctx := c.Request().Context()
+	tok, err := s.atlas.Authorize(ctx, c.Request().Header.Get(echo.HeaderAuthorization))
+	if err != nil {
+		return err
+	}
+	cl, err := s.atlas.AddClaim(ctx, tok, c.Request().Body)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Location", "/api/claims?settlement="+cl.SettlementID)
+	return writeJSON(c, http.StatusCreated, MediaJSON, cl)
+}
+
+func (s *Server) addSource(c echo.Context) error {
+	ctx := c.Request().Context()
+	tok, err := s.atlas.Authorize(ctx, c.Request().Header.Get(echo.HeaderAuthorization))
+	if err != nil {
+		return err
+	}
+	src, err := s.atlas.AddSource(ctx, tok, c.Request().Body)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusCreated, MediaJSON, src)
+}
+
+func (s *Server) ogcBase(c echo.Context) string { return s.baseURL(c) + "/ogc" }
+
+func writeDoc(c echo.Context, d ogc.Document, err error) error {
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, d.MediaType, d.Body)
+}
+
+func (s *Server) ogcLanding(c echo.Context) error {
+	d, err := s.ogc.Landing(s.ogcBase(c), c.QueryParams())
+	return writeDoc(c, d, err)
+}
+
+func (s *Server) ogcConformance(c echo.Context) error {
+	d, err := s.ogc.Conformance(s.ogcBase(c), c.QueryParams())
+	return writeDoc(c, d, err)
+}
+
+func (s *Server) ogcAPI(c echo.Context) error {
+	d, err := s.ogc.OpenAPI(s.ogcBase(c), c.QueryParams())
+	return writeDoc(c, d, err)
+}
+
+func (s *Server) ogcCollections(c echo.Context) error {
+	d, err := s.ogc.Collections(c.Request().Context(), s.ogcBase(c), c.QueryParams())
+	return writeDoc(c, d, err)
+}
+
+func (s *Server) ogcCollection(c echo.Context) error {
+	d, err := s.ogc.Collection(c.Request().Context(), s.ogcBase(c), c.Param("id"), c.QueryParams())
+	return writeDoc(c, d, err)
+}
+
+func (s *Server) ogcItems(c echo.Context) error {
+	d, err := s.ogc.Items(c.Request().Context(), s.ogcBase(c), c.Param("id"), c.QueryParams())
+	return writeDoc(c, d, err)
+}
+
+func (s *Server) ogcItem(c echo.Context) error {
+	d, err := s.ogc.Item(c.Request().Context(), s.ogcBase(c), c.Param("id"), c.Param("fid"), c.QueryParams())
+	return writeDoc(c, d, err)
+}
+
+// download streams an export; the parameters are checked before the first byte.
+func download(c echo.Context, media, name string, write func(w *bytes.Buffer) error) error {
+	var b bytes.Buffer
+	if err := write(&b); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	shortCache(c)
+	return c.Blob(http.StatusOK, media, b.Bytes())
+}
+
+func (s *Server) exportCSV(c echo.Context) error {
+	return download(c, "text/csv; charset=utf-8", "settlements.csv", func(b *bytes.Buffer) error {
+		return s.atlas.ExportCSV(c.Request().Context(), c.QueryParams(), b)
+	})
+}
+
+func (s *Server) exportKML(c echo.Context) error {
+	return download(c, "application/vnd.google-earth.kml+xml", "settlements.kml", func(b *bytes.Buffer) error {
+		return s.atlas.ExportKML(c.Request().Context(), c.QueryParams(), b)
+	})
+}
+
+func (s *Server) exportGPKG(c echo.Context) error {
+	return download(c, "application/geopackage+sqlite3", "tiled.gpkg", func(b *bytes.Buffer) error {
+		return s.atlas.Snapshot(c.Request().Context(), c.QueryParams(), b)
+	})
+}

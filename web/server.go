@@ -1,0 +1,184 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/tiled-maps/tiled/atlas"
+	"github.com/tiled-maps/tiled/ogc"
+)
+
+// Config is the server's configuration, filled by cmd/tiled from flags and environment.
+type Config struct {
+	// Addr is the listen address, host:port.
+	Addr string
+	// PublicURL is the server's public base URL ("https://maps.example.org"); "" derives it from each request.
+	PublicURL string
+	// FrameAncestors is the CSP frame-ancestors source list for pages; "" means "*" (embeddable anywhere).
+	FrameAncestors string
+	// BasemapTiles is the raster XYZ template pages and the style use; "-" for none, "" for OpenStreetMap.
+	BasemapTiles string
+	// BasemapAttribution credits the basemap.
+	BasemapAttribution string
+	// ShutdownTimeout bounds graceful shutdown; 0 means 10 s.
+	ShutdownTimeout time.Duration
+}
+
+// Default basemap: OpenStreetMap's standard tiles, with their required attribution.
+const (
+	OSMTiles       = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+	OSMAttribution = `© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors`
+)
+
+// Server serves the atlas over HTTP.
+type Server struct {
+	cfg     Config
+	atlas   *atlas.Atlas
+	ogc     *ogc.Service
+	log     *slog.Logger
+	metrics *metrics
+	echo    *echo.Echo
+}
+
+// New builds the server and its routes.
+func New(cfg Config, a *atlas.Atlas, log *slog.Logger) *Server {
+	if cfg.FrameAncestors == "" {
+		cfg.FrameAncestors = "*"
+	}
+	switch cfg.BasemapTiles {
+	case "":
+		cfg.BasemapTiles, cfg.BasemapAttribution = OSMTiles, OSMAttribution
+	case "-", "none", "off":
+		cfg.BasemapTiles, cfg.BasemapAttribution = "", ""
+	}
+	if cfg.ShutdownTimeout == 0 {
+		cfg.ShutdownTimeout = 10 * time.Second
+	}
+	s := &Server{cfg: cfg, atlas: a, ogc: a.OGC(), log: log, metrics: newMetrics(), echo: echo.New()}
+	e := s.echo
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Pre(middleware.RequestIDWithConfig(middleware.RequestIDConfig{}))
+	e.Use(s.observe, s.recoverPanics, s.headers)
+	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+		AllowOrigins: []string{"*"}, AllowMethods: []string{http.MethodGet, http.MethodHead},
+		ExposeHeaders: []string{"ETag", echo.HeaderXRequestID},
+	}))
+	s.routes()
+	return s
+}
+
+// Handler returns the server's http.Handler (for tests and embedding).
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Run listens on cfg.Addr and serves until ctx is done, then shuts down gracefully, letting in-flight requests
+// finish within ShutdownTimeout. ready, if not nil, receives the bound address once listening.
+func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           s.echo,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      2 * time.Minute, // exports of a large store take a while
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	s.log.Info("tiled serving", "addr", ln.Addr().String())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down: finishing in-flight requests", "timeout", s.cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("web: shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// baseURL is the public URL links are built on.
+func (s *Server) baseURL(c echo.Context) string {
+	if s.cfg.PublicURL != "" {
+		return strings.TrimSuffix(s.cfg.PublicURL, "/")
+	}
+	return c.Scheme() + "://" + c.Request().Host
+}
+
+// observe logs each request and feeds the metrics, labelled by route pattern (not raw path).
+func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		d := time.Since(start)
+		route := c.Path()
+		if route == "" {
+			route = "unmatched"
+		}
+		status := c.Response().Status
+		s.metrics.observe(c.Request().Method, route, status, d)
+		level := slog.LevelInfo
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.LogAttrs(c.Request().Context(), level, "request",
+			slog.String("request_id", c.Response().Header().Get(echo.HeaderXRequestID)),
+			slog.String("method", c.Request().Method), slog.String("path", c.Request().URL.Path),
+			slog.String("route", route), slog.Int("status", status), slog.Duration("duration", d),
+			slog.Int64("bytes", c.Response().Size), slog.String("remote", c.RealIP()))
+		return nil
+	}
+}
+
+// recoverPanics turns a panic into a logged 500, so one bad request cannot take the server down.
+func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				err = fmt.Errorf("web: panic: %v", r)
+			}
+		}()
+		return next(c)
+	}
+}
+
+// headers sets the headers every response carries: no MIME sniffing, a referrer policy, and a CSP that allows
+// embedding by the configured frame ancestors (never X-Frame-Options, which would forbid newsroom iframes).
+func (s *Server) headers(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		h.Set("Content-Security-Policy", "frame-ancestors "+s.cfg.FrameAncestors)
+		return next(c)
+	}
+}
