@@ -35,6 +35,12 @@ func TestNewEntry(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := tiles.NewEntry(tt.raw)
+			c := tiles.NewCache(1 << 20)
+			for i, ce := range []tiles.Entry{c.NewEntry(tt.raw), c.NewEntry(tt.raw), (*tiles.Cache)(nil).NewEntry(tt.raw)} {
+				if ce.ETag != e.ETag || !bytes.Equal(ce.Gzip, e.Gzip) {
+					t.Errorf("Cache.NewEntry #%d = %s, %d gzip bytes; NewEntry = %s, %d", i, ce.ETag, len(ce.Gzip), e.ETag, len(e.Gzip))
+				}
+			}
 			if !bytes.Equal(e.Raw, tt.raw) {
 				t.Errorf("Raw = %q, want %q", e.Raw, tt.raw)
 			}
@@ -290,7 +296,8 @@ func TestCacheInvalidTiles(t *testing.T) {
 
 // TestCacheConcurrent exercises every method from many goroutines; run it with -race.
 func TestCacheConcurrent(t *testing.T) {
-	e := tiles.NewEntry(bytes.Repeat([]byte("z"), 300))
+	raw := bytes.Repeat([]byte("z"), 300)
+	e := tiles.NewEntry(raw)
 	c := tiles.NewCache(40 * chargeOf(t, e))
 	var wg sync.WaitGroup
 	for g := range 8 {
@@ -305,7 +312,7 @@ func TestCacheConcurrent(t *testing.T) {
 						t.Errorf("Get returned a foreign entry")
 					}
 				case r < 90:
-					c.Put(k, e)
+					c.Put(k, c.NewEntry(raw))
 				case r < 98:
 					c.InvalidatePoint(orb.Point{-179.9, 85}, 1.0/64)
 				case r < 99:
