@@ -417,7 +417,7 @@ func timeString(t *time.Time) *string {
 // Any other parameter, or one given twice, is rejected. The body is a *FeatureCollection with numberMatched,
 // numberReturned, timeStamp and links self, collection, next (while features remain after this page) and prev
 // (when offset > 0); next and prev repeat the request's filters with an explicit limit and offset. Errors are a
-// *ParamError, one wrapping ErrNotFound for an unknown collection, or the collection's.
+// *ParamError, an error wrapping ErrNotFound for an unknown collection, or the collection's own error, wrapped.
 func (s *Service) Items(ctx context.Context, base, id string, params url.Values) (Document, error) {
 	c, info, err := s.find(id)
 	if err != nil {
@@ -467,7 +467,8 @@ func (s *Service) Items(ctx context.Context, base, id string, params url.Values)
 		}
 		return v
 	}
-	if next := q.Offset + len(features); next < matched && next <= MaxOffset {
+	// An empty page has no next, even if the collection miscounted: a next link to the same offset would loop.
+	if next := q.Offset + len(features); len(features) > 0 && next < matched && next <= MaxOffset {
 		fc.Links = append(fc.Links, Link{Href: u.items(id, page(next)), Rel: "next", Type: MediaTypeGeoJSON, Title: "Next page"})
 	}
 	if q.Offset > 0 {

@@ -551,3 +551,35 @@ func TestItemsJSON(t *testing.T) {
 		t.Errorf("features = %v, want []", got["features"])
 	}
 }
+
+// miscounting is a Collection that claims matches but returns none, and more features than the limit when asked
+// for offset 1.
+type miscounting struct{}
+
+func (miscounting) Info() CollectionInfo                   { return CollectionInfo{ID: "odd"} }
+func (miscounting) Extent(context.Context) (Extent, error) { return Extent{}, nil }
+func (miscounting) Item(context.Context, string) (*geojson.Feature, error) {
+	return nil, nil
+}
+func (miscounting) Items(_ context.Context, q Query) ([]*geojson.Feature, int, error) {
+	if q.Offset == 1 {
+		return testSettlements(), 100, nil
+	}
+	return nil, 100, nil
+}
+
+// TestItemsDefensive checks what the service does with a collection that breaks its contract.
+func TestItemsDefensive(t *testing.T) {
+	s := &Service{Published: []Collection{miscounting{}}}
+	fc := items(t, s, "odd", "")
+	if fc.NumberReturned != 0 || fc.Features == nil || linkOf(fc.Links, "next") != nil {
+		t.Errorf("empty page: %d returned, features %v, next %v; want 0, [], none", fc.NumberReturned, fc.Features,
+			linkOf(fc.Links, "next"))
+	}
+	if fc := items(t, s, "odd", "offset=1&limit=5"); fc.NumberReturned != 5 || len(fc.Features) != 5 {
+		t.Errorf("oversized page: %d returned, want the limit 5", fc.NumberReturned)
+	}
+	if _, err := s.Item(context.Background(), testBase, "odd", "1", nil); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Item returning nil, nil: error %v, want ErrNotFound", err)
+	}
+}

@@ -48,13 +48,14 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	q.Set("_foreign_keys", "on")
 	q.Set("_journal_mode", "WAL")
 	q.Set("_synchronous", "NORMAL")
-	q.Set("_cache_size", "-65536") // KiB: 64 MiB a connection, so a large import's index pages stay in memory
 	dsn := "file:" + path + "?" + q.Encode()
+	// Page cache: 32 MiB for each reader; 256 MiB for the single writer, so that a large import's index pages stay
+	// in memory until commit instead of spilling to the WAL.
 	drv := &sqlite3.SQLiteDriver{ConnectHook: connectHook}
 	db := &DB{
 		path:  path,
-		read:  sql.OpenDB(connector{dsn: dsn, drv: drv}),
-		write: sql.OpenDB(connector{dsn: dsn + "&_txlock=immediate", drv: drv}),
+		read:  sql.OpenDB(connector{dsn: dsn + "&_cache_size=-32768", drv: drv}),
+		write: sql.OpenDB(connector{dsn: dsn + "&_cache_size=-262144&_txlock=immediate", drv: drv}),
 	}
 	db.write.SetMaxOpenConns(1)
 	db.read.SetMaxOpenConns(8)

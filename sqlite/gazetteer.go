@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -184,6 +185,9 @@ func (g *Gazetteer) ImportPlaces(ctx context.Context, fn func(w gazetteer.PlaceW
 		if err := fn(w); err != nil {
 			return err
 		}
+		if err := w.flush(ctx); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE gpkg_contents SET
 			min_x = (SELECT min(ST_MinX(geom)) FROM settlements), max_x = (SELECT max(ST_MaxX(geom)) FROM settlements),
 			min_y = (SELECT min(ST_MinY(geom)) FROM settlements), max_y = (SELECT max(ST_MaxY(geom)) FROM settlements),
@@ -203,6 +207,7 @@ func (g *Gazetteer) ImportPlaces(ctx context.Context, fn func(w gazetteer.PlaceW
 
 type placeWriter struct {
 	insert, update, current, key, approx *sql.Stmt
+	pending                              []keyRow
 	// approximate counts the approximate places in the store, so that imports into a store without any skip
 	// the per-place lookup for one.
 	approximate int
@@ -326,12 +331,39 @@ func (w *placeWriter) Upsert(ctx context.Context, p gazetteer.Place) (bool, erro
 				continue
 			}
 			seen[k] = true
+			if !p.Approximate {
+				w.pending = append(w.pending, keyRow{k, p.ID, n.Name})
+				continue
+			}
+			// Approximate places are looked up by key later in the same import: index them at once.
 			if _, err := w.key.ExecContext(ctx, k, p.ID, n.Name); err != nil {
 				return false, fmt.Errorf("store key of %s: %w", p.ID, err)
 			}
 		}
 	}
 	return inserted, nil
+}
+
+// keyRow is a name key waiting to be indexed.
+type keyRow struct{ key, placeID, name string }
+
+// flush indexes the pending keys in key order: appending to the B-tree in order is several times faster than
+// inserting 400,000 keys where they fall.
+func (w *placeWriter) flush(ctx context.Context) error {
+	sort.Slice(w.pending, func(i, j int) bool {
+		a, b := w.pending[i], w.pending[j]
+		if a.key != b.key {
+			return a.key < b.key
+		}
+		return a.placeID < b.placeID
+	})
+	for _, r := range w.pending {
+		if _, err := w.key.ExecContext(ctx, r.key, r.placeID, r.name); err != nil {
+			return fmt.Errorf("store key of %s: %w", r.placeID, err)
+		}
+	}
+	w.pending = nil
+	return nil
 }
 
 // mergeNames returns old followed by the names of add it lacks.

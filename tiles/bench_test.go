@@ -222,6 +222,23 @@ func BenchmarkCacheGetParallel(b *testing.B) {
 	})
 }
 
+// BenchmarkCacheInvalidatePoint measures the lookups of an invalidation in a cache of 15 zooms × 2000 tiles that
+// holds none of the point's tiles, so every iteration does the same work.
+func BenchmarkCacheInvalidatePoint(b *testing.B) {
+	c := tiles.NewCache(1 << 30)
+	e := tiles.NewEntry([]byte("tile"))
+	for z := maptile.Zoom(0); z <= 14; z++ {
+		n := uint32(1) << z
+		for i := range min(n*n, 2000) {
+			c.Put(tiles.Key{Tile: maptile.New(i%n, i/n, z), AsOf: "2025-03-01"}, e)
+		}
+	}
+	p := orb.Point{35.3, 51.0}
+	for b.Loop() {
+		c.InvalidatePoint(p, 1.0/64)
+	}
+}
+
 // BenchmarkNewEntry measures what a Put costs beyond the build: gzip and SHA-256 of a z9 tile.
 func BenchmarkNewEntry(b *testing.B) {
 	data, err := tiles.Build(context.Background(), &sliceSource{feats: smallFeatures(60)}, belt, tiles.Options{})

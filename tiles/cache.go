@@ -214,14 +214,18 @@ func (c *Cache) removeTile(t maptile.Tile) {
 }
 
 // InvalidatePoint removes the entries, at every zoom and for every date, source and version, of the tiles whose
-// bound buffered by buffer (a fraction of a tile, as Options.BufferFraction returns) contains p: exactly the tiles
-// Build would draw a feature at p in. Call it with the old and the new point when a place moves.
+// bound buffered by buffer (a fraction of a tile, as Options.BufferFraction returns; negative counts as 0)
+// contains p: exactly the tiles Build would draw a feature at p in. Call it with the old and the new point when a
+// place moves. A point with a NaN coordinate is in no tile.
 //
-// It looks up, at each zoom the cache holds, only the few tiles around p (at most 4 match when buffer < 0.5), so
-// its cost does not grow with the number of entries.
+// At each zoom the cache holds it looks up only the tiles around p (at most 3×3 candidates, of which at most 4
+// match, when buffer < 0.5), so its cost does not grow with the number of entries.
 func (c *Cache) InvalidatePoint(p orb.Point, buffer float64) {
-	if c == nil || !(buffer >= 0) || math.IsInf(buffer, 0) || math.IsNaN(p[0]) || math.IsNaN(p[1]) {
+	if c == nil || math.IsNaN(p[0]) || math.IsNaN(p[1]) {
 		return
+	}
+	if !(buffer > 0) { // negative or NaN
+		buffer = 0
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -231,6 +235,15 @@ func (c *Cache) InvalidatePoint(p orb.Point, buffer float64) {
 		// The tiles t with t-buffer <= f <= t+1+buffer, widened a little for rounding; Bound decides exactly.
 		x0, x1 := clampIndex(f[0]-1-buffer-roundingSlack, n), clampIndex(f[0]+buffer+roundingSlack, n)
 		y0, y1 := clampIndex(f[1]-1-buffer-roundingSlack, n), clampIndex(f[1]+buffer+roundingSlack, n)
+		if uint64(x1-x0+1)*uint64(y1-y0+1) > uint64(len(c.byTile)) {
+			// A buffer of many tiles: checking every cached tile is cheaper than every candidate.
+			for t := range c.byTile {
+				if t.Z == z && t.Bound(buffer).Contains(p) {
+					c.removeTile(t)
+				}
+			}
+			continue
+		}
 		for x := x0; x <= x1; x++ {
 			for y := y0; y <= y1; y++ {
 				t := maptile.New(x, y, z)

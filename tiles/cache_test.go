@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"regexp"
 	"sync"
@@ -193,6 +194,10 @@ func TestCacheInvalidatePoint(t *testing.T) {
 	}{
 		{"buffer reaches the neighbour", buf, []maptile.Tile{east}, []maptile.Tile{north, far}},
 		{"no buffer", 0, nil, []maptile.Tile{east, north, far}},
+		{"negative buffer counts as none", -1, nil, []maptile.Tile{east, north, far}},
+		{"NaN buffer counts as none", math.NaN(), nil, []maptile.Tile{east, north, far}},
+		{"buffer of a whole tile", 1, []maptile.Tile{east, north}, []maptile.Tile{far}},
+		{"infinite buffer", math.Inf(1), []maptile.Tile{east, north, far}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -182,10 +182,12 @@ func Style(opt StyleOptions) map[string]any {
 
 	style := map[string]any{
 		"version": 8,
-		"name":    opt.Name,
 		"center":  opt.Center,
 		"zoom":    opt.Zoom,
 		"sources": sources,
+	}
+	if opt.Name != "" {
+		style["name"] = opt.Name
 	}
 	if opt.Glyphs != "" {
 		style["glyphs"] = opt.Glyphs
