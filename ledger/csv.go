@@ -50,18 +50,8 @@ func ReadClaims(r io.Reader, file string, fn func(line int, c Claim) error) erro
 // ReadSources reads a sources CSV file (see SourceColumns) and calls fn with each source and its line.
 func ReadSources(r io.Reader, file string, fn func(line int, s Source) error) error {
 	return readCSV(r, file, SourceColumns, SourceColumns[:6], func(line int, rec record) error {
-		s := Source{ID: rec.get("id"), Name: rec.get("name"), Kind: rec.get("kind"), URL: rec.get("url"),
-			Notes: rec.get("notes"), Reliability: ReliabilityF}
-		var err error
-		if s.Alignment, err = ParseAlignment(rec.get("alignment")); err != nil {
-			return err
-		}
-		if v := rec.get("reliability"); v != "" {
-			if s.Reliability, err = ParseReliability(v); err != nil {
-				return err
-			}
-		}
-		if err := s.Validate(); err != nil {
+		s, err := parseSource(rec)
+		if err != nil {
 			return err
 		}
 		return fn(line, s)

@@ -89,8 +89,13 @@ type connector struct {
 func (c connector) Connect(context.Context) (driver.Conn, error) { return c.drv.Open(c.dsn) }
 func (c connector) Driver() driver.Driver                        { return c.drv }
 
-// connectHook registers the GeoPackage geometry functions the R*Tree triggers call (GeoPackage 1.3, F.3).
+// connectHook keeps temporary files and statement journals in memory (a large import otherwise writes a
+// statement journal page for nearly every row) and registers the GeoPackage geometry functions the R*Tree
+// triggers call (GeoPackage 1.3, F.3).
 func connectHook(conn *sqlite3.SQLiteConn) error {
+	if _, err := conn.Exec("PRAGMA temp_store = MEMORY", nil); err != nil {
+		return fmt.Errorf("sqlite: temp_store: %w", err)
+	}
 	env := func(blob []byte) (minx, maxx, miny, maxy float64, ok bool) {
 		b, empty, err := geo.GPKGEnvelope(blob)
 		if err != nil || empty {

@@ -188,11 +188,16 @@ func (g *Gazetteer) ImportPlaces(ctx context.Context, fn func(w gazetteer.PlaceW
 		if err := w.flush(ctx); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE gpkg_contents SET
-			min_x = (SELECT min(ST_MinX(geom)) FROM settlements), max_x = (SELECT max(ST_MaxX(geom)) FROM settlements),
-			min_y = (SELECT min(ST_MinY(geom)) FROM settlements), max_y = (SELECT max(ST_MaxY(geom)) FROM settlements),
-			last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'settlements'`); err != nil {
-			return err
+		// The layer extent grows by the points this import wrote (GeoPackage: the extent is informative, and a
+		// moved point may leave it wider than needed, never narrower).
+		if w.written {
+			if _, err := tx.ExecContext(ctx, `UPDATE gpkg_contents SET
+				min_x = min(coalesce(min_x, ?1), ?1), min_y = min(coalesce(min_y, ?2), ?2),
+				max_x = max(coalesce(max_x, ?3), ?3), max_y = max(coalesce(max_y, ?4), ?4),
+				last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = 'settlements'`,
+				w.extent.Min.X(), w.extent.Min.Y(), w.extent.Max.X(), w.extent.Max.Y()); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, "UPDATE tiled_meta SET value = value + 1 WHERE key = 'places_version'"); err != nil {
 			return err
@@ -208,6 +213,8 @@ func (g *Gazetteer) ImportPlaces(ctx context.Context, fn func(w gazetteer.PlaceW
 type placeWriter struct {
 	insert, update, current, key, approx *sql.Stmt
 	pending                              []keyRow
+	extent                               orb.Bound // of the points written
+	written                              bool
 	// approximate counts the approximate places in the store, so that imports into a store without any skip
 	// the per-place lookup for one.
 	approximate int
@@ -320,6 +327,11 @@ func (w *placeWriter) Upsert(ctx context.Context, p gazetteer.Place) (bool, erro
 		if _, err := w.update.ExecContext(ctx, args...); err != nil {
 			return false, fmt.Errorf("store place %s: %w", p.ID, err)
 		}
+	}
+	if !w.written {
+		w.extent, w.written = p.Point.Bound(), true
+	} else {
+		w.extent = w.extent.Extend(p.Point)
 	}
 	if p.Approximate && (inserted || !wasApprox) {
 		w.approximate++
