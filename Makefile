@@ -8,18 +8,34 @@ BIN     := bin/tiled
 BENCH   ?= .
 BENCHDATA := testdata/bench
 
-.PHONY: run build test lint fmt vet staticcheck bench bench-data tidy-check clean
+# Front-end packages: web/package.json and its lockfile pin them; `make assets` installs them with npm ci and copies
+# their built files (and licences) into web/static/vendor, which the binary embeds. Nothing there is committed.
+WEBDEPS := web/node_modules/.package-lock.json
+VENDOR  := web/static/vendor/.stamp
+
+.PHONY: run build test lint fmt vet staticcheck bench bench-data tidy-check clean assets
 
 ## run: build tiled and serve the map on http://localhost:8080 from $(DB), loading the seed data into a fresh store
 run: build
 	./$(BIN) serve --db $(DB) --addr $(ADDR)
 
-## build: compile the tiled binary into bin/
-build:
+## build: compile the tiled binary into bin/, with the map page's assets
+build: assets
 	$(GO) build $(GOTAGS) -o $(BIN) ./cmd/tiled
 
-## test: every test (unit, store, GDAL, CLI end to end)
-test:
+## assets: install the front-end packages (npm ci, when missing or stale) and copy their files into web/static/vendor
+assets: $(VENDOR)
+
+$(WEBDEPS): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+$(VENDOR): $(WEBDEPS) web/assets.sh
+	sh web/assets.sh
+	@touch $@
+
+## test: every test (unit, store, GDAL, CLI end to end, the map in headless Chromium; screenshots in web/testdata/screenshots)
+test: assets
 	$(GO) test $(GOTAGS) -count=1 ./...
 
 ## lint: gofmt, go vet, staticcheck and go mod tidy must all be clean
@@ -57,4 +73,4 @@ bench: bench-data
 	$(GO) test $(GOTAGS) -run '^$$' -bench '$(BENCH)' -benchmem -count 1 ./...
 
 clean:
-	rm -rf bin $(BENCHDATA)
+	rm -rf bin $(BENCHDATA) web/static/vendor web/node_modules

@@ -88,7 +88,7 @@ func (a *Atlas) Settlements(ctx context.Context, q url.Values) (*geojson.Feature
 			return nil, err
 		}
 	}
-	var picked []*gazetteer.Place
+	var picked []*place
 	if text := q.Get("q"); text != "" {
 		keys := names.QueryKeys(text)
 		if len(keys) == 0 {
@@ -106,10 +106,10 @@ func (a *Atlas) Settlements(ctx context.Context, q url.Values) (*geojson.Feature
 			}
 		}
 	} else {
-		pix.within(b, func(p *gazetteer.Place) { picked = append(picked, p) })
+		pix.within(b, func(p *place) { picked = append(picked, p) })
 	}
 	type item struct {
-		p  *gazetteer.Place
+		p  *place
 		st ledger.Status
 	}
 	items := make([]item, len(picked))
@@ -156,7 +156,8 @@ func (a *Atlas) Settlement(ctx context.Context, id string, q url.Values) (*geojs
 		return nil, err
 	}
 	st := lix.StatusOf(p.ID, view.AsOf, view.Source)
-	f := feature(&p, st, view)
+	sp := summarize(p)
+	f := feature(&sp, st, view)
 	f.Properties["names"] = p.Names
 	f.Properties["status_detail"] = st
 	f.Properties["history"] = lix.History(p.ID)

@@ -14,7 +14,6 @@ import (
 	gkml "github.com/twpayne/go-geom/encoding/kml"
 	"github.com/twpayne/go-kml/v3"
 
-	"github.com/tiled-maps/tiled/gazetteer"
 	"github.com/tiled-maps/tiled/geo"
 	"github.com/tiled-maps/tiled/ledger"
 )
@@ -27,7 +26,7 @@ var CSVColumns = []string{"id", "name", "name_ru", "name_uk", "country", "admin1
 	"as_of", "view", "wkt"}
 
 // exportSet resolves an export's view and the places it covers, ordered by id.
-func (a *Atlas) exportSet(ctx context.Context, q url.Values) (*ledger.Index, View, []*gazetteer.Place, error) {
+func (a *Atlas) exportSet(ctx context.Context, q url.Values) (*ledger.Index, View, []*place, error) {
 	if err := onlyParams(q, exportParams); err != nil {
 		return nil, View{}, nil, err
 	}
@@ -45,8 +44,8 @@ func (a *Atlas) exportSet(ctx context.Context, q url.Values) (*ledger.Index, Vie
 			return nil, view, nil, err
 		}
 	}
-	var ps []*gazetteer.Place
-	pix.within(b, func(p *gazetteer.Place) { ps = append(ps, p) })
+	var ps []*place
+	pix.within(b, func(p *place) { ps = append(ps, p) })
 	sort.Slice(ps, func(i, j int) bool { return ps[i].ID < ps[j].ID })
 	return lix, view, ps, nil
 }

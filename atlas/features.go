@@ -6,7 +6,6 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
-	"github.com/tiled-maps/tiled/gazetteer"
 	"github.com/tiled-maps/tiled/geo"
 	"github.com/tiled-maps/tiled/ledger"
 )
@@ -46,14 +45,14 @@ func dateString(d ledger.Date) string {
 }
 
 // flatProps are the attributes every format shares: the place and its status in flat form.
-func flatProps(p *gazetteer.Place, st ledger.Status, v View) map[string]any {
+func flatProps(p *place, st ledger.Status, v View) map[string]any {
 	props := map[string]any{
 		"id": p.ID, "name": p.Name, "country": p.Country, "feature_code": p.FeatureCode,
 		"approximate": p.Approximate, "status": string(st.Consensus), "disputed": st.Disputed,
 		"stale": st.Stale, "sources": st.Sources, "latest": dateString(st.Latest), "holders": holders(st),
 		"view": viewName(v), "as_of": v.AsOf.String(),
 	}
-	opt := map[string]string{"name_ru": p.NameIn("ru"), "name_uk": p.NameIn("uk"), "admin1": p.Admin1, "admin2": p.Admin2}
+	opt := map[string]string{"name_ru": p.NameRU, "name_uk": p.NameUK, "admin1": p.Admin1, "admin2": p.Admin2}
 	for k, s := range opt {
 		if s != "" {
 			props[k] = s
@@ -69,7 +68,7 @@ func flatProps(p *gazetteer.Place, st ledger.Status, v View) map[string]any {
 }
 
 // tileProps are the MVT attributes of a settlement (see tiles.Fields).
-func tileProps(p *gazetteer.Place, st ledger.Status, v View) map[string]any {
+func tileProps(p *place, st ledger.Status, v View) map[string]any {
 	props := flatProps(p, st, v)
 	delete(props, "country")
 	delete(props, "admin1")
@@ -78,7 +77,7 @@ func tileProps(p *gazetteer.Place, st ledger.Status, v View) map[string]any {
 	return props
 }
 
-func priority(p *gazetteer.Place, st ledger.Status) float64 {
+func priority(p *place, st ledger.Status) float64 {
 	pr := float64(p.Population)
 	if st.Sources > 0 {
 		pr += claimedBoost
@@ -92,7 +91,7 @@ func point(p orb.Point) orb.Point {
 }
 
 // feature is the GeoJSON feature of a settlement with its status.
-func feature(p *gazetteer.Place, st ledger.Status, v View) *geojson.Feature {
+func feature(p *place, st ledger.Status, v View) *geojson.Feature {
 	f := geojson.NewFeature(point(p.Point))
 	f.ID = p.ID
 	f.Properties = flatProps(p, st, v)

@@ -10,7 +10,6 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
-	"github.com/tiled-maps/tiled/gazetteer"
 	"github.com/tiled-maps/tiled/ledger"
 	"github.com/tiled-maps/tiled/ogc"
 )
@@ -18,12 +17,16 @@ import (
 // OGC returns the OGC API – Features service publishing two collections: settlements (with their consensus status
 // today) and claims (every claim as a point at its settlement).
 func (a *Atlas) OGC() *ogc.Service {
-	return &ogc.Service{
+	s := &ogc.Service{
 		Title:       "tiled",
 		Description: "Front-line settlements and the control claims each source makes about them. " + DefaultAttribution,
 		Published:   []ogc.Collection{settlementsCollection{a}, claimsCollection{a}},
 		Now:         a.cfg.Now,
 	}
+	if err := s.Validate(); err != nil {
+		panic(err) // the collections are fixed in code: an invalid service is a programming error
+	}
+	return s
 }
 
 type settlementsCollection struct{ a *Atlas }
@@ -215,7 +218,7 @@ func (c claimsCollection) all(ctx context.Context) ([]*geojson.Feature, error) {
 	return out, nil
 }
 
-func claimFeature(p *gazetteer.Place, e ledger.Entry) *geojson.Feature {
+func claimFeature(p *place, e ledger.Entry) *geojson.Feature {
 	f := geojson.NewFeature(point(p.Point))
 	f.ID = e.ID
 	props := map[string]any{

@@ -7,7 +7,6 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"github.com/tiled-maps/tiled/gazetteer"
 	"github.com/tiled-maps/tiled/ledger"
 	"github.com/tiled-maps/tiled/tiles"
 )
@@ -32,9 +31,10 @@ type tileSource struct {
 // Features implements tiles.Source.
 func (s tileSource) Features(_ context.Context, b orb.Bound) ([]tiles.Feature, error) {
 	var out []tiles.Feature
-	s.pix.within(b, func(p *gazetteer.Place) {
+	s.pix.within(b, func(p *place) {
 		st := s.lix.StatusOf(p.ID, s.view.AsOf, s.view.Source)
-		out = append(out, tiles.Feature{ID: p.ID, Point: p.Point, Priority: priority(p, st), Props: tileProps(p, st, s.view)})
+		out = append(out, tiles.Feature{ID: p.ID, Point: p.Point, Priority: priority(p, st),
+			LazyProps: func() map[string]any { return tileProps(p, st, s.view) }})
 	})
 	return out, nil
 }
@@ -76,7 +76,7 @@ func (a *Atlas) Tile(ctx context.Context, z, x, y string, q url.Values) (TileRes
 	if err != nil {
 		return res, err
 	}
-	res.Entry = tiles.NewEntry(raw)
+	res.Entry = a.tiles.NewEntry(raw)
 	a.tiles.Put(key, res.Entry)
 	return res, nil
 }

@@ -49,13 +49,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	q.Set("_journal_mode", "WAL")
 	q.Set("_synchronous", "NORMAL")
 	dsn := "file:" + path + "?" + q.Encode()
-	// Page cache: 32 MiB for each reader; 256 MiB for the single writer, so that a large import's index pages stay
-	// in memory until commit instead of spilling to the WAL.
+	// Page cache: 8 MiB for each reader and 16 MiB for the writer; ImportPlaces raises the writer's to 256 MiB for
+	// the length of an import, so that its index pages stay in memory until commit.
 	drv := &sqlite3.SQLiteDriver{ConnectHook: connectHook}
 	db := &DB{
 		path:  path,
-		read:  sql.OpenDB(connector{dsn: dsn + "&_cache_size=-32768", drv: drv}),
-		write: sql.OpenDB(connector{dsn: dsn + "&_cache_size=-262144&_txlock=immediate", drv: drv}),
+		read:  sql.OpenDB(connector{dsn: dsn + "&_cache_size=-8192", drv: drv}),
+		write: sql.OpenDB(connector{dsn: dsn + "&_cache_size=-16384&_txlock=immediate", drv: drv}),
 	}
 	db.write.SetMaxOpenConns(1)
 	db.read.SetMaxOpenConns(8)

@@ -177,6 +177,10 @@ func (g *Gazetteer) CountPlaces(ctx context.Context) (int, error) {
 // bumps the data version, on error it rolls everything back.
 func (g *Gazetteer) ImportPlaces(ctx context.Context, fn func(w gazetteer.PlaceWriter) error) error {
 	err := g.db.writeTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "PRAGMA cache_size = -262144"); err != nil {
+			return err
+		}
+		defer tx.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -16384") //nolint:errcheck // best effort
 		w, err := newPlaceWriter(ctx, tx)
 		if err != nil {
 			return err
@@ -418,22 +422,34 @@ var summaryColumns = strings.NewReplacer("s.names", "NULL", "s.codes", "NULL", "
 	"s.location_note", "NULL", "s.place_type", "NULL", "s.near", "NULL").Replace(placeColumns)
 
 // PlaceSummaries returns every place with its official names but without alternate names, codes, sources and
-// notes, for in-memory indexes.
+// notes, ordered by id.
 func (g *Gazetteer) PlaceSummaries(ctx context.Context) ([]gazetteer.Place, error) {
+	var out []gazetteer.Place
+	err := g.EachPlaceSummary(ctx, func(p gazetteer.Place) error {
+		out = append(out, p)
+		return nil
+	})
+	return out, err
+}
+
+// EachPlaceSummary calls fn with the summary of every place (as PlaceSummaries has them) in id order, one at a
+// time, so that building an in-memory index does not first hold every full record.
+func (g *Gazetteer) EachPlaceSummary(ctx context.Context, fn func(gazetteer.Place) error) error {
 	rows, err := g.db.read.QueryContext(ctx, "SELECT "+summaryColumns+" FROM settlements s ORDER BY s.id")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	var out []gazetteer.Place
 	for rows.Next() {
 		p, err := scanPlace(rows)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, p)
+		if err := fn(p); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // Version returns the places version (see DB.PlacesVersion).

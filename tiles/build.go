@@ -41,6 +41,9 @@ type Feature struct {
 	// Props are the MVT attributes, keyed by the Field* names. Values are string, bool, float64 or int64 (other
 	// Go integer and float types are converted); nil values are skipped. A FieldID entry is replaced by ID.
 	Props map[string]any
+	// LazyProps, when Props is nil, returns them: Build calls it only for the features it keeps, so a low-zoom
+	// tile over 100,000 places builds attributes for its few hundred survivors only.
+	LazyProps func() map[string]any
 }
 
 // Source supplies the features whose points lie inside a lon/lat bound. Build passes the tile's bound already
@@ -198,8 +201,12 @@ func Build(ctx context.Context, src Source, t maptile.Tile, opt Options) ([]byte
 
 // properties returns a new map holding f's encodable Props and its ID under FieldID.
 func properties(f *Feature) (geojson.Properties, error) {
-	props := make(geojson.Properties, len(f.Props)+1)
-	for k, v := range f.Props {
+	src := f.Props
+	if src == nil && f.LazyProps != nil {
+		src = f.LazyProps()
+	}
+	props := make(geojson.Properties, len(src)+1)
+	for k, v := range src {
 		if k == FieldID {
 			continue
 		}

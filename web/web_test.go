@@ -28,12 +28,16 @@ import (
 var fixedNow = time.Date(2025, 4, 10, 12, 0, 0, 0, time.UTC)
 
 type env struct {
-	srv   *httptest.Server
-	db    *sqlite.DB
-	token string
+	srv     *httptest.Server
+	handler http.Handler
+	db      *sqlite.DB
+	token   string
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newBenchEnv(t) }
+
+// newBenchEnv is newEnv for tests and benchmarks alike.
+func newBenchEnv(t testing.TB) *env {
 	t.Helper()
 	db := testdb.Open(t)
 	if _, err := seed.Load(context.Background(), db); err != nil {
@@ -48,7 +52,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{srv: srv, db: db, token: secret}
+	return &env{srv: srv, handler: s.Handler(), db: db, token: secret}
 }
 
 func (e *env) do(t *testing.T, method, path string, body io.Reader, hdr map[string]string) *http.Response {
