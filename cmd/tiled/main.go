@@ -87,7 +87,7 @@ func printHelp(w io.Writer) {
 	fmt.Fprintln(w, "tiled: front-line settlement maps — gazetteer, control-status ledger and map server.")
 	fmt.Fprintln(w, "\nUsage: tiled COMMAND [--db PATH] [flags] [args]\n\nCommands:")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-40s %s\n", c.usage, c.summary)
+		fmt.Fprintf(w, "  %s\n      %s\n", c.usage, c.summary)
 	}
 	fmt.Fprintln(w, "\nEvery command takes --db PATH (default tiled.db, or $TILED_DB). \"tiled COMMAND -h\" lists its flags.")
 }
