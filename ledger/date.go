@@ -36,10 +36,11 @@ func DateOf(t time.Time) Date {
 // Today returns the date of now in the theatre (UTC+3): the latest date a publication may carry.
 func Today(now time.Time) Date { return DateOf(now.In(theatreZone)) }
 
-// ParseDate parses a date written YYYY-MM-DD.
+// ParseDate parses a date written YYYY-MM-DD, from 0001-01-01 on (year 0000 has no Date: 0000-12-31 would be the
+// zero Date, "no date").
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(DateFormat, s)
-	if err != nil || len(s) != len(DateFormat) {
+	if err != nil || len(s) != len(DateFormat) || t.Year() < 1 {
 		return Date{}, fmt.Errorf("%w: date %q: want YYYY-MM-DD", ErrInvalid, s)
 	}
 	return DateOf(t), nil

@@ -208,6 +208,7 @@ func (e *browserEnv) tab(t *testing.T) *tab {
 	t.Cleanup(cancelTab)
 	tb := &tab{t: t, ctx: ctx}
 	msgs := chromedp.Console(ctx)
+	tb.do(chromedp.EmulateViewport(1280, 800))
 	go func() {
 		for m, err := range msgs {
 			if err != nil {
@@ -357,7 +358,7 @@ func TestBrowser(t *testing.T) {
 			}
 		}
 		var n int
-		tb.eval(`tiled.gl().then(gl => gl.queryRenderedFeatures({layers: ["settlement-symbols"]}).length)`, &n)
+		tb.eval(`tiled.gl().then(gl => gl.queryRenderedFeatures({layers: tiled.symbolLayers}).length)`, &n)
 		if n < 20 {
 			t.Errorf("%d settlements drawn, want at least 20", n)
 		}
@@ -528,7 +529,7 @@ func TestBrowser(t *testing.T) {
 		}
 		tb2.eval(`tiled.gl().then(gl => ({date: document.getElementById("date-input").value, source: document.getElementById("source-select").value,
 			lat: tiled.map.getCenter().lat, lon: tiled.map.getCenter().lng, z: tiled.map.getZoom(),
-			view: (gl.queryRenderedFeatures({layers: ["settlement-symbols"]})[0] || {properties: {}}).properties.view}))`, &got)
+			view: (gl.queryRenderedFeatures({layers: tiled.symbolLayers})[0] || {properties: {}}).properties.view}))`, &got)
 		if got.Date != "2025-03-28" || got.Source != "isw" || got.Z != 10.5 || math.Abs(got.Lat-50.95) > 1e-4 ||
 			math.Abs(got.Lon-35.31) > 1e-4 || got.View != "isw" {
 			t.Errorf("the permalink restored %+v, want 2025-03-28, isw, 50.95, 35.31, z 10.5", got)

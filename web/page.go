@@ -478,7 +478,7 @@ func (p *pages) table(c echo.Context) error {
 
 // Default size of an embed, and the height of its chrome (title line, legend, footer) around the map.
 const (
-	embedWidth       = 640
+	embedWidth        = 640
 	embedChromeHeight = 132
 )
 

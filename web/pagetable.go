@@ -45,14 +45,14 @@ type placeView struct {
 
 // place is a settlement of the snapshot as the table and the summary read it.
 type place struct {
-	id, status     string
-	names          map[string]string // "", "ru", "uk"
-	region         string
-	stale, approx  bool
-	sources        int
-	latest         string
-	views          []placeView
-	primary string
+	id, status    string
+	names         map[string]string // "", "ru", "uk"
+	region        string
+	stale, approx bool
+	sources       int
+	latest        string
+	views         []placeView
+	primary       string
 }
 
 // parseHolders reads the holders attribute: "isw:ua;ru-mod:ru(stale)".
@@ -143,8 +143,10 @@ func buildTable(tx texts, l lang, base, asOf, source string, sources []sourceInf
 			r.Latest = tx.date(l, p.latest)
 		}
 		r.Names = append(r.Names, langName{string(l), p.primary})
+		shown := map[string]bool{p.primary: true}
 		for _, k := range []string{"", "uk", "ru"} {
-			if n := p.names[k]; n != "" && n != p.primary {
+			if n := p.names[k]; n != "" && !shown[n] {
+				shown[n] = true
 				lk := k
 				if lk == "" {
 					lk = string(defaultLang)

@@ -99,6 +99,7 @@ func TestBadInput(t *testing.T) {
 		{"wrong suffix", "GET", "/tiles/2/0/0.png", "", nil, 400, "mvt"},
 		{"missing suffix", "GET", "/tiles/2/0/0", "", nil, 400, "mvt"},
 		{"huge z", "GET", "/tiles/99999999999999999999/0/0.mvt", "", nil, 400, "z"},
+		{"unknown layer", "GET", "/tiles/roads/2/0/0.mvt", "", nil, 400, "roads"},
 		{"unknown tile parameter", "GET", "/tiles/2/0/0.mvt?color=red", "", nil, 400, "color"},
 		{"bad as_of", "GET", "/tiles/2/0/0.mvt?as_of=2025-13-01", "", nil, 400, "as_of"},
 		{"unknown source", "GET", "/tiles/2/0/0.mvt?source=nobody", "", nil, 400, "source"},

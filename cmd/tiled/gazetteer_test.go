@@ -136,3 +136,43 @@ func TestUnknownCommand(t *testing.T) {
 		t.Errorf("unknown command: %v", err)
 	}
 }
+
+// TestImportGeoNamesWithAdminAndAlternateNames imports a GeoNames dump with its admin1 codes (real rows of
+// admin1CodesASCII.txt) and alternate names: oblast names and Russian names come along and are searchable.
+func TestImportGeoNamesWithAdminAndAlternateNames(t *testing.T) {
+	db := seeded(t)
+	dir := t.TempDir()
+	// Sudzha as GeoNames has it (id 486816), with an alternate-names row of ours for the test.
+	main := "486816\tSudzha\tSudzha\tSudscha\t51.19139\t35.27056\tP\tPPLA2\tRU\t\t41\t\t\t\t6036\t\t177\tEurope/Moscow\t2019-09-05\n"
+	alt := "1\t486816\tru\tСуджа\t1\t\t\t\t\t\n2\t486816\tlink\thttps://example.org/x\t\t\t\t\t\t\n"
+	os.WriteFile(filepath.Join(dir, "dump.txt"), []byte(main), 0o644)
+	os.WriteFile(filepath.Join(dir, "alt.txt"), []byte(alt), 0o644)
+	out, errs, err := tiled(t, "import", "--db", db, "--admin1", "testdata/admin1CodesASCII.txt",
+		"--alternate-names", filepath.Join(dir, "alt.txt"), filepath.Join(dir, "dump.txt"))
+	if err != nil || !strings.Contains(out, "imported 1 places") {
+		t.Fatalf("import: %v\n%s%s", err, out, errs)
+	}
+	out, _, err = tiled(t, "place", "--db", db, "--json", "486816")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p struct {
+		Admin1     string `json:"admin1"`
+		Admin1Code string `json:"admin1_code"`
+		Names      []struct {
+			Name, Lang, Kind string
+		} `json:"names"`
+	}
+	json.Unmarshal([]byte(out), &p)
+	if p.Admin1 != "Kursk" || p.Admin1Code != "RU.41" {
+		t.Errorf("admin1 = %q %q, want Kursk RU.41 from admin1CodesASCII", p.Admin1, p.Admin1Code)
+	}
+	var ru, link bool
+	for _, n := range p.Names {
+		ru = ru || (n.Name == "Суджа" && n.Lang == "ru" && n.Kind == "official")
+		link = link || strings.HasPrefix(n.Name, "https://")
+	}
+	if !ru || link {
+		t.Errorf("names = %+v, want the preferred Russian name and no link pseudo-name", p.Names)
+	}
+}

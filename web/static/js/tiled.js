@@ -112,7 +112,6 @@
   });
   // No flag in the attribution: the map must not take sides.
   map.attributionControl.setPrefix('<a href="https://leafletjs.com/">Leaflet</a> · <a href="https://maplibre.org/">MapLibre</a>');
-  map.attributionControl.addAttribution(cfg.attribution);
   maplibregl.setWorkerUrl(cfg.worker);
 
   const NAME = ['coalesce',
@@ -121,7 +120,26 @@
   const SANS = ['Noto Sans', 'DejaVu Sans', 'Liberation Sans', 'Arial', 'Helvetica'];
   const claimed = ['>', ['to-number', ['get', 'sources'], 0], 0];
 
-  // restyle replaces the style's settlement circles with the symbol and label layers of this page.
+  // The symbol layers: one icon per status (see symbols.js).
+  const SYMBOL_LAYERS = ['settlement-symbols-claimed', 'settlement-symbols'];
+  function symbols(id, filter, ignorePlacement) {
+    return {
+      id, type: 'symbol', source: 'settlements', 'source-layer': 'settlements', filter,
+      layout: {
+        'icon-image': ['concat', 'sym-', ['get', 'status'],
+          ['case', ['to-boolean', ['get', 'stale']], '-stale', ''],
+          ['case', ['to-boolean', ['get', 'approximate']], '-approx', '']],
+        'icon-size': ['interpolate', ['linear'], ['zoom'], 4, 0.55, 7, 0.8, 10, 1, 13, 1.2],
+        'icon-allow-overlap': true,
+        'icon-ignore-placement': ignorePlacement,
+        'icon-padding': 0,
+        'symbol-sort-key': ['to-number', ['get', 'population'], 0],
+      },
+    };
+  }
+
+  // restyle replaces the style's settlement circles with the symbol and label layers of this page, and credits
+  // the basemap and the data briefly (the About panel has the full attribution).
   function restyle(style) {
     const i = style.layers.findIndex((l) => l.id === 'settlements');
     const layers = style.layers.filter((l) => l.id !== 'settlements' && l.id !== 'settlement-labels');
@@ -129,7 +147,7 @@
     const ours = [
       { // the radius within which an approximately placed village lies
         id: 'settlement-precision', type: 'circle', source: src, 'source-layer': sl, minzoom: 8,
-        filter: ['all', ['to-boolean', ['get', 'approximate']], ['>', ['to-number', ['get', 'precision_km'], 0], 0]],
+        filter: ['all', claimed, ['to-boolean', ['get', 'approximate']], ['>', ['to-number', ['get', 'precision_km'], 0], 0]],
         paint: {
           'circle-radius': ['interpolate', ['exponential', 2], ['zoom'],
             0, ['/', ['*', ['to-number', ['get', 'precision_km'], 0], 1000], 49240],
@@ -148,29 +166,7 @@
           'circle-stroke-opacity': ['case', ['boolean', ['feature-state', 'selected'], false], 1, 0],
         },
       },
-      {
-        id: 'settlement-symbols', type: 'symbol', source: src, 'source-layer': sl,
-        layout: {
-          'icon-image': ['concat', 'sym-', ['get', 'status'],
-            ['case', ['to-boolean', ['get', 'stale']], '-stale', ''],
-            ['case', ['to-boolean', ['get', 'approximate']], '-approx', '']],
-          'icon-size': ['interpolate', ['linear'], ['zoom'], 4, 0.55, 7, 0.8, 10, 1, 13, 1.2],
-          'icon-allow-overlap': true,
-          'icon-ignore-placement': true,
-          // places with claims are drawn above the others
-          'symbol-sort-key': ['+', ['case', claimed, 1e9, 0], ['to-number', ['get', 'population'], 0]],
-        },
-      },
-      {
-        id: 'settlement-labels-claimed', type: 'symbol', source: src, 'source-layer': sl, minzoom: 6.5,
-        filter: claimed,
-        layout: {
-          'text-field': NAME, 'text-font': ['Noto Sans Bold', ...SANS], 'text-size': 13.5,
-          'text-variable-anchor': ['left', 'right', 'top', 'bottom'], 'text-radial-offset': 1.05,
-          'text-justify': 'auto', 'text-padding': 1,
-        },
-        paint: { 'text-color': '#111111', 'text-halo-color': 'rgba(255,255,255,0.95)', 'text-halo-width': 1.8 },
-      },
+      symbols('settlement-symbols', ['!', claimed], true),
       {
         id: 'settlement-labels', type: 'symbol', source: src, 'source-layer': sl, minzoom: 7,
         filter: ['all', ['!', claimed],
@@ -184,15 +180,32 @@
         },
         paint: { 'text-color': '#4a4a4a', 'text-halo-color': 'rgba(255,255,255,0.9)', 'text-halo-width': 1.4 },
       },
+      {
+        id: 'settlement-labels-claimed', type: 'symbol', source: src, 'source-layer': sl, minzoom: 6.5,
+        filter: claimed,
+        layout: {
+          'text-field': NAME, 'text-font': ['Noto Sans Bold', ...SANS], 'text-size': 13.5,
+          // clear of the icon, which grows with the zoom (icon-size above)
+          'text-variable-anchor': ['left', 'right', 'top', 'bottom'],
+          'text-radial-offset': ['interpolate', ['linear'], ['zoom'], 4, 0.75, 7, 0.95, 10, 1.1, 13, 1.3],
+          'text-justify': 'auto', 'text-padding': 1,
+        },
+        paint: { 'text-color': '#111111', 'text-halo-color': 'rgba(255,255,255,0.95)', 'text-halo-width': 1.8 },
+      },
+      // Places with claims come last: drawn on top, and placed first, so labels make way for them.
+      symbols('settlement-symbols-claimed', claimed, false),
     ];
     layers.splice(i < 0 ? layers.length : i, 0, ...ours);
     style.layers = layers;
-    return style;
+    const credits = [];
+    for (const s of Object.values(style.sources)) if (s.type === 'raster' && s.attribution) credits.push(s.attribution);
+    credits.push(t('attribution'));
+    return { style, attribution: credits.join(' | ') };
   }
 
   const glReady = (async () => {
-    const style = restyle(await getJSON(cfg.base + '/style.json?' + qs(viewParams())));
-    const layer = L.maplibreGL({ style, interactive: false, pane: 'tilePane' });
+    const { style, attribution } = restyle(await getJSON(cfg.base + '/style.json?' + qs(viewParams())));
+    const layer = L.maplibreGL({ style, interactive: false, pane: 'tilePane', attributionControl: { customAttribution: attribution } });
     layer.addTo(map);
     const gl = layer.getMaplibreMap();
     const ratio = Math.max(2, Math.ceil(window.devicePixelRatio || 1));
@@ -219,7 +232,7 @@
     const gl = await glReady;
     const p = gl.project([latlng.lng, latlng.lat]);
     const r = radius || 12;
-    const found = gl.queryRenderedFeatures([[p.x - r, p.y - r], [p.x + r, p.y + r]], { layers: ['settlement-symbols'] });
+    const found = gl.queryRenderedFeatures([[p.x - r, p.y - r], [p.x + r, p.y + r]], { layers: SYMBOL_LAYERS });
     let best = null, bestD = Infinity;
     for (const f of found) {
       const q = gl.project(f.geometry.coordinates);
@@ -785,7 +798,7 @@
     await idle();
     if (v !== viewVersion) return;
     const gl = await glReady;
-    const rendered = gl.queryRenderedFeatures({ layers: ['settlement-symbols'] }).length;
+    const rendered = gl.queryRenderedFeatures({ layers: SYMBOL_LAYERS }).length;
     document.documentElement.dataset.tiledRendered = String(v);
     post('tiled:rendered', Object.assign(stateMessage(), { features: rendered }));
   }
@@ -812,7 +825,7 @@
 
   // For the browser tests and for people poking at the page from the console.
   window.tiled = {
-    map, state, idle, pick, showPlace,
+    map, state, idle, pick, showPlace, symbolLayers: SYMBOL_LAYERS,
     gl: () => glReady,
     // screenPoint is where a place is drawn, in CSS pixels of the page.
     screenPoint(lat, lon) {
