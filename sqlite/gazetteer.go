@@ -129,41 +129,55 @@ func (g *Gazetteer) PlacesWithin(ctx context.Context, b orb.Bound, limit int) ([
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := g.db.read.QueryContext(ctx, "SELECT "+placeColumns+` FROM rtree_settlements_geom r
+	return collectPlaces(ctx, g.db.read, "SELECT "+placeColumns+` FROM rtree_settlements_geom r
 		JOIN settlements s ON s.fid = r.id
 		WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ? LIMIT ?`,
 		b.Max.X(), b.Min.X(), b.Max.Y(), b.Min.Y(), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []gazetteer.Place
-	for rows.Next() {
-		p, err := scanPlace(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }
 
-// AllPlaces returns every place (official names only), ordered by id.
+// AllPlaces returns every place, ordered by id.
 func (g *Gazetteer) AllPlaces(ctx context.Context) ([]gazetteer.Place, error) {
-	rows, err := g.db.read.QueryContext(ctx, "SELECT "+placeColumns+" FROM settlements s ORDER BY s.id")
+	return collectPlaces(ctx, g.db.read, "SELECT "+placeColumns+" FROM settlements s ORDER BY s.id")
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// stmtQuerier lets a prepared statement stand where a query is expected; the query text is ignored.
+type stmtQuerier struct{ st *sql.Stmt }
+
+func (s stmtQuerier) QueryContext(ctx context.Context, _ string, args ...any) (*sql.Rows, error) {
+	return s.st.QueryContext(ctx, args...)
+}
+
+// eachPlace runs a query selecting placeColumns (or summaryColumns) and calls fn with each place.
+func eachPlace(ctx context.Context, q querier, fn func(gazetteer.Place) error, query string, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	var out []gazetteer.Place
 	for rows.Next() {
 		p, err := scanPlace(rows)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, p)
+		if err := fn(p); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
+}
+
+// collectPlaces returns every place a query selects.
+func collectPlaces(ctx context.Context, q querier, query string, args ...any) ([]gazetteer.Place, error) {
+	var out []gazetteer.Place
+	err := eachPlace(ctx, q, func(p gazetteer.Place) error {
+		out = append(out, p)
+		return nil
+	}, query, args...)
+	return out, err
 }
 
 // CountPlaces returns the number of places.
@@ -401,20 +415,7 @@ func (w *placeWriter) ApproximatePlaces(ctx context.Context, key, country string
 	if w.approximate == 0 {
 		return nil, nil
 	}
-	rows, err := w.approx.QueryContext(ctx, key, country)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []gazetteer.Place
-	for rows.Next() {
-		p, err := scanPlace(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return collectPlaces(ctx, stmtQuerier{w.approx}, "", key, country)
 }
 
 // summaryColumns is placeColumns without the alternate names and long texts.
@@ -424,32 +425,13 @@ var summaryColumns = strings.NewReplacer("s.names", "NULL", "s.codes", "NULL", "
 // PlaceSummaries returns every place with its official names but without alternate names, codes, sources and
 // notes, ordered by id.
 func (g *Gazetteer) PlaceSummaries(ctx context.Context) ([]gazetteer.Place, error) {
-	var out []gazetteer.Place
-	err := g.EachPlaceSummary(ctx, func(p gazetteer.Place) error {
-		out = append(out, p)
-		return nil
-	})
-	return out, err
+	return collectPlaces(ctx, g.db.read, "SELECT "+summaryColumns+" FROM settlements s ORDER BY s.id")
 }
 
 // EachPlaceSummary calls fn with the summary of every place (as PlaceSummaries has them) in id order, one at a
 // time, so that building an in-memory index does not first hold every full record.
 func (g *Gazetteer) EachPlaceSummary(ctx context.Context, fn func(gazetteer.Place) error) error {
-	rows, err := g.db.read.QueryContext(ctx, "SELECT "+summaryColumns+" FROM settlements s ORDER BY s.id")
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		p, err := scanPlace(rows)
-		if err != nil {
-			return err
-		}
-		if err := fn(p); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return eachPlace(ctx, g.db.read, fn, "SELECT "+summaryColumns+" FROM settlements s ORDER BY s.id")
 }
 
 // Version returns the places version (see DB.PlacesVersion).

@@ -23,7 +23,7 @@ var _ ledger.Store = (*Ledger)(nil)
 const recordedAtFormat = "2006-01-02T15:04:05.000Z"
 
 const claimColumns = `id, settlement_id, source_id, holder, degree, valid_at, valid_precision, published_at,
-	recorded_at, relayed_by, relay_url, evidence, summary, credibility, supersedes, retracts`
+	recorded_at, relayed_by, relay_url, evidence, summary, credibility, supersedes, retracts, recorded_by`
 
 const sourceColumns = `id, name, kind, alignment, url, notes, reliability`
 
@@ -90,17 +90,17 @@ func scanSource(r rowScanner) (ledger.Source, error) {
 func scanClaim(r rowScanner) (ledger.Claim, error) {
 	var (
 		c                                ledger.Claim
-		degree, relayedBy, relayURL      sql.NullString
+		degree, relayedBy, relayURL, by  sql.NullString
 		validAt, publishedAt, recordedAt string
 		supersedes, retracts             sql.NullInt64
 	)
 	err := r.Scan(&c.ID, &c.SettlementID, &c.SourceID, &c.Holder, &degree, &validAt, &c.ValidPrecision, &publishedAt,
-		&recordedAt, &relayedBy, &relayURL, &c.Evidence, &c.Summary, &c.Credibility, &supersedes, &retracts)
+		&recordedAt, &relayedBy, &relayURL, &c.Evidence, &c.Summary, &c.Credibility, &supersedes, &retracts, &by)
 	if err != nil {
 		return c, err
 	}
 	c.Degree, c.RelayedBy, c.RelayURL = ledger.Degree(degree.String), relayedBy.String, relayURL.String
-	c.Supersedes, c.Retracts = supersedes.Int64, retracts.Int64
+	c.Supersedes, c.Retracts, c.RecordedBy = supersedes.Int64, retracts.Int64, by.String
 	if c.ValidAt, err = ledger.ParseDate(validAt); err != nil {
 		return c, fmt.Errorf("sqlite: claim %d valid_at: %w", c.ID, err)
 	}
@@ -198,10 +198,10 @@ func (w ledgerWriter) AddClaim(ctx context.Context, c ledger.Claim) (ledger.Clai
 		id = c.ID
 	}
 	res, err := w.tx.ExecContext(ctx, "INSERT INTO claims ("+claimColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, c.SettlementID, c.SourceID, c.Holder, nullStr(string(c.Degree)), c.ValidAt.String(), c.ValidPrecision,
 		c.PublishedAt.String(), c.RecordedAt.Format(recordedAtFormat), nullStr(c.RelayedBy), nullStr(c.RelayURL),
-		c.Evidence, c.Summary, c.Credibility, nullNum(c.Supersedes), nullNum(c.Retracts))
+		c.Evidence, c.Summary, c.Credibility, nullNum(c.Supersedes), nullNum(c.Retracts), nullStr(c.RecordedBy))
 	if err != nil {
 		return c, fmt.Errorf("sqlite: add claim: %w", err)
 	}

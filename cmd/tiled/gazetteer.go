@@ -15,6 +15,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/tiled-maps/tiled/atlas"
 	"github.com/tiled-maps/tiled/gazetteer"
 	"github.com/tiled-maps/tiled/seed"
 	"github.com/tiled-maps/tiled/sqlite"
@@ -150,36 +151,6 @@ func readSide(path string, fn func(io.Reader) error) error {
 	return fn(f)
 }
 
-// candidateJSON is the CLI's JSON contract for a geocoding candidate; scripts depend on it.
-type candidateJSON struct {
-	ID          string   `json:"id"`
-	Name        string   `json:"name"`
-	Lat         float64  `json:"lat"`
-	Lon         float64  `json:"lon"`
-	Country     string   `json:"country"`
-	Admin1      string   `json:"admin1"`
-	Admin2      string   `json:"admin2"`
-	Score       float64  `json:"score"`
-	Reasons     []string `json:"reasons"`
-	Approximate bool     `json:"approximate"`
-	PrecisionKM float64  `json:"precision_km,omitempty"`
-	DistanceKM  *float64 `json:"distance_km,omitempty"`
-}
-
-func toCandidateJSON(c gazetteer.Candidate) candidateJSON {
-	out := candidateJSON{ID: c.Place.ID, Name: c.Place.Name, Lat: c.Place.Point.Lat(), Lon: c.Place.Point.Lon(),
-		Country: c.Place.Country, Admin1: c.Place.Admin1, Admin2: c.Place.Admin2, Score: c.Score,
-		Reasons: c.Reasons, Approximate: c.Place.Approximate, PrecisionKM: c.Place.PrecisionKM}
-	if c.DistanceKM >= 0 {
-		d := c.DistanceKM
-		out.DistanceKM = &d
-	}
-	if out.Reasons == nil {
-		out.Reasons = []string{}
-	}
-	return out
-}
-
 func cmdGeocode(ctx context.Context, e env, args []string) error {
 	var dbPath, context_, near string
 	var within float64
@@ -218,18 +189,10 @@ func cmdGeocode(ctx context.Context, e env, args []string) error {
 		}
 		return err
 	}
-	if asJSON {
-		out := struct {
-			Query      string          `json:"query"`
-			Ambiguous  bool            `json:"ambiguous"`
-			Candidates []candidateJSON `json:"candidates"`
-		}{Query: res.Query, Ambiguous: res.Ambiguous, Candidates: []candidateJSON{}}
-		for _, c := range res.Candidates {
-			out.Candidates = append(out.Candidates, toCandidateJSON(c))
-		}
+	if asJSON { // the same contract as GET /api/geocode
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return enc.Encode(atlas.NewGeocodeResult(res))
 	}
 	if len(res.Candidates) == 0 {
 		fmt.Fprintf(e.stdout, "no place matches %q\n", res.Query)
@@ -302,15 +265,10 @@ func cmdReverse(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if asJSON {
-		type item struct {
-			candidateJSON
-			DistanceKM float64 `json:"distance_km"`
-		}
-		out := []item{}
+		out := []atlas.GeocodeMatch{}
 		for _, nb := range near {
-			c := toCandidateJSON(gazetteer.Candidate{Place: nb.Place, DistanceKM: -1})
-			c.Reasons = nil
-			out = append(out, item{c, nb.DistanceKM})
+			m := atlas.NewGeocodeResult(gazetteer.Result{Candidates: []gazetteer.Candidate{{Place: nb.Place, DistanceKM: nb.DistanceKM}}}).Candidates[0]
+			out = append(out, m)
 		}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
