@@ -87,6 +87,7 @@ type Atlas struct {
 	mu           sync.Mutex
 	knownVersion int64 // the ledger version the tile cache reflects
 	placesVer    int64
+	writing      int // own writes in flight (beginWrite … afterWrite)
 }
 
 // New returns an atlas over deps.
@@ -127,13 +128,17 @@ func (a *Atlas) state(ctx context.Context) (*placeIndex, *ledger.Index, error) {
 		return nil, nil, err
 	}
 	a.mu.Lock()
-	if a.knownVersion != lix.Version() || a.placesVer != pix.version {
-		if a.knownVersion != 0 || a.placesVer != 0 {
+	defer a.mu.Unlock()
+	if a.placesVer != pix.version { // tiles are keyed by the places version: older entries just age out
+		a.placesVer = pix.version
+	}
+	if a.knownVersion != lix.Version() && a.writing == 0 {
+		// Changed by someone else (another process, the CLI): which tiles, we cannot tell.
+		if a.knownVersion != 0 {
 			a.tiles.InvalidateAll()
 		}
-		a.knownVersion, a.placesVer = lix.Version(), pix.version
+		a.knownVersion = lix.Version()
 	}
-	a.mu.Unlock()
 	return pix, lix, nil
 }
 

@@ -77,7 +77,7 @@ func (a *Atlas) Tile(ctx context.Context, z, x, y string, q url.Values) (TileRes
 		return res, err
 	}
 	res.Entry = a.tiles.NewEntry(raw)
-	a.tiles.Put(key, res.Entry)
+	a.putTile(key, res.Entry, lix.Version())
 	return res, nil
 }
 
@@ -150,4 +150,14 @@ func (a *Atlas) Style(base string, q url.Values, opt StyleOptions) (map[string]a
 	}
 	return tiles.Style(tiles.StyleOptions{Name: "tiled", TileJSONURL: u, BasemapTiles: opt.BasemapTiles,
 		BasemapAttribution: opt.BasemapAttribution}), nil
+}
+
+// putTile caches a tile built from the ledger at version v, unless the ledger has moved on since: a tile built from
+// an index older than a write that afterWrite already invalidated must not come back as a stale cache entry.
+func (a *Atlas) putTile(key tiles.Key, e tiles.Entry, v int64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if v == a.knownVersion && a.writing == 0 {
+		a.tiles.Put(key, e)
+	}
 }

@@ -58,6 +58,23 @@ func decodeFields(body io.Reader) (map[string]string, error) {
 // AddClaim validates the JSON claim in body (the claims CSV columns as members) and appends it to the ledger as
 // the token's write, then drops exactly the cached tiles that show its settlement.
 func (a *Atlas) AddClaim(ctx context.Context, tok auth.Token, body io.Reader) (ledger.Claim, error) {
+	c, err := parseClaimBody(body)
+	if err != nil {
+		return c, err
+	}
+	c.RecordedBy = tok.Name
+	a.beginWrite()
+	stored, err := a.recorder.AddClaim(ctx, c)
+	if err != nil {
+		a.afterWrite(ctx, "")
+		return stored, err
+	}
+	a.afterWrite(ctx, stored.SettlementID)
+	return stored, nil
+}
+
+// parseClaimBody reads a claim from a JSON body with the claims CSV columns as members, all but id.
+func parseClaimBody(body io.Reader) (ledger.Claim, error) {
 	fields, err := decodeFields(body)
 	if err != nil {
 		return ledger.Claim{}, err
@@ -65,17 +82,7 @@ func (a *Atlas) AddClaim(ctx context.Context, tok auth.Token, body io.Reader) (l
 	if _, ok := fields["id"]; ok {
 		return ledger.Claim{}, &ledger.FieldError{Field: "id", Msg: "assigned by the ledger; leave it out"}
 	}
-	c, err := ledger.ClaimFromFields(fields)
-	if err != nil {
-		return c, err
-	}
-	_ = tok // TODO(issue 7): record the token's name with the claim
-	stored, err := a.recorder.AddClaim(ctx, c)
-	if err != nil {
-		return stored, err
-	}
-	a.afterWrite(ctx, stored.SettlementID)
-	return stored, nil
+	return ledger.ClaimFromFields(fields)
 }
 
 // AddSource adds a source from a JSON object with the sources CSV columns as members.
@@ -88,21 +95,32 @@ func (a *Atlas) AddSource(ctx context.Context, tok auth.Token, body io.Reader) (
 	if err != nil {
 		return s, err
 	}
-	if err := a.recorder.AddSource(ctx, s); err != nil {
-		return s, err
-	}
+	a.beginWrite()
+	err = a.recorder.AddSource(ctx, s)
 	a.afterWrite(ctx, "")
-	return s, nil
+	return s, err
 }
 
-// afterWrite refreshes the ledger index and invalidates the tiles showing settlement (none for "").
+// beginWrite tells state() that a version change it may see next is this atlas's own write, which afterWrite will
+// follow with a precise invalidation: it must not drop the whole cache for it.
+func (a *Atlas) beginWrite() {
+	a.mu.Lock()
+	a.writing++
+	a.mu.Unlock()
+}
+
+// afterWrite ends a write begun with beginWrite: it reloads the ledger index, records its version as the one the
+// tile cache reflects, and drops the cached tiles showing settlement ("" for none). Tiles built from an older index
+// are not cached after this (see putTile).
 func (a *Atlas) afterWrite(ctx context.Context, settlement string) {
 	pix, err := a.places.index(ctx)
 	lix, err2 := a.ledger.Index(ctx)
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.writing--
 	if err != nil || err2 != nil {
 		a.tiles.InvalidateAll()
+		a.knownVersion = 0 // unknown: the next state() resynchronises
 		return
 	}
 	if p, ok := pix.place(settlement); ok {
