@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"image"
+	"image/color"
 	"image/png"
 	"io"
 	"log/slog"
@@ -21,6 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
@@ -128,6 +131,22 @@ func chromiumPath() string {
 	return ""
 }
 
+// newPageServer serves a seeded store with cfg, recording every response.
+func newPageServer(t *testing.T, cfg web.Config) (*httptest.Server, *recorder) {
+	t.Helper()
+	db := testdb.Open(t)
+	if _, err := seed.Load(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	a := atlas.New(atlas.Config{CacheBytes: 64 << 20, Now: func() time.Time { return fixedNow }},
+		atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot})
+	s := web.New(cfg, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	rec := &recorder{}
+	srv := httptest.NewServer(rec.wrap(s.Handler()))
+	t.Cleanup(srv.Close)
+	return srv, rec
+}
+
 func newBrowserEnv(t *testing.T) *browserEnv {
 	t.Helper()
 	chrome := chromiumPath()
@@ -143,16 +162,7 @@ func newBrowserEnv(t *testing.T) *browserEnv {
 		}
 		t.Skip("no front-end assets in web/static/vendor: run make assets")
 	}
-	db := testdb.Open(t)
-	if _, err := seed.Load(context.Background(), db); err != nil {
-		t.Fatal(err)
-	}
-	a := atlas.New(atlas.Config{CacheBytes: 64 << 20, Now: func() time.Time { return fixedNow }},
-		atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot})
-	s := web.New(web.Config{BasemapTiles: "none"}, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	rec := &recorder{}
-	srv := httptest.NewServer(rec.wrap(s.Handler()))
-	t.Cleanup(srv.Close)
+	srv, rec := newPageServer(t, web.Config{BasemapTiles: "none"})
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chrome),
@@ -344,6 +354,9 @@ func colourNear(img image.Image, x, y float64) (string, int) {
 func TestBrowser(t *testing.T) {
 	e := newBrowserEnv(t)
 	base := e.srv.URL
+	// The code the editor copies from the Embed dialog for Demidovka as of 30 March 2025; the cross-origin test
+	// embeds it in a host page.
+	var editorsEmbed string
 
 	t.Run("page loads and draws the settlements from tiles", func(t *testing.T) {
 		tb := e.tab(t)
@@ -372,6 +385,40 @@ func TestBrowser(t *testing.T) {
 		if title != "Front-line settlements" {
 			t.Errorf("h1 = %q", title)
 		}
+	})
+
+	t.Run("about the data: sources, alignment, reliability, attribution, licences", func(t *testing.T) {
+		tb := e.tab(t)
+		tb.open(base + "/?as_of=2025-03-30")
+		tb.do(chromedp.Click(chromedp.ID("about-open")))
+		tb.waitFor("the About panel", `document.getElementById("about-dialog").open`)
+		var about struct {
+			Rows    int
+			Text    string
+			Licence string
+		}
+		tb.eval(`({rows: document.querySelectorAll("#about-dialog table.sources tbody tr").length,
+			text: document.getElementById("about-dialog").innerText, licence: document.getElementById("licences-link").href})`, &about)
+		if about.Rows != 10 {
+			t.Errorf("About lists %d sources, want 10", about.Rows)
+		}
+		for _, want := range []string{"Russia-aligned", "Ukraine-aligned", "independent", "F: reliability cannot be judged", "GeoNames (CC BY 4.0)"} {
+			if !strings.Contains(about.Text, want) {
+				t.Errorf("About lacks %q", want)
+			}
+		}
+		resp, err := http.Get(about.Licence)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, want := range []string{"leaflet@1.9.4", "maplibre-gl@5.24.1", "@maplibre/maplibre-gl-leaflet@0.1.4"} {
+			if resp.StatusCode != http.StatusOK || !bytes.Contains(b, []byte(want)) {
+				t.Errorf("GET %s = %d, lacks %q", about.Licence, resp.StatusCode, want)
+			}
+		}
+		tb.screenshot(e.shots, "about")
 	})
 
 	t.Run("interface in Ukrainian and Russian", func(t *testing.T) {
@@ -434,6 +481,9 @@ func TestBrowser(t *testing.T) {
 		if !strings.Contains(status, "Disputed") || !strings.Contains(status, "30 March 2025") {
 			t.Errorf("status line %q", status)
 		}
+		if props := tb.renderedAt(demidovka); props == nil || props["status"] != "disputed" || props["id"] != "ru-bel-demidovka" {
+			t.Errorf("Demidovka is drawn with %v, want disputed", props)
+		}
 		tb.screenshot(e.shots, "demidovka-2025-03-30")
 
 		tb.do(chromedp.Click(chromedp.ID("embed-open")))
@@ -453,7 +503,24 @@ func TestBrowser(t *testing.T) {
 		if o.HTML != code {
 			t.Errorf("dialog code differs from oEmbed:\n%s\n%s", code, o.HTML)
 		}
+		editorsEmbed = code
 		tb.screenshot(e.shots, "embed-dialog")
+	})
+
+	t.Run("search says when a name is ambiguous", func(t *testing.T) {
+		tb := e.tab(t)
+		tb.open(base + "/?as_of=2025-03-30")
+		tb.do(chromedp.SendKeys(chromedp.ID("search-input"), "Popovka, Korochansky district"),
+			chromedp.Click(chromedp.CSS("#search-form button[type=submit]")))
+		tb.waitFor("the candidates", `document.querySelector("#search-results .ambiguous") && document.querySelectorAll("#search-results .cand").length > 0`)
+		var msg string
+		tb.eval(`document.getElementById("search-results").innerText`, &msg)
+		if !strings.Contains(msg, "ambiguous") || !strings.Contains(msg, "Krasnoyaruzhsky District") {
+			t.Errorf("search results %q", msg)
+		}
+		tb.screenshot(e.shots, "search-ambiguous")
+		tb.do(chromedp.Click(chromedp.CSS("#search-results .cand")))
+		tb.waitFor("Popovka's popup", `document.querySelector(".leaflet-popup-content .pop[data-id='ru-bel-popovka-kr'] .pop-views")`)
 	})
 
 	t.Run("changing the date changes how Sudzha is drawn", func(t *testing.T) {
@@ -503,6 +570,20 @@ func TestBrowser(t *testing.T) {
 		tb.screenshot(e.shots, "table-view")
 	})
 
+	t.Run("without JavaScript the page is the table", func(t *testing.T) {
+		tb := e.tab(t)
+		tb.do(chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+			return err
+		}), chromedp.Navigate(base+"/?as_of=2025-03-30"))
+		var rows int
+		tb.eval(`document.querySelectorAll("noscript").length && [...document.querySelectorAll("table.settlements tbody tr")].filter(r => r.offsetParent).length`, &rows)
+		if rows != 59 {
+			t.Errorf("%d table rows shown without script, want 59", rows)
+		}
+		tb.screenshot(e.shots, "noscript")
+	})
+
 	t.Run("permalink restores view, date and source", func(t *testing.T) {
 		tb := e.tab(t)
 		tb.open(base + "/")
@@ -541,20 +622,29 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("embed in an iframe on another origin", func(t *testing.T) {
-		var o web.OEmbedResponse
-		page := base + "/?as_of=2025-03-30&lat=50.93&lon=35.36&z=10"
-		getJSON(t, base+"/oembed?url="+url.QueryEscape(page), &o)
+		code := editorsEmbed
+		if code == "" { // this subtest alone: the same view's code from oEmbed
+			var o web.OEmbedResponse
+			page := base + "/?as_of=2025-03-30&lat=50.90&lon=35.42&z=12&place=ru-bel-demidovka"
+			getJSON(t, base+"/oembed?url="+url.QueryEscape(page), &o)
+			code = o.HTML
+		}
 		origin := base
 		host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			fmt.Fprintf(w, hostPage, o.HTML, origin)
+			fmt.Fprintf(w, hostPage, code, origin)
 		}))
 		t.Cleanup(host.Close)
 		// localhost and 127.0.0.1 are different origins (and sites): the embed is cross-origin, as in a newsroom.
 		hostURL := strings.Replace(host.URL, "127.0.0.1", "localhost", 1)
 		tb := e.tab(t)
 		tb.do(chromedp.Navigate(hostURL))
-		tb.waitFor("the embed to draw", `msgs.some(m => m.type === "tiled:rendered" && m.features > 10)`)
+		tb.waitFor("the embed to draw", `msgs.some(m => m.type === "tiled:rendered" && m.features > 0)`)
+		var ready struct{ AsOf, Source, Place string }
+		tb.eval(`(() => { const m = msgs.filter(m => m.type === "tiled:rendered").pop(); return {asof: m.as_of, source: m.source, place: m.place} })()`, &ready)
+		if ready.AsOf != "2025-03-30" || ready.Source != "consensus" || ready.Place != "ru-bel-demidovka" {
+			t.Errorf("the embed shows %+v, want the editor's view: Demidovka as of 2025-03-30, all sources", ready)
+		}
 		tb.waitFor("the host to resize the iframe", `msgs.some(m => m.type === "tiled:height") &&
 			document.querySelector("iframe").style.height === msgs.filter(m => m.type === "tiled:height").pop().height + "px"`)
 		tb.screenshot(e.shots, "embed-host")
@@ -596,6 +686,34 @@ func TestBrowser(t *testing.T) {
 		tb.screenshot(e.shots, "embed-host-sudzha")
 	})
 
+	t.Run("a configured raster basemap on another host is drawn", func(t *testing.T) {
+		tiles, served := basemapTiles(t)
+		srv, _ := newPageServer(t, web.Config{BasemapTiles: tiles.URL + "/{z}/{x}/{y}.png", BasemapAttribution: "Test basemap"})
+		tb := e.tab(t)
+		tb.open(srv.URL + "/?as_of=2025-03-30&lat=51.0&lon=35.4&z=9")
+		if *served == 0 {
+			t.Error("no basemap tile was requested")
+		}
+		var attribution string
+		tb.eval(`document.querySelector(".leaflet-control-attribution").textContent`, &attribution)
+		if !strings.Contains(attribution, "Test basemap") || !strings.Contains(attribution, "GeoNames") {
+			t.Errorf("attribution %q lacks the basemap's or the data's", attribution)
+		}
+		img := tb.screenshot(e.shots, "basemap")
+		// The tiles' graticule shows through: grey lines cross a row of the map.
+		lines := 0
+		for x := 300; x < 1280; x++ {
+			r, g, b, _ := img.At(x, 760).RGBA()
+			r, g, b = r>>8, g>>8, b>>8
+			if r >= 0xc0 && r <= 0xdc && g >= 0xc0 && g <= 0xdc && b >= 0xb8 && b <= 0xdc {
+				lines++
+			}
+		}
+		if lines < 5 {
+			t.Errorf("%d pixels of the basemap's graticule in row 760, want the basemap drawn", lines)
+		}
+	})
+
 	t.Run("embed alone is responsive and has a table", func(t *testing.T) {
 		tb := e.tab(t)
 		tb.do(chromedp.EmulateViewport(420, 640))
@@ -605,6 +723,37 @@ func TestBrowser(t *testing.T) {
 		tb.waitFor("the embed's table", `document.querySelectorAll("#table-view tbody tr").length >= 59`)
 		tb.screenshot(e.shots, "embed-narrow-table")
 	})
+}
+
+// basemapTiles serves plain raster tiles: pale land with a graticule, and a count of the tiles served.
+func basemapTiles(t *testing.T) (*httptest.Server, *int64) {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 256, 256))
+	for y := range 256 {
+		for x := range 256 {
+			c := color.RGBA{0xe8, 0xec, 0xe0, 0xff}
+			if x%64 == 0 || y%64 == 0 {
+				c = color.RGBA{0xc9, 0xd2, 0xc0, 0xff}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var n int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		n++
+		mu.Unlock()
+		w.Header().Set("Content-Type", "image/png")
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		w.Write(b.Bytes())
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &n
 }
 
 const hostPage = `<!doctype html>

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -315,38 +316,28 @@ func (p *pages) snapshot(ctx context.Context, base string, v viewQuery, withDate
 				snap.Dates = append(snap.Dates, d)
 			}
 		}
-		sortDates(snap.Dates)
+		slices.Sort(snap.Dates) // ISO dates sort as strings
 	}
 	return snap, nil
 }
 
-func sortDates(d []string) {
-	for i := 1; i < len(d); i++ { // insertion sort: few dates, ISO strings sort as dates
-		for j := i; j > 0 && d[j] < d[j-1]; j-- {
-			d[j], d[j-1] = d[j-1], d[j]
-		}
-	}
-}
-
 // pageConfig is what the page's script reads from the JSON block #tiled-config.
 type pageConfig struct {
-	Lang        lang              `json:"lang"`
-	Embed       bool              `json:"embed"`
-	Today       string            `json:"today"`
-	AsOf        string            `json:"as_of"`
-	Source      string            `json:"source"`
-	Lat         string            `json:"lat,omitempty"`
-	Lon         string            `json:"lon,omitempty"`
-	Zoom        string            `json:"z,omitempty"`
-	Place       string            `json:"place,omitempty"`
-	Table       bool              `json:"table,omitempty"`
-	Dates       []string          `json:"dates"`
-	Sources     []sourceJSON      `json:"sources"`
-	Base        string            `json:"base"`
-	Worker      string            `json:"worker"`
-	Basemap     bool              `json:"basemap"`
-	Attribution string            `json:"attribution"`
-	Strings     map[string]string `json:"strings"`
+	Lang    lang              `json:"lang"`
+	Embed   bool              `json:"embed"`
+	Today   string            `json:"today"`
+	AsOf    string            `json:"as_of"`
+	Source  string            `json:"source"`
+	Lat     string            `json:"lat,omitempty"`
+	Lon     string            `json:"lon,omitempty"`
+	Zoom    string            `json:"z,omitempty"`
+	Place   string            `json:"place,omitempty"`
+	Table   bool              `json:"table,omitempty"`
+	Dates   []string          `json:"dates"`
+	Sources []sourceJSON      `json:"sources"`
+	Base    string            `json:"base"`
+	Worker  string            `json:"worker"`
+	Strings map[string]string `json:"strings"`
 }
 
 type sourceJSON struct {
@@ -371,7 +362,6 @@ type pageData struct {
 	Table       tableData
 	TableURL    string
 	Basemap     template.HTML // the basemap's attribution (configured by the operator, so trusted HTML)
-	Attribution string
 }
 
 type langLink struct {
@@ -401,7 +391,6 @@ func (p *pages) page(c echo.Context, embed bool) error {
 		Description: p.text.get(v.Lang, "description"),
 		OEmbed:      base + "/oembed?" + url.Values{"url": {canonical}}.Encode(),
 		Basemap:     template.HTML(p.s.cfg.BasemapAttribution),
-		Attribution: atlas.DefaultAttribution,
 	}
 	tv := v
 	tv.Lat, tv.Lon, tv.Zoom, tv.Place = "", "", "", ""
@@ -422,8 +411,7 @@ func (p *pages) page(c echo.Context, embed bool) error {
 	}
 	d.Config = pageConfig{Lang: v.Lang, Embed: embed, Today: today, AsOf: snap.AsOf, Source: v.Source,
 		Lat: v.Lat, Lon: v.Lon, Zoom: v.Zoom, Place: v.Place, Table: v.Table, Dates: snap.Dates, Base: base,
-		Worker: p.assetURL("vendor/maplibre-gl-csp-worker.js"), Basemap: p.s.cfg.BasemapTiles != "",
-		Attribution: atlas.DefaultAttribution, Strings: p.text[v.Lang]}
+		Worker: p.assetURL("vendor/maplibre-gl-csp-worker.js"), Strings: p.text[v.Lang]}
 	for _, s := range snap.Sources {
 		d.Config.Sources = append(d.Config.Sources, sourceJSON{ID: s.ID, Name: s.Name, Alignment: s.Alignment,
 			Reliability: s.Reliability, Kind: s.Kind})

@@ -245,16 +245,27 @@
   // ---- view changes ----------------------------------------------------------------------------------------
 
   let viewVersion = 0;
-  async function applyView(opts) {
+  async function applyView() {
     viewVersion++;
     syncControls();
     const gl = await glReady;
+    // The new TileJSON names the tiles of the new view; wait for it, so that "idle" means the new tiles are drawn.
+    const metadata = new Promise((res) => {
+      const on = (e) => {
+        if (e.sourceId !== 'settlements' || e.sourceDataType !== 'metadata') return;
+        gl.off('sourcedata', on);
+        res();
+      };
+      gl.on('sourcedata', on);
+      setTimeout(() => { gl.off('sourcedata', on); res(); }, 10000);
+    });
     gl.getSource('settlements').setUrl(cfg.base + '/tiles.json?' + qs(viewParams()));
     reselect();
-    if (popupPlace && !(opts && opts.keepPopup === false)) showPlace(popupPlace.id, null, false);
+    if (popupPlace) showPlace(popupPlace.id, null, false);
     if (state.table) showTable(true);
     updateLinks();
     saveURL();
+    await metadata;
     announce();
   }
 
@@ -312,7 +323,8 @@
 
   let popupPlace = null; // {id, latlng}
   let selectedID = null;
-  const popup = L.popup({ maxWidth: 380, minWidth: 260, autoPanPadding: [24, 24], className: 'tiled-popup' });
+  // The tip ends just above the symbol, which stays visible with its selection ring.
+  const popup = L.popup({ maxWidth: 380, minWidth: 260, autoPanPadding: [24, 24], className: 'tiled-popup', offset: [0, -6] });
   map.on('popupclose', (e) => {
     if (e.popup !== popup) return;
     popupPlace = null;
@@ -341,6 +353,7 @@
   async function showPlace(id, latlng, pan) {
     const seq = ++popupSeq;
     popupPlace = { id, latlng: latlng || (popupPlace && popupPlace.latlng) };
+    popup.options.maxHeight = Math.max(220, map.getSize().y - 70);
     if (latlng) {
       popup.setLatLng(latlng).setContent(h('p', { class: 'pop-loading' }, t('popup.loading')));
       if (!popup.isOpen()) popup.openOn(map);
@@ -449,7 +462,7 @@
       if (c.superseded_by) flags.push(t('history.superseded'));
       if (c.retracted_by) flags.push(t('history.retracted'));
       if (c.retracts) flags.push(t('history.retraction'));
-      list.append(h('li', { class: flags.length ? 'is-old' : '' },
+      list.append(h('li', { class: 'holder-' + c.holder + (flags.length ? ' is-old' : '') },
         h('div', { class: 'v-head' }, h('strong', {}, fmtDate(c.valid_at)), ' · ', src.name,
           src.alignment ? h('span', { class: 'align align-' + src.alignment }, t('align.' + src.alignment)) : null),
         h('div', { class: 'v-claim' }, h('span', { class: 'holder' }, holderText(c.holder)),
@@ -519,7 +532,10 @@
     }
     document.body.classList.toggle('showing-table', on);
     pane.hidden = !on;
-    if (map) saveURL();
+    if (map) {
+      saveURL();
+      if (!on) map.invalidateSize();
+    }
     if (!on) {
       postHeight();
       return;
