@@ -88,6 +88,8 @@ type Atlas struct {
 	knownVersion int64 // the ledger version the tile cache reflects
 	placesVer    int64
 	writing      int // own writes in flight (beginWrite … afterWrite)
+
+	hot tileHotPath // what Tile keeps between calls: the indexes last used, the bound on concurrent builds (tiles.go)
 }
 
 // New returns an atlas over deps.

@@ -46,8 +46,9 @@ type Metadata struct {
 	Extra map[string]string
 }
 
-// rows returns the metadata as name → value rows.
-func (m Metadata) rows() (map[string]string, error) {
+// Rows returns the metadata as the name → value rows of the metadata table; empty values are left out. It fails
+// without a Name or VectorLayers.
+func (m Metadata) Rows() (map[string]string, error) {
 	if m.Name == "" {
 		return nil, errors.New("mbtiles: metadata needs a name")
 	}
@@ -157,7 +158,7 @@ func (w *Writer) Len() int { return w.n }
 
 // Commit writes the metadata, commits the transaction and renames the file into place.
 func (w *Writer) Commit(ctx context.Context, m Metadata) error {
-	rows, err := m.rows()
+	rows, err := m.Rows()
 	if err != nil {
 		return w.fail(err)
 	}

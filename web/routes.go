@@ -118,22 +118,48 @@ func (s *Server) tile(c echo.Context) error {
 		s.metrics.observeTileBuild(time.Since(start))
 	}
 	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, MediaMVT)
-	h.Add("Vary", "Accept-Encoding")
+	h[echo.HeaderContentType] = tileHeaders.contentType
+	h["Vary"] = append(h["Vary"], "Accept-Encoding")
 	if res.Immutable {
-		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+		h["Cache-Control"] = tileHeaders.immutable
 	} else {
-		h.Set("Cache-Control", "public, max-age=60")
+		h["Cache-Control"] = tileHeaders.shortLived
 	}
 	body, etag := res.Entry.Raw, res.Entry.ETag
 	if acceptsGzip(c.Request()) && len(res.Entry.Gzip) > 0 {
 		body = res.Entry.Gzip
-		h.Set(echo.HeaderContentEncoding, "gzip")
+		h[echo.HeaderContentEncoding] = tileHeaders.gzip
 		etag = strings.TrimSuffix(etag, `"`) + `-gzip"` // a distinct representation needs its own strong tag
 	}
-	h.Set("ETag", etag)
-	http.ServeContent(c.Response(), c.Request(), "", time.Time{}, bytes.NewReader(body))
+	h["Etag"] = []string{etag}
+	serveBytes(c.Response(), c.Request(), body)
 	return nil
+}
+
+// tileHeaders are the header values every tile response shares, allocated once (a tile hit is a few microseconds:
+// per-request header slices showed in the load test's profile).
+var tileHeaders = struct{ contentType, immutable, shortLived, gzip, acceptRanges []string }{
+	[]string{MediaMVT}, []string{"public, max-age=31536000, immutable"}, []string{"public, max-age=60"},
+	[]string{"gzip"}, []string{"bytes"},
+}
+
+// serveBytes writes body as http.ServeContent would, the ETag already set. A request without Range or conditional
+// headers, nearly every tile request, takes a short path: ServeContent's precondition and range machinery was a
+// third of a cached tile's handler time under load. The others go through ServeContent (304, 206, 412).
+func serveBytes(w http.ResponseWriter, r *http.Request, body []byte) {
+	rh := r.Header
+	if rh["Range"] != nil || rh["If-None-Match"] != nil || rh["If-Match"] != nil || rh["If-Modified-Since"] != nil ||
+		rh["If-Unmodified-Since"] != nil || rh["If-Range"] != nil {
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+		return
+	}
+	h := w.Header()
+	h["Accept-Ranges"] = tileHeaders.acceptRanges
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
 }
 
 func (s *Server) tileJSON(c echo.Context) error {

@@ -141,8 +141,10 @@ func (s *mbtilesSink) put(ctx context.Context, t atlas.ExportedTile) error {
 	return s.w.Put(ctx, uint32(t.Tile.Z), t.Tile.X, t.Tile.Y, data)
 }
 
-func (s *mbtilesSink) commit(ctx context.Context, m mbtiles.Metadata) error { return s.w.Commit(ctx, m) }
-func (s *mbtilesSink) abort()                                               { s.w.Abort() }
+func (s *mbtilesSink) commit(ctx context.Context, m mbtiles.Metadata) error {
+	return s.w.Commit(ctx, m)
+}
+func (s *mbtilesSink) abort() { s.w.Abort() }
 
 // dirSink writes OUT/z/x/y.mvt (raw MVT), optionally OUT/z/x/y.mvt.gz, and OUT/metadata.json (the MBTiles
 // metadata rows). OUT must not exist or be empty, so that no tile of an older export survives in it.

@@ -1,0 +1,203 @@
+package atlas
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"net/url"
+	"slices"
+	"sync"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"github.com/tiled-maps/tiled/tiles"
+)
+
+// TileExportOptions choose the tiles PlanTiles bakes.
+type TileExportOptions struct {
+	// MinZoom and MaxZoom bound the zooms exported; MaxZoom may not exceed the atlas's MaxZoom.
+	MinZoom, MaxZoom int
+	// AsOf is the date the statuses are computed for (YYYY-MM-DD); "" means today.
+	AsOf string
+	// Source is one source's view; "" or "consensus" for the consensus.
+	Source string
+	// BBox is "minLon,minLat,maxLon,maxLat": only tiles holding a place inside it are exported. "" means every
+	// place of the store.
+	BBox string
+}
+
+// TilePlan is a tile export ready to run: a snapshot of the store's places and statuses and the tiles that hold
+// at least one of the chosen places. Empty tiles are not in it: the server answers them with an empty layer, a
+// static host with 404 or 204, which map clients treat alike.
+type TilePlan struct {
+	// Tiles are the tiles to export, ordered by zoom, then x, then y.
+	Tiles []maptile.Tile
+	// View is the resolved date and source.
+	View View
+	// Query is the query string under which the server serves the same bytes: as_of, and source for one
+	// source's view.
+	Query url.Values
+	// TileJSON describes the tile set: name, description, attribution, bounds of the chosen places, zooms and
+	// the vector layer with its fields.
+	TileJSON tiles.TileJSONDoc
+
+	src  tileSource
+	opt  tiles.Options
+	zoom [2]int
+}
+
+// PlanTiles resolves opt against the store and lists the tiles to export. The plan keeps the indexes it was made
+// from, so an export is consistent even if claims arrive while it runs.
+func (a *Atlas) PlanTiles(ctx context.Context, opt TileExportOptions) (*TilePlan, error) {
+	if opt.MinZoom < 0 || opt.MinZoom > opt.MaxZoom || opt.MaxZoom > a.cfg.MaxZoom {
+		return nil, paramErr("zoom", fmt.Sprintf("%d..%d", opt.MinZoom, opt.MaxZoom), "want 0 <= minzoom <= maxzoom <= %d", a.cfg.MaxZoom)
+	}
+	pix, lix, err := a.state(ctx)
+	if err != nil {
+		return nil, err
+	}
+	view, err := a.parseView(lix, opt.AsOf, opt.Source)
+	if err != nil {
+		return nil, err
+	}
+	b := orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}
+	if opt.BBox != "" {
+		if b, err = parseBBox("bbox", opt.BBox); err != nil {
+			return nil, err
+		}
+	}
+	p := &TilePlan{View: view, Query: url.Values{"as_of": {view.AsOf.String()}},
+		src: tileSource{pix: pix, lix: lix, view: view}, opt: a.tileOptions(), zoom: [2]int{opt.MinZoom, opt.MaxZoom}}
+	if view.Source != "" {
+		p.Query.Set("source", view.Source)
+	}
+	buf := p.opt.BufferFraction()
+	var seen []map[[2]uint32]bool
+	for z := opt.MinZoom; z <= opt.MaxZoom; z++ {
+		seen = append(seen, map[[2]uint32]bool{})
+	}
+	var bound orb.Bound
+	n := 0
+	pix.within(b, func(pl *place) {
+		if n == 0 {
+			bound = pl.Point.Bound()
+		} else {
+			bound = bound.Extend(pl.Point)
+		}
+		n++
+		for z := opt.MinZoom; z <= opt.MaxZoom; z++ {
+			addTilesOf(seen[z-opt.MinZoom], pl.Point, maptile.Zoom(z), buf)
+		}
+	})
+	for i, s := range seen {
+		z := maptile.Zoom(opt.MinZoom + i)
+		first := len(p.Tiles)
+		for xy := range s {
+			p.Tiles = append(p.Tiles, maptile.New(xy[0], xy[1], z))
+		}
+		slices.SortFunc(p.Tiles[first:], func(a, b maptile.Tile) int {
+			if a.X != b.X {
+				return int(a.X) - int(b.X)
+			}
+			return int(a.Y) - int(b.Y)
+		})
+	}
+	doc := tiles.TileJSONOptions{Name: "tiled settlements", Attribution: a.cfg.Attribution,
+		Description: "Settlements of the front line with " + viewLabel(view) + " control claims, as of " + view.AsOf.String(),
+		MinZoom:     opt.MinZoom, MaxZoom: opt.MaxZoom, Tiles: []string{"{z}/{x}/{y}" + tiles.TileSuffix}}
+	if n > 0 {
+		doc.Bounds = [4]float64{bound.Min.Lon(), bound.Min.Lat(), bound.Max.Lon(), bound.Max.Lat()}
+	}
+	p.TileJSON = tiles.TileJSON(doc)
+	p.TileJSON.MaxZoom = opt.MaxZoom // TileJSON reads 0 as the default
+	p.TileJSON.VectorLayers[0].MaxZoom = opt.MaxZoom
+	return p, nil
+}
+
+// viewLabel names whose claims a view shows, for descriptions.
+func viewLabel(v View) string {
+	if v.Source == "" {
+		return "every source's"
+	}
+	return v.Source + "'s"
+}
+
+// addTilesOf adds to s the x/y of the tiles of zoom z whose bound buffered by buf (a fraction of a tile) contains
+// p: the tiles tiles.Build draws p in. The range is widened by a rounding slack; a tile that turns out empty is
+// skipped when it is built.
+func addTilesOf(s map[[2]uint32]bool, p orb.Point, z maptile.Zoom, buf float64) {
+	const slack = 1e-9
+	f := maptile.Fraction(p, z)
+	n := float64(uint64(1) << z)
+	idx := func(v float64) uint32 { return uint32(min(max(math.Floor(v), 0), n-1)) }
+	for x := idx(f[0] - buf - slack); x <= idx(f[0]+buf+slack); x++ {
+		for y := idx(f[1] - buf - slack); y <= idx(f[1]+buf+slack); y++ {
+			s[[2]uint32{x, y}] = true
+		}
+	}
+}
+
+// ExportedTile is one tile of an export.
+type ExportedTile struct {
+	// Tile is its position (XYZ scheme).
+	Tile maptile.Tile
+	// Entry holds the raw MVT, its gzip compression and its ETag: the bytes the server sends.
+	Entry tiles.Entry
+}
+
+// exportBatch is how many tiles ExportTiles builds before handing them to the sink in order.
+const exportBatch = 256
+
+// ExportTiles builds every tile of the plan with workers goroutines (at least one) and calls fn with each
+// non-empty tile, one at a time and in the plan's order. The bytes are those Tile returns for the same tile and
+// plan.Query. It stops at the first error, from a build, from fn or from ctx. It returns how many tiles were
+// empty (and skipped).
+func (a *Atlas) ExportTiles(ctx context.Context, plan *TilePlan, workers int, fn func(ExportedTile) error) (skipped int, err error) {
+	workers = max(workers, 1)
+	empty, err := tiles.Build(ctx, tiles.SourceFunc(func(context.Context, orb.Bound) ([]tiles.Feature, error) {
+		return nil, nil
+	}), maptile.New(0, 0, 0), plan.opt)
+	if err != nil {
+		return 0, err
+	}
+	out := make([]ExportedTile, exportBatch)
+	errs := make([]error, workers)
+	for start := 0; start < len(plan.Tiles); start += exportBatch {
+		batch := plan.Tiles[start:min(start+exportBatch, len(plan.Tiles))]
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Go(func() {
+				errs[w] = nil
+				for i := w; i < len(batch); i += workers {
+					raw, err := tiles.Build(ctx, plan.src, batch[i], plan.opt)
+					if err != nil {
+						errs[w] = err
+						return
+					}
+					out[i] = ExportedTile{Tile: batch[i]}
+					if !bytes.Equal(raw, empty) {
+						out[i].Entry = a.tiles.NewEntry(raw)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				return skipped, err
+			}
+		}
+		for i := range batch {
+			if out[i].Entry.Raw == nil {
+				skipped++
+				continue
+			}
+			if err := fn(out[i]); err != nil {
+				return skipped, err
+			}
+		}
+	}
+	return skipped, nil
+}

@@ -1,0 +1,156 @@
+#!/bin/sh
+# tiled's load test (issue 6): tiled with a warm cache, tiled cold (cache off), nginx serving the exported directory
+# and TileServer GL light serving the exported MBTiles, measured in the same run against the same tile bytes with
+# wrk on loopback. Run it through "make loadtest", which builds bin/tiled and installs nginx, wrk and
+# tileserver-gl-light first.
+#
+# Environment: DURATION (per wrk run, default 5s), CONNS (default "1 16 64"), DATASETS (default "seed large"),
+# BIN (default bin/tiled), OUT (default loadtest/out). Results: $OUT/results.tsv, $OUT/table.md (also printed).
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+BIN=${BIN:-bin/tiled}
+OUT=${OUT:-loadtest/out}
+DURATION=${DURATION:-5s}
+CONNS=${CONNS:-1 16 64}
+DATASETS=${DATASETS:-seed large}
+ASOF=${ASOF:-2025-04-10}
+CITIES=testdata/bench/cities1000.txt
+TSGL=loadtest/node_modules/.bin/tileserver-gl
+LUA=loadtest/tiles.lua
+# The large export covers the border region (where the claims are) at z0–z12; the seed export every seed place.
+LARGE_BBOX=${LARGE_BBOX:-30,45,45,56}
+LARGE_MAXZOOM=${LARGE_MAXZOOM:-12}
+PORT_WARM=18181 PORT_COLD=18182 PORT_NGINX=18183 PORT_TSGL=18184
+
+for tool in wrk nginx curl "$BIN" "$TSGL"; do
+	command -v "$tool" >/dev/null 2>&1 || [ -x "$tool" ] || { echo "loadtest: $tool not found (run make loadtest-deps build)" >&2; exit 1; }
+done
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+RUN="$OUT/run"
+rm -rf "$RUN" && mkdir -p "$RUN"
+RESULTS="$OUT/results.tsv"
+printf 'dataset\tserver\tgzip\tconns\trequests\tseconds\trps\tp50_ms\tp99_ms\terrors\tnon2xx\tbytes\n' >"$RESULTS"
+PIDS=""
+
+cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+# wait_http URL: poll until the URL answers 200 (60 s at most).
+wait_http() {
+	i=0
+	until curl -sf -o /dev/null "$1"; do
+		i=$((i + 1))
+		[ $i -lt 600 ] || { echo "loadtest: $1 did not come up" >&2; exit 1; }
+		sleep 0.1
+	done
+}
+
+# store NAME: the store file, built once and kept in $OUT between runs.
+store() {
+	db="$OUT/$1.db"
+	if [ ! -s "$db" ]; then
+		rm -f "$db" "$db"-*
+		"$BIN" seed --db "$db" >/dev/null
+		if [ "$1" = large ]; then
+			[ -s "$CITIES" ] || { echo "loadtest: $CITIES missing (make bench-data)" >&2; exit 1; }
+			"$BIN" import --db "$db" "$CITIES" >/dev/null
+		fi
+	fi
+	echo "$db"
+}
+
+# bench DATASET SERVER GZIP CONNS URL PREFIX SUFFIX PATHS: one bounded wrk run, appended to $RESULTS.
+bench() {
+	threads=$(($4 < 2 ? $4 : 2))
+	res=$(wrk -t"$threads" -c"$4" -d"$DURATION" --timeout 5s -s "$LUA" "$5" -- "$8" "$6" "$7" "$3" | grep '^RESULT') || {
+		echo "loadtest: wrk failed for $2 $3 c=$4" >&2
+		exit 1
+	}
+	echo "$res" | awk -v ds="$1" -v srv="$2" -v gz="$3" -v c="$4" '{
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		s = v["duration_us"] / 1e6
+		printf "%s\t%s\t%s\t%s\t%d\t%.2f\t%.0f\t%.3f\t%.3f\t%d\t%d\t%d\n", ds, srv, gz, c, v["requests"], s,
+			v["requests"] / s, v["p50_us"] / 1000, v["p99_us"] / 1000, v["errors"], v["non2xx"], v["bytes"]
+	}' | tee -a "$RESULTS" | awk -F'\t' '{ printf "  %-6s %-12s %-8s c=%-3s %8s req/s  p50 %s ms  p99 %s ms  errors %s/%s\n", $1, $2, $3, $4, $7, $8, $9, $10, $11 }'
+}
+
+# hwm PID: the process's peak resident set (VmHWM) in MB.
+hwm() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+
+echo "loadtest: load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; wrk $DURATION per run"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+: >"$OUT/memory.tsv"
+
+for ds in $DATASETS; do
+	db=$(store "$ds")
+	bbox="" maxzoom=14
+	if [ "$ds" = large ]; then bbox="--bbox $LARGE_BBOX" maxzoom=$LARGE_MAXZOOM; fi
+	dir="$RUN/$ds" mb="$RUN/$ds.mbtiles"
+	# shellcheck disable=SC2086 # $bbox is two words or none
+	"$BIN" export tiles --db "$db" --format dir --maxzoom "$maxzoom" --as-of "$ASOF" $bbox "$dir" | tee "$RUN/$ds.export.txt"
+	# shellcheck disable=SC2086
+	"$BIN" export tiles --db "$db" --format mbtiles --maxzoom "$maxzoom" --as-of "$ASOF" $bbox "$mb" >/dev/null
+	# The request list: every exported tile, shuffled with a fixed seed; and the z8–z12 ones for the cold target.
+	(cd "$dir" && find . -name '*.mvt' | sed 's|^\./||; s|\.mvt$||') | sort |
+		awk 'BEGIN { srand(6) } { printf "%.9f\t%s\n", rand(), $0 }' | sort -n | cut -f2 >"$RUN/$ds.paths"
+	awk -F/ '$1 >= 8 && $1 <= 12' "$RUN/$ds.paths" >"$RUN/$ds.z8-12.paths"
+	ntiles=$(wc -l <"$RUN/$ds.paths")
+
+	# Servers. tiled writes its JSON request log as in production, to /dev/null here (nginx's access log is off).
+	"$BIN" serve --db "$db" --addr 127.0.0.1:$PORT_WARM --seed=false >/dev/null 2>&1 &
+	warm=$!
+	"$BIN" serve --db "$db" --addr 127.0.0.1:$PORT_COLD --seed=false --cache-mb 0 >/dev/null 2>&1 &
+	cold=$!
+	sed -e "s|@RUN@|$RUN|g; s|@ROOT@|$dir|g; s|@PORT@|$PORT_NGINX|g; s|@NAME@|$ds|g" loadtest/nginx.conf >"$RUN/$ds.nginx.conf"
+	nginx -p "$RUN" -c "$RUN/$ds.nginx.conf" -e "$RUN/$ds.nginx.error.log" &
+	ngx=$!
+	cat >"$RUN/$ds.tsgl.json" <<-EOF
+		{"options": {"paths": {"root": "$ROOT/loadtest/node_modules/tileserver-gl-styles", "fonts": "fonts",
+		  "styles": "styles", "mbtiles": "$RUN"}}, "styles": {}, "data": {"$ds": {"mbtiles": "$ds.mbtiles"}}}
+	EOF
+	"$TSGL" -c "$RUN/$ds.tsgl.json" -b 127.0.0.1 -p $PORT_TSGL -s >"$RUN/$ds.tsgl.log" 2>&1 &
+	tsgl=$!
+	PIDS="$warm $cold $ngx $tsgl"
+	first=$(head -n1 "$RUN/$ds.paths")
+	wait_http "http://127.0.0.1:$PORT_WARM/tiles/$first.mvt?as_of=$ASOF"
+	wait_http "http://127.0.0.1:$PORT_COLD/tiles/$first.mvt?as_of=$ASOF"
+	wait_http "http://127.0.0.1:$PORT_NGINX/$first.mvt"
+	wait_http "http://127.0.0.1:$PORT_TSGL/data/$ds/$first.pbf"
+	for u in "127.0.0.1:$PORT_WARM/tiles/$first.mvt?as_of=$ASOF" "127.0.0.1:$PORT_NGINX/$first.mvt" "127.0.0.1:$PORT_TSGL/data/$ds/$first.pbf"; do
+		echo "== GET $u (Accept-Encoding: gzip)"
+		curl -s -D - -o /dev/null -H 'Accept-Encoding: gzip' "http://$u"
+	done >"$RUN/$ds.headers.txt"
+	# The same bytes: each server's answer for a sample of tiles, decompressed, must equal the exported file.
+	for p in $(head -n 20 "$RUN/$ds.paths"); do
+		for u in "$PORT_WARM/tiles/$p.mvt?as_of=$ASOF" "$PORT_NGINX/$p.mvt" "$PORT_TSGL/data/$ds/$p.pbf"; do
+			curl -s --compressed "http://127.0.0.1:$u" | cmp -s - "$dir/$p.mvt" || { echo "loadtest: 127.0.0.1:$u differs from $dir/$p.mvt" >&2; exit 1; }
+		done
+	done
+	echo "loadtest: $ds: $ntiles tiles; the servers' bytes equal the export; warming tiled's cache"
+	# One pass over every tile on one keep-alive connection (curl reuses it across the URLs of one config).
+	awk -v u="http://127.0.0.1:$PORT_WARM/tiles/" -v q=".mvt?as_of=$ASOF" '{ printf "url = \"%s%s%s\"\noutput = \"/dev/null\"\n", u, $0, q }' \
+		"$RUN/$ds.paths" >"$RUN/$ds.warm.curl"
+	curl -s -H 'Accept-Encoding: gzip' -K "$RUN/$ds.warm.curl"
+
+	for gz in gzip identity; do
+		for c in $CONNS; do
+			bench "$ds" tiled-warm $gz "$c" "http://127.0.0.1:$PORT_WARM" /tiles/ ".mvt?as_of=$ASOF" "$RUN/$ds.paths"
+			bench "$ds" tiled-cold $gz "$c" "http://127.0.0.1:$PORT_COLD" /tiles/ ".mvt?as_of=$ASOF" "$RUN/$ds.paths"
+			bench "$ds" nginx $gz "$c" "http://127.0.0.1:$PORT_NGINX" / .mvt "$RUN/$ds.paths"
+			bench "$ds" tileserver-gl $gz "$c" "http://127.0.0.1:$PORT_TSGL" "/data/$ds/" .pbf "$RUN/$ds.paths"
+		done
+	done
+	bench "$ds" tiled-cold-z8-12 gzip 1 "http://127.0.0.1:$PORT_COLD" /tiles/ ".mvt?as_of=$ASOF" "$RUN/$ds.z8-12.paths"
+	printf '%s\ttiled-warm\t%s\n%s\ttiled-cold\t%s\n' "$ds" "$(hwm $warm)" "$ds" "$(hwm $cold)" >>"$OUT/memory.tsv"
+	cleanup
+	PIDS=""
+done
+
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+sh loadtest/report.sh "$RESULTS" "$OUT/memory.tsv" "$LOAD_BEFORE" "$LOAD_AFTER" "$DURATION" | tee "$OUT/table.md"
