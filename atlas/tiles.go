@@ -1,6 +1,7 @@
 package atlas
 
 import (
+	"container/heap"
 	"context"
 	"net/url"
 	"runtime"
@@ -42,6 +43,56 @@ func (s tileSource) Features(_ context.Context, b orb.Bound) ([]tiles.Feature, e
 			LazyProps: func() map[string]any { return tileProps(p, st, s.view) }})
 	})
 	return out, nil
+}
+
+// FeaturesLimit implements tiles.LimitSource: it keeps only the limit places of highest priority (ties by id) in a
+// min-heap while it walks the bound, and builds features for those alone.
+func (s tileSource) FeaturesLimit(_ context.Context, b orb.Bound, limit int) ([]tiles.Feature, error) {
+	h := make(candHeap, 0, limit)
+	s.pix.within(b, func(p *place) {
+		st := s.lix.StatusOf(p.ID, s.view.AsOf, s.view.Source)
+		c := cand{p: p, st: st, prio: priority(p, st)}
+		if len(h) < limit {
+			heap.Push(&h, c)
+		} else if c.outranks(h[0]) {
+			h[0] = c
+			heap.Fix(&h, 0)
+		}
+	})
+	out := make([]tiles.Feature, len(h))
+	for i, c := range h {
+		out[i] = tiles.Feature{ID: c.p.ID, Point: c.p.Point, Priority: c.prio,
+			LazyProps: func() map[string]any { return tileProps(c.p, c.st, s.view) }}
+	}
+	return out, nil
+}
+
+type cand struct {
+	p    *place
+	st   ledger.Status
+	prio float64
+}
+
+// outranks orders as tiles.Build does: higher priority first, then the smaller id.
+func (c cand) outranks(d cand) bool {
+	if c.prio != d.prio {
+		return c.prio > d.prio
+	}
+	return c.p.ID < d.p.ID
+}
+
+// candHeap is a min-heap: the weakest candidate on top, to be replaced by a stronger one.
+type candHeap []cand
+
+func (h candHeap) Len() int           { return len(h) }
+func (h candHeap) Less(i, j int) bool { return h[j].outranks(h[i]) }
+func (h candHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *candHeap) Push(x any)        { *h = append(*h, x.(cand)) }
+func (h *candHeap) Pop() any {
+	old := *h
+	c := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return c
 }
 
 // tileParams are the query parameters a tile request may carry.

@@ -53,6 +53,15 @@ type Source interface {
 	Features(ctx context.Context, b orb.Bound) ([]Feature, error)
 }
 
+// LimitSource is a Source that can itself keep, of the features inside b, only the limit of highest priority (ties
+// by ID, as Build orders them). Build uses it when a tile has a feature cap, so that a low-zoom tile over 100,000
+// places never holds a candidate for each of them. Build asks for a little more than the cap, since a few features
+// at the buffered edge may still be clipped away.
+type LimitSource interface {
+	Source
+	FeaturesLimit(ctx context.Context, b orb.Bound, limit int) ([]Feature, error)
+}
+
 // SourceFunc adapts a function to Source.
 type SourceFunc func(ctx context.Context, b orb.Bound) ([]Feature, error)
 
@@ -142,7 +151,14 @@ func Build(ctx context.Context, src Source, t maptile.Tile, opt Options) ([]byte
 	}
 	bufFrac := opt.BufferFraction()
 	bound := t.Bound(bufFrac)
-	feats, err := src.Features(ctx, bound)
+	var feats []Feature
+	var err error
+	if ls, ok := src.(LimitSource); ok && opt.MaxFeatures(t.Z) > 0 {
+		n := opt.MaxFeatures(t.Z)
+		feats, err = ls.FeaturesLimit(ctx, bound, n+n/8+8)
+	} else {
+		feats, err = src.Features(ctx, bound)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("tiles: build %s: source: %w", tileString(t), err)
 	}
