@@ -74,3 +74,41 @@ bench: bench-data
 
 clean:
 	rm -rf bin $(BENCHDATA) web/static/vendor web/node_modules
+
+# Reliability (RELIABILITY.md): fuzzing, the crash test and the soak test. None needs the front-end assets.
+FUZZTIME ?= 10m
+SOAKTIME ?= 60s
+.PHONY: fuzz crashtest soak soak-race
+
+## fuzz: run every fuzz target for FUZZTIME each (default 10m), one after another; crashers land in testdata/fuzz
+fuzz:
+	FUZZTIME=$(FUZZTIME) TAGS='$(TAGS)' GO=$(GO) sh scripts/fuzz.sh
+
+## crashtest: kill -9 imports and claim writes at many points; the store must be sound and hold all or nothing
+crashtest:
+	TILED_CRASH=1 $(GO) test $(GOTAGS) -count=1 -timeout 30m -run '^TestCrash' -v ./cmd/tiled
+
+## soak: 64 readers and a writer every 50 ms against a server on 127.0.0.1 for SOAKTIME (default 60s)
+soak:
+	TILED_SOAK=1 TILED_SOAK_DURATION=$(SOAKTIME) $(GO) test $(GOTAGS) -count=1 -timeout 15m -run '^TestSoak$$' -v ./internal/soak
+
+## soak-race: the soak test under the race detector
+soak-race:
+	TILED_SOAK=1 TILED_SOAK_DURATION=$(SOAKTIME) $(GO) test $(GOTAGS) -race -count=1 -timeout 30m -run '^TestSoak$$' -v ./internal/soak
+
+# Load test (issue 6): tiled warm and cold against nginx and TileServer GL light, on 127.0.0.1, bounded in time.
+LOADDEPS := loadtest/node_modules/.package-lock.json
+.PHONY: loadtest loadtest-deps
+
+## loadtest: export the tiles, serve them from tiled (warm, cold), nginx and TileServer GL light, run wrk at 1/16/64 connections (DURATION per run, default 5s); table in loadtest/out/table.md
+loadtest: build loadtest-deps bench-data
+	BIN=$(BIN) sh loadtest/run.sh
+
+## loadtest-deps: install nginx and wrk (Debian packages) when missing, and tileserver-gl-light (npm ci, pinned in loadtest/package-lock.json)
+loadtest-deps: $(LOADDEPS)
+	@command -v nginx >/dev/null && command -v wrk >/dev/null || \
+	  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx wrk; }
+
+$(LOADDEPS): loadtest/package.json loadtest/package-lock.json
+	cd loadtest && npm ci --no-audit --no-fund
+	@touch $@

@@ -2,6 +2,7 @@ package atlas
 
 import (
 	"context"
+	"math"
 	"net/url"
 	"sort"
 	"strconv"
@@ -30,7 +31,7 @@ func parseBBox(param, s string) (orb.Bound, error) {
 	var v [4]float64
 	for i, p := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil {
+		if err != nil || math.IsNaN(f) {
 			return orb.Bound{}, paramErr(param, s, "%q is not a number", p)
 		}
 		v[i] = f

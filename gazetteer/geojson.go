@@ -188,6 +188,11 @@ func (f rawFeature) place() (Place, error) {
 		return Place{}, err
 	}
 	if id == "" {
+		// A name with no Latin or Cyrillic letter or digit adds nothing to the slug: two such places of one
+		// country would share an id, and one would overwrite the other.
+		if Slugify(p.Name) == "" {
+			return Place{}, fmt.Errorf("no id (feature id or properties.id), and name %q gives no slug to make one", p.Name)
+		}
 		id = Slugify(p.Country, firstWord(p.Admin1), p.Name)
 	}
 	p.ID = id

@@ -69,6 +69,9 @@ type Claim struct {
 	PublishedAt Date `json:"published_at"`
 	// RecordedAt is when tiled stored the claim (set by the store).
 	RecordedAt time.Time `json:"recorded_at,omitzero"`
+	// RecordedBy says who wrote the claim into the ledger: the name of the write token for the HTTP API, "cli:USER"
+	// for the command line ("cli:USER import FILE" for a CSV import); empty for claims recorded before tiled kept it.
+	RecordedBy string `json:"recorded_by,omitempty"`
 	// RelayedBy names the outlets that relayed the claim ("TASS; Kyiv Independent").
 	RelayedBy string `json:"relayed_by,omitempty"`
 	// RelayURL is the address of the relaying article; empty when not known.

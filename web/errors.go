@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -36,6 +37,7 @@ var errorTable = []struct {
 	{auth.ErrBadToken, http.StatusUnauthorized, "unauthorized"},
 	{auth.ErrRevoked, http.StatusForbidden, "token_revoked"},
 	{atlas.ErrBodyTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
+	{ErrRateLimited, http.StatusTooManyRequests, "rate_limited"},
 	{tiles.ErrBadTile, http.StatusBadRequest, "bad_tile"},
 	{tiles.ErrBadPath, http.StatusBadRequest, "bad_tile"},
 	{ogc.ErrNotFound, http.StatusNotFound, "not_found"},
@@ -106,6 +108,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	if status == http.StatusUnauthorized {
 		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="tiled"`)
+	}
+	if rl := (*rateLimitError)(nil); errors.As(err, &rl) {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(rl.retryAfter)))
 	}
 	body := ErrorBody{Code: code, Description: desc, RequestID: rid}
 	if c.Request().Method == http.MethodHead {

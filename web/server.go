@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -31,6 +32,16 @@ type Config struct {
 	BasemapAttribution string
 	// ShutdownTimeout bounds graceful shutdown; 0 means 10 s.
 	ShutdownTimeout time.Duration
+	// WriteRate bounds the writes each bearer token may make; the zero Rate sets no limit.
+	WriteRate Rate
+	// WriteRateIP bounds the writes (attempts, with or without a valid token) each client IP may make; the zero Rate
+	// sets no limit.
+	WriteRateIP Rate
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header is believed. With none, a client's IP is
+	// the connection's peer address and forwarding headers are ignored.
+	TrustedProxies []netip.Prefix
+	// Now is the clock of the rate limits; nil means time.Now.
+	Now func() time.Time
 }
 
 // Default basemap: OpenStreetMap's standard tiles, with their required attribution.
@@ -47,6 +58,7 @@ type Server struct {
 	log     *slog.Logger
 	metrics *metrics
 	echo    *echo.Echo
+	limits  writeLimits
 }
 
 // New builds the server and its routes.
@@ -63,9 +75,14 @@ func New(cfg Config, a *atlas.Atlas, log *slog.Logger) *Server {
 	if cfg.ShutdownTimeout == 0 {
 		cfg.ShutdownTimeout = 10 * time.Second
 	}
-	s := &Server{cfg: cfg, atlas: a, ogc: a.OGC(), log: log, metrics: newMetrics(), echo: echo.New()}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{cfg: cfg, atlas: a, ogc: a.OGC(), log: log, metrics: newMetrics(), echo: echo.New(),
+		limits: writeLimits{token: newLimiter(cfg.WriteRate), client: newLimiter(cfg.WriteRateIP), now: cfg.Now}}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	e.HTTPErrorHandler = s.handleError
 	e.Pre(middleware.RequestIDWithConfig(middleware.RequestIDConfig{}))
 	e.Use(s.observe, s.recoverPanics, s.headers)
@@ -73,6 +90,7 @@ func New(cfg Config, a *atlas.Atlas, log *slog.Logger) *Server {
 		AllowOrigins: []string{"*"}, AllowMethods: []string{http.MethodGet, http.MethodHead},
 		ExposeHeaders: []string{"ETag", echo.HeaderXRequestID},
 	}))
+	e.Use(s.limitWrites, limitBodies)
 	s.routes()
 	return s
 }

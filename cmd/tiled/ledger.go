@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -78,6 +79,41 @@ func openLedger(ctx context.Context, path string) (*ledgerCtx, error) {
 }
 
 func (l *ledgerCtx) Close() error { return l.db.Close() }
+
+// recordAs makes every claim l records carry who as its RecordedBy.
+func (l *ledgerCtx) recordAs(who string) { l.rec.Store = recordingStore{Store: l.rec.Store, by: who} }
+
+// cliUser names the command line's user for RecordedBy: "cli:USER", or "cli" when $USER and $LOGNAME are unset.
+func cliUser(e env) string {
+	for _, k := range []string{"USER", "LOGNAME"} {
+		if u := e.getenv(k); u != "" {
+			return "cli:" + u
+		}
+	}
+	return "cli"
+}
+
+// recordingStore is a ledger.Store whose writers stamp each claim that carries no RecordedBy with by.
+type recordingStore struct {
+	ledger.Store
+	by string
+}
+
+func (s recordingStore) Write(ctx context.Context, fn func(w ledger.Writer) error) error {
+	return s.Store.Write(ctx, func(w ledger.Writer) error { return fn(recordingWriter{Writer: w, by: s.by}) })
+}
+
+type recordingWriter struct {
+	ledger.Writer
+	by string
+}
+
+func (w recordingWriter) AddClaim(ctx context.Context, c ledger.Claim) (ledger.Claim, error) {
+	if c.RecordedBy == "" {
+		c.RecordedBy = w.by
+	}
+	return w.Writer.AddClaim(ctx, c)
+}
 
 // index loads the ledger's index with a staleness window.
 func (l *ledgerCtx) index(ctx context.Context, staleDays int) (*ledger.Index, error) {
@@ -182,6 +218,7 @@ func cmdClaimsImport(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer l.Close()
+	l.recordAs(cliUser(e) + " import " + filepath.Base(pos[0]))
 	st, err := l.rec.ImportClaims(ctx, f, pos[0])
 	if err != nil {
 		if errors.Is(err, ledger.ErrInvalid) {
@@ -271,6 +308,7 @@ func cmdClaimsAdd(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer l.Close()
+	l.recordAs(cliUser(e))
 	c, err = l.rec.AddClaim(ctx, c)
 	if err != nil {
 		return asFlagError(err)
@@ -561,10 +599,10 @@ func cmdHistory(ctx context.Context, e env, args []string) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tVALID_AT\tPUBLISHED\tSOURCE\tHOLDER\tEVIDENCE\tRELAYED BY\tSTANDING\tSUMMARY")
+	fmt.Fprintln(tw, "ID\tVALID_AT\tPUBLISHED\tSOURCE\tHOLDER\tEVIDENCE\tRELAYED BY\tRECORDED BY\tSTANDING\tSUMMARY")
 	for _, en := range h {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", en.ID, validAt(en.ValidAt, en.ValidPrecision),
-			en.PublishedAt, en.SourceID, claimHolder(en.Claim), en.Evidence, dash(en.RelayedBy),
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", en.ID, validAt(en.ValidAt, en.ValidPrecision),
+			en.PublishedAt, en.SourceID, claimHolder(en.Claim), en.Evidence, dash(en.RelayedBy), dash(en.RecordedBy),
 			standing(en), en.Summary)
 	}
 	return tw.Flush()

@@ -62,6 +62,7 @@ func commands() []command {
 	cs = append(cs, gazetteerCommands()...)
 	cs = append(cs, ledgerCommands()...)
 	cs = append(cs, serverCommands()...)
+	cs = append(cs, backupCommands()...)
 	cs = append(cs, exportCommands()...)
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	return cs

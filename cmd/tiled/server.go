@@ -42,6 +42,7 @@ func envOr(e env, key, def string) string {
 func cmdServe(ctx context.Context, e env, args []string) error {
 	var cfg Config
 	var cacheMB int64
+	var writeRate, writeRateIP, trusted string
 	fs := newFlags(e, "serve", "serve [--db PATH] [--addr HOST:PORT] [flags]", &cfg.DB)
 	fs.StringVar(&cfg.Web.Addr, "addr", envOr(e, "TILED_ADDR", "127.0.0.1:8080"), "listen address ($TILED_ADDR)")
 	fs.StringVar(&cfg.Web.PublicURL, "public-url", e.getenv("TILED_PUBLIC_URL"), "public base URL for links; default: from each request ($TILED_PUBLIC_URL)")
@@ -53,8 +54,21 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	fs.IntVar(&cfg.Atlas.MaxZoom, "max-zoom", 14, "highest tile zoom served")
 	fs.BoolVar(&cfg.Seed, "seed", true, "load the embedded seed data when the store holds no places")
 	fs.StringVar(&cfg.LogFormat, "log", envOr(e, "TILED_LOG", "json"), "log format: json or text")
+	fs.StringVar(&writeRate, "write-rate", envOr(e, "TILED_WRITE_RATE", "60/m"), "writes each token may make: N/s, N/m, N/h, or off ($TILED_WRITE_RATE)")
+	fs.StringVar(&writeRateIP, "write-rate-ip", envOr(e, "TILED_WRITE_RATE_IP", "120/m"), "write attempts each client IP may make: N/s, N/m, N/h, or off ($TILED_WRITE_RATE_IP)")
+	fs.StringVar(&trusted, "trusted-proxies", e.getenv("TILED_TRUSTED_PROXIES"), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For gives the client IP; none: the peer address ($TILED_TRUSTED_PROXIES)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	var err error
+	if cfg.Web.WriteRate, err = web.ParseRate(writeRate); err != nil {
+		return usagef("--write-rate: %v", err)
+	}
+	if cfg.Web.WriteRateIP, err = web.ParseRate(writeRateIP); err != nil {
+		return usagef("--write-rate-ip: %v", err)
+	}
+	if cfg.Web.TrustedProxies, err = web.ParsePrefixes(trusted); err != nil {
+		return usagef("--trusted-proxies: %v", err)
 	}
 	if cacheMB < 0 || cfg.Atlas.StaleDays < 1 || cfg.Atlas.MaxZoom < 0 || cfg.Atlas.MaxZoom > 22 {
 		return usagef("--cache-mb must be >= 0, --stale-days >= 1, --max-zoom in 0..22")
