@@ -2,13 +2,18 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -57,8 +62,10 @@ type Server struct {
 	ogc     *ogc.Service
 	log     *slog.Logger
 	metrics *metrics
-	echo    *echo.Echo
-	limits  writeLimits
+	// requestIDs numbers requests: unique per process and cheap, unlike 32 random characters a request.
+	requestIDs requestIDs
+	echo       *echo.Echo
+	limits     writeLimits
 }
 
 // New builds the server and its routes.
@@ -84,7 +91,7 @@ func New(cfg Config, a *atlas.Atlas, log *slog.Logger) *Server {
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	e.HTTPErrorHandler = s.handleError
-	e.Pre(middleware.RequestIDWithConfig(middleware.RequestIDConfig{}))
+	e.Pre(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: s.requestIDs.next}))
 	e.Use(s.observe, s.recoverPanics, s.headers)
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 		AllowOrigins: []string{"*"}, AllowMethods: []string{http.MethodGet, http.MethodHead},
@@ -136,6 +143,23 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 		return err
 	}
 	return nil
+}
+
+// requestIDs makes request ids "<random prefix>-<counter>": the prefix (drawn once per server) tells processes
+// apart in merged logs, the counter tells requests apart.
+type requestIDs struct {
+	once   sync.Once
+	prefix string
+	n      atomic.Uint64
+}
+
+func (r *requestIDs) next() string {
+	r.once.Do(func() {
+		var b [4]byte
+		_, _ = rand.Read(b[:])
+		r.prefix = hex.EncodeToString(b[:]) + "-"
+	})
+	return r.prefix + strconv.FormatUint(r.n.Add(1), 36)
 }
 
 // baseURL is the public URL links are built on.

@@ -74,9 +74,11 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		return usagef("--cache-mb must be >= 0, --stale-days >= 1, --max-zoom in 0..22")
 	}
 	cfg.Atlas.CacheBytes = cacheMB << 20
-	var handler slog.Handler = slog.NewJSONHandler(e.stderr, nil)
+	logw := newFlushWriter(e.stderr, 200*time.Millisecond)
+	defer logw.Close()
+	var handler slog.Handler = slog.NewJSONHandler(logw, nil)
 	if cfg.LogFormat == "text" {
-		handler = slog.NewTextHandler(e.stderr, nil)
+		handler = slog.NewTextHandler(logw, nil)
 	}
 	log := slog.New(handler)
 	db, err := openDB(ctx, cfg.DB)
