@@ -197,16 +197,42 @@ func cmdClaims(ctx context.Context, e env, args []string) error {
 }
 
 func cmdClaimsImport(ctx context.Context, e env, args []string) error {
-	var dbPath string
 	var asJSON bool
-	fs := newFlags(e, "claims import", "claims import [--db PATH] [--json] FILE.csv", &dbPath)
-	fs.BoolVar(&asJSON, "json", false, "print the counts as JSON")
+	return importCSV(ctx, e, args, "claims import", "claims import [--db PATH] [--json] FILE.csv",
+		func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print the counts as JSON") },
+		func(l *ledgerCtx, f io.Reader, file, dbPath string) error {
+			l.recordAs(cliUser(e) + " import " + filepath.Base(file))
+			st, err := l.rec.ImportClaims(ctx, f, file)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(e.stdout, st)
+			}
+			if st.Claims == 0 {
+				fmt.Fprintf(e.stdout, "%s holds no claims; nothing imported\n", file)
+				return nil
+			}
+			fmt.Fprintf(e.stdout, "imported %d claims from %s into %s (ids %d–%d)\n", st.Claims, file, dbPath, st.FirstID, st.LastID)
+			return nil
+		})
+}
+
+// importCSV is the shape of the CSV import commands: flags, one FILE argument, the ledger opened, run, and an
+// invalid file reported as importing nothing (imports are one transaction).
+func importCSV(ctx context.Context, e env, args []string, name, usage string, flags func(*flag.FlagSet),
+	run func(l *ledgerCtx, f io.Reader, file, dbPath string) error) error {
+	var dbPath string
+	fs := newFlags(e, name, usage, &dbPath)
+	if flags != nil {
+		flags(fs)
+	}
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 {
-		return usagef("claims import takes one FILE.csv, got %d arguments", len(pos))
+		return usagef("%s takes one FILE.csv, got %d arguments", name, len(pos))
 	}
 	f, err := os.Open(pos[0])
 	if err != nil {
@@ -218,22 +244,12 @@ func cmdClaimsImport(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer l.Close()
-	l.recordAs(cliUser(e) + " import " + filepath.Base(pos[0]))
-	st, err := l.rec.ImportClaims(ctx, f, pos[0])
-	if err != nil {
+	if err := run(l, f, pos[0], dbPath); err != nil {
 		if errors.Is(err, ledger.ErrInvalid) {
 			return fmt.Errorf("%w (nothing was imported)", err)
 		}
 		return err
 	}
-	if asJSON {
-		return writeJSON(e.stdout, st)
-	}
-	if st.Claims == 0 {
-		fmt.Fprintf(e.stdout, "%s holds no claims; nothing imported\n", pos[0])
-		return nil
-	}
-	fmt.Fprintf(e.stdout, "imported %d claims from %s into %s (ids %d–%d)\n", st.Claims, pos[0], dbPath, st.FirstID, st.LastID)
 	return nil
 }
 
@@ -835,34 +851,14 @@ func cmdSourcesGrade(ctx context.Context, e env, args []string) error {
 }
 
 func cmdSourcesImport(ctx context.Context, e env, args []string) error {
-	var dbPath string
-	fs := newFlags(e, "sources import", "sources import [--db PATH] FILE.csv", &dbPath)
-	pos, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usagef("sources import takes one FILE.csv, got %d arguments", len(pos))
-	}
-	f, err := os.Open(pos[0])
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	l, err := openLedger(ctx, dbPath)
-	if err != nil {
-		return err
-	}
-	defer l.Close()
-	st, err := l.rec.ImportSources(ctx, f, pos[0])
-	if err != nil {
-		if errors.Is(err, ledger.ErrInvalid) {
-			return fmt.Errorf("%w (nothing was imported)", err)
-		}
-		return err
-	}
-	fmt.Fprintf(e.stdout, "registered %s from %s\n", plural(st.Sources, "source"), pos[0])
-	return nil
+	return importCSV(ctx, e, args, "sources import", "sources import [--db PATH] FILE.csv", nil,
+		func(l *ledgerCtx, f io.Reader, file, _ string) error {
+			st, err := l.rec.ImportSources(ctx, f, file)
+			if err == nil {
+				fmt.Fprintf(e.stdout, "registered %s from %s\n", plural(st.Sources, "source"), file)
+			}
+			return err
+		})
 }
 
 func plural(n int, what string) string {
