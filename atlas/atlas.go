@@ -32,6 +32,7 @@ type ParamError struct {
 	Msg string
 }
 
+// Error formats the problem for people.
 func (e *ParamError) Error() string {
 	if e.Value == "" {
 		return fmt.Sprintf("%s: %s", e.Param, e.Msg)

@@ -15,6 +15,7 @@ type InputError struct {
 	Msg string
 }
 
+// Error formats the problem for people.
 func (e *InputError) Error() string {
 	switch {
 	case e.Line > 0:

@@ -28,6 +28,7 @@ type PathError struct {
 // maxQuoted bounds how much of a bad value an error message repeats.
 const maxQuoted = 32
 
+// Error formats the problem for people.
 func (e *PathError) Error() string {
 	v := e.Value
 	if len(v) > maxQuoted {
@@ -49,6 +50,7 @@ type PropertyError struct {
 	Type string
 }
 
+// Error formats the problem for people.
 func (e *PropertyError) Error() string {
 	return fmt.Sprintf("%v: feature %q: %s: unsupported type %s", ErrBadProperty, e.Feature, e.Key, e.Type)
 }
