@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"sync"
 	"time"
 
@@ -109,6 +110,7 @@ func New(cfg Config, deps Deps) *Atlas {
 		places:   &placeCache{store: deps.Places},
 		ledger:   ledger.NewCache(deps.Ledger, ledger.Options{StaleDays: cfg.StaleDays}),
 		tiles:    tiles.NewCache(cfg.CacheBytes),
+		hot:      tileHotPath{builds: make(chan struct{}, runtime.GOMAXPROCS(0))},
 		recorder: ledger.Recorder{Store: deps.Ledger, Places: deps.Places, Now: cfg.Now},
 	}
 }

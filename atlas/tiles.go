@@ -4,9 +4,7 @@ import (
 	"container/heap"
 	"context"
 	"net/url"
-	"runtime"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -227,8 +225,7 @@ const TileStateMaxAge = 250 * time.Millisecond
 // tileHotPath is what Tile keeps between calls.
 type tileHotPath struct {
 	recent atomic.Pointer[tileSnapshot] // the indexes Tile last read, and when
-	once   sync.Once
-	builds chan struct{} // one slot per concurrent build; see build
+	builds chan struct{}                // one slot per concurrent build (GOMAXPROCS), made by New; see buildTile
 }
 
 type tileSnapshot struct {
@@ -261,7 +258,6 @@ func (a *Atlas) tileState(ctx context.Context) (*placeIndex, *ledger.Index, erro
 // throughput, only memory: a low-zoom tile over 140,000 places holds a candidate per place while it is built, and
 // 64 cold requests at once took the server's peak RSS from under 200 MB to 385 MB in the load test.
 func (a *Atlas) buildTile(ctx context.Context, src tileSource, t maptile.Tile) ([]byte, error) {
-	a.hot.once.Do(func() { a.hot.builds = make(chan struct{}, runtime.GOMAXPROCS(0)) })
 	select {
 	case a.hot.builds <- struct{}{}:
 	case <-ctx.Done():

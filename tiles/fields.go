@@ -1,10 +1,6 @@
 package tiles
 
 import (
-	"maps"
-	"slices"
-	"strings"
-
 	"github.com/tiled-maps/tiled/ledger"
 )
 
@@ -39,8 +35,8 @@ const (
 	FieldSources = "sources"
 	// FieldLatest is the date of the latest claim (string, YYYY-MM-DD), "" when there is none.
 	FieldLatest = "latest"
-	// FieldHolders lists each source's holder (string) as FormatHolders writes it: "isw:ua;ru-mod:ru". MVT has no
-	// arrays.
+	// FieldHolders lists each source's holder (string): "source:holder" pairs sorted by source id and joined by
+	// ";", a stale view marked "(stale)", e.g. "isw:ua;ru-mod:ru(stale)". MVT has no arrays.
 	FieldHolders = "holders"
 	// FieldView is the id of the source whose view the tile shows (string), or ViewConsensus.
 	FieldView = "view"
@@ -87,20 +83,4 @@ func Fields() []Field {
 		{FieldHolders, "string", "Each source's holder as source:holder pairs joined by ';', sorted by source (isw:ua;ru-mod:ru)"},
 		{FieldView, "string", "Id of the single source whose view is shown, or consensus"},
 	}
-}
-
-// FormatHolders writes a source → holder map as FieldHolders carries it: "source:holder" pairs sorted by source id
-// and joined by ";", e.g. "isw:ua;ru-mod:ru". Source ids and holders must not contain ':' or ';' (ledger ids are
-// slugs). An empty map gives "".
-func FormatHolders(holders map[string]string) string {
-	var b strings.Builder
-	for i, src := range slices.Sorted(maps.Keys(holders)) {
-		if i > 0 {
-			b.WriteByte(';')
-		}
-		b.WriteString(src)
-		b.WriteByte(':')
-		b.WriteString(holders[src])
-	}
-	return b.String()
 }

@@ -66,7 +66,7 @@ func smallFeatures(n int) []tiles.Feature {
 				tiles.FieldStale:       i%5 == 0,
 				tiles.FieldSources:     int64(i % 4),
 				tiles.FieldLatest:      fmt.Sprintf("2025-03-%02d", 1+i%28),
-				tiles.FieldHolders:     tiles.FormatHolders(map[string]string{"isw": status, "ru-mod": tiles.StatusRU}),
+				tiles.FieldHolders:     "isw:" + status + ";ru-mod:ru",
 				tiles.FieldView:        tiles.ViewConsensus,
 			},
 		}

@@ -49,25 +49,6 @@ func TestFields(t *testing.T) {
 	}
 }
 
-func TestFormatHolders(t *testing.T) {
-	tests := []struct {
-		name string
-		in   map[string]string
-		want string
-	}{
-		{"none", nil, ""},
-		{"one", map[string]string{"isw": "ua"}, "isw:ua"},
-		{"sorted by source", map[string]string{"ru-mod": "ru", "isw": "ua", "deepstate": "contested"}, "deepstate:contested;isw:ua;ru-mod:ru"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := tiles.FormatHolders(tt.in); got != tt.want {
-				t.Errorf("FormatHolders(%v) = %q, want %q", tt.in, got, tt.want)
-			}
-		})
-	}
-}
-
 func TestTileJSON(t *testing.T) {
 	doc := roundTrip(t, tiles.TileJSON(tiles.TileJSONOptions{
 		Name:        "tiled",
