@@ -151,7 +151,9 @@ func migrations() ([]migration, error) {
 	return out, nil
 }
 
-// migrate applies every migration newer than the file's version, each in its own transaction.
+// migrate applies every migration the file has not had yet, in version order, each in its own transaction.
+// Versions may have gaps (work on different features takes numbers from different ranges), so a migration is
+// applied when its version is missing from tiled_schema, not only when it is above the highest applied one.
 func (db *DB) migrate(ctx context.Context) error {
 	ms, err := migrations()
 	if err != nil {
@@ -161,15 +163,33 @@ func (db *DB) migrate(ctx context.Context) error {
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("sqlite: open %s: %w", db.path, err)
 	}
-	var cur int
-	if err := db.write.QueryRowContext(ctx, "SELECT coalesce(max(version), 0) FROM tiled_schema").Scan(&cur); err != nil {
+	applied := map[int]bool{}
+	rows, err := db.write.QueryContext(ctx, "SELECT version FROM tiled_schema")
+	if err != nil {
 		return err
 	}
-	if n := len(ms); n > 0 && cur > ms[n-1].version {
-		return fmt.Errorf("%w: file has %d, this build knows up to %d", ErrSchema, cur, ms[n-1].version)
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return err
+		}
+		applied[v] = true
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	known := map[int]bool{}
+	for _, m := range ms {
+		known[m.version] = true
+	}
+	for v := range applied {
+		if !known[v] {
+			return fmt.Errorf("%w: file has migration %d, which this build does not know", ErrSchema, v)
+		}
 	}
 	for _, m := range ms {
-		if m.version <= cur {
+		if applied[m.version] {
 			continue
 		}
 		err := db.writeTx(ctx, func(tx *sql.Tx) error {

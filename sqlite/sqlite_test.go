@@ -223,3 +223,26 @@ func TestOGRInfoReadsFeatures(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenUnknownMigration checks that a file holding a migration this build does not know is refused with
+// ErrSchema (migrations are tracked as a set, so a gap in the numbers is not mistaken for "older").
+func TestOpenUnknownMigration(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "x.db")
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	db.Close()
+	if _, err := raw.Exec("INSERT INTO tiled_schema VALUES (9999, 'future', '2030-01-01')"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sqlite.Open(ctx, path); !errors.Is(err, sqlite.ErrSchema) {
+		t.Fatalf("Open with unknown migration 9999 = %v, want ErrSchema", err)
+	}
+}
