@@ -28,7 +28,11 @@ func TestNoStaleTileAfterConcurrentWrites(t *testing.T) {
 	}
 	a := atlas.New(atlas.Config{CacheBytes: 32 << 20, Now: benchNow},
 		atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot})
-	tl := maptile.At([2]float64{35.420835, 50.897225}, 12)
+	demidovka, err := db.Gazetteer().Place(ctx, "ru-bel-demidovka")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl := maptile.At(demidovka.Point, 12)
 	z, x, y := fmt.Sprint(tl.Z), fmt.Sprint(tl.X), fmt.Sprint(tl.Y)+".mvt"
 	q := url.Values{"as_of": {"2025-05-31"}, "source": {"isw"}}
 	holder := func() string {

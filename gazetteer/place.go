@@ -26,6 +26,9 @@ const (
 	LocationSourced = "sourced"
 	// LocationCentroidOfNear is an approximate point placed from the places a report puts the place beside.
 	LocationCentroidOfNear = "centroid-of-near"
+	// LocationBearings is an approximate point at the centre of the region that reports' directions and distances
+	// from located places allow ("1–6 km north-west of Grafovka").
+	LocationBearings = "bearings-from-places"
 )
 
 // Name is one spelling of a place's name.
@@ -71,7 +74,7 @@ type Place struct {
 	PrecisionKM float64 `json:"precision_km,omitempty"`
 	// Approximate is true when the point was derived, not read from a source.
 	Approximate bool `json:"approximate"`
-	// LocationMethod is LocationSourced or LocationCentroidOfNear.
+	// LocationMethod is LocationSourced, LocationCentroidOfNear or LocationBearings.
 	LocationMethod string `json:"location_method,omitempty"`
 	// LocationSource says where the current point came from when an import replaced an approximate one.
 	LocationSource string `json:"location_source,omitempty"`

@@ -60,11 +60,11 @@ func TestSeedLedgerLoads(t *testing.T) {
 	for _, id := range ix.Settlements() {
 		n += len(ix.History(id))
 	}
-	if n != 16 {
-		t.Errorf("seed ledger holds %d claims, want the 16 of data/claims.csv", n)
+	if n != 24 {
+		t.Errorf("seed ledger holds %d claims, want the 24 of data/claims.csv", n)
 	}
-	if got := len(ix.Sources()); got != 10 {
-		t.Errorf("seed registry holds %d sources, want the 10 of data/sources.csv", got)
+	if got := len(ix.Sources()); got != 12 {
+		t.Errorf("seed registry holds %d sources, want the 12 of data/sources.csv", got)
 	}
 	want := []string{sudzha, demidovka, popovka, prilesye, gogolevka, goptarovka}
 	if got := ix.Settlements(); !slices.Equal(got, want) {
@@ -91,15 +91,17 @@ func TestSeedScenarios(t *testing.T) {
 	}{
 		{"Sudzha taken by Ukraine", sudzha, "2024-09-01", "", ledger.ConsensusUA, ledger.DegreeFull,
 			map[string]ledger.Holder{"ua-command": "ua"}, nil},
-		{"Sudzha retaken by Russia", sudzha, "2025-03-20", "", ledger.ConsensusRU, ledger.DegreeFull,
-			map[string]ledger.Holder{"ru-mod": "ru", "ua-command": "ua"}, map[string]bool{"ua-command": true}},
+		{"Sudzha retaken by Russia, the General Staff conceding", sudzha, "2025-03-20", "", ledger.ConsensusRU, ledger.DegreeFull,
+			map[string]ledger.Holder{"ru-mod": "ru", "deepstate": "ru", "ua-command": "ru"}, nil},
 		{"Sudzha on the day of the Russian claim", sudzha, "2025-03-13", "", ledger.ConsensusRU, ledger.DegreeFull, nil,
 			map[string]bool{"ua-command": true}},
 		{"Sudzha the day before: only the stale Ukrainian claim", sudzha, "2025-03-12", "", ledger.ConsensusUA, ledger.DegreeFull,
 			nil, map[string]bool{"ua-command": true}},
 		{"Demidovka before the incursion", demidovka, "2025-03-17", "", ledger.ConsensusUnknown, "", nil, nil},
-		{"Demidovka attack repelled", demidovka, "2025-03-19", "", ledger.ConsensusRU, ledger.DegreeAttackRepelled,
+		{"Demidovka attack repelled", demidovka, "2025-03-18", "", ledger.ConsensusRU, ledger.DegreeAttackRepelled,
 			map[string]ledger.Holder{"ru-mod": "ru"}, nil},
+		{"Demidovka disputed once ISW reports the advance", demidovka, "2025-03-19", "", ledger.ConsensusDisputed, "",
+			map[string]ledger.Holder{"ru-mod": "ru", "isw": "ua"}, nil},
 		{"Demidovka disputed", demidovka, "2025-03-30", "", ledger.ConsensusDisputed, "",
 			map[string]ledger.Holder{"ru-mod": "ru", "black-bird-group": "contested", "ru-president": "contested", "ru-milbloggers": "contested"}, nil},
 		{"Demidovka as seen by Black Bird Group", demidovka, "2025-03-30", "black-bird-group", ledger.ConsensusContested, ledger.DegreePresence,
@@ -110,10 +112,10 @@ func TestSeedScenarios(t *testing.T) {
 			map[string]ledger.Holder{"isw": "ua", "romanov": "ua", "ru-milbloggers": "contested"}, nil},
 		{"Gogolevka disputed between the defence ministry and DeepState", gogolevka, "2025-03-30", "", ledger.ConsensusDisputed, "",
 			map[string]ledger.Holder{"ru-mod": "ru", "deepstate": "ua"}, nil},
-		{"Prilesye disputed after ISW's report", prilesye, "2025-04-10", "", ledger.ConsensusDisputed, "",
-			map[string]ledger.Holder{"ru-mod": "ru", "isw": "contested"}, nil},
-		{"Prilesye, all stale", prilesye, "2025-06-01", "", ledger.ConsensusContested, ledger.DegreeAdvance, nil,
-			map[string]bool{"ru-mod": true, "isw": true}},
+		{"Prilesye: only the Russian defence ministry speaks", prilesye, "2025-03-20", "", ledger.ConsensusRU, ledger.DegreeAttackRepelled,
+			map[string]ledger.Holder{"ru-mod": "ru"}, nil},
+		{"Prilesye, all stale", prilesye, "2025-06-01", "", ledger.ConsensusRU, ledger.DegreeAttackRepelled, nil,
+			map[string]bool{"ru-mod": true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -157,7 +159,7 @@ func TestSeedDiff(t *testing.T) {
 	}{
 		{sudzha, ledger.ConsensusUA, ledger.ConsensusRU},
 		{demidovka, ledger.ConsensusUnknown, ledger.ConsensusDisputed},
-		{prilesye, ledger.ConsensusUnknown, ledger.ConsensusDisputed},
+		{prilesye, ledger.ConsensusUnknown, ledger.ConsensusRU},
 		{popovka, ledger.ConsensusUnknown, ledger.ConsensusDisputed},
 		{goptarovka, ledger.ConsensusUnknown, ledger.ConsensusRU},
 		{gogolevka, ledger.ConsensusUnknown, ledger.ConsensusDisputed},
@@ -168,8 +170,12 @@ func TestSeedDiff(t *testing.T) {
 			t.Errorf("Diff: %s %s -> %s, want %s -> %s", tt.settlement, c.From.Consensus, c.To.Consensus, tt.from, tt.to)
 		}
 	}
-	if s := got[sudzha]; !s.From.Stale || len(s.Sources) != 1 || s.Sources[0].Source != "ru-mod" || s.Sources[0].From != nil {
-		t.Errorf("Diff: Sudzha = %+v, want a stale ua before and ru-mod's new view as the only source change", s)
+	var srcs []string
+	for _, c := range got[sudzha].Sources {
+		srcs = append(srcs, c.Source)
+	}
+	if s := got[sudzha]; !s.From.Stale || !slices.Equal(srcs, []string{"deepstate", "ru-mod", "ua-command"}) {
+		t.Errorf("Diff: Sudzha = %+v, want a stale ua before and the changed views of deepstate, ru-mod and ua-command", s)
 	}
 }
 
@@ -180,9 +186,9 @@ func TestSeedHistory(t *testing.T) {
 	for _, e := range h {
 		ids = append(ids, e.ID)
 	}
-	// Oldest first by valid_at: ru-mod 18 Mar, ru-president 27 Mar, milbloggers 28 Mar (published 28),
-	// Black Bird Group 28 Mar (published 31), milbloggers 7 Apr.
-	if want := []int64{3, 6, 9, 14, 16}; !slices.Equal(ids, want) {
+	// Oldest first by valid_at: ru-mod 18 Mar, ISW 19 Mar, milbloggers, Romanov and SHOT 23 Mar, ru-president
+	// 27 Mar, milbloggers and Black Bird Group 28 Mar (published 28, 28 and 31), ISW 7 Apr.
+	if want := []int64{5, 7, 8, 9, 10, 13, 16, 20, 21, 23}; !slices.Equal(ids, want) {
 		t.Errorf("History(%s) ids = %v, want %v", demidovka, ids, want)
 	}
 }

@@ -39,8 +39,8 @@ import (
 
 // Places the tests look at.
 var (
-	popovka   = geoPoint{50.907642, 35.424167}
-	demidovka = geoPoint{50.897225, 35.420835}
+	popovka   = geoPoint{50.964794, 35.35336}
+	demidovka = geoPoint{50.943441, 35.38724}
 	sudzha    = geoPoint{51.19139, 35.27056}
 )
 
@@ -399,8 +399,8 @@ func TestBrowser(t *testing.T) {
 		}
 		tb.eval(`({rows: document.querySelectorAll("#about-dialog table.sources tbody tr").length,
 			text: document.getElementById("about-dialog").innerText, licence: document.getElementById("licences-link").href})`, &about)
-		if about.Rows != 10 {
-			t.Errorf("About lists %d sources, want 10", about.Rows)
+		if about.Rows != 12 {
+			t.Errorf("About lists %d sources, want 12", about.Rows)
 		}
 		for _, want := range []string{"Russia-aligned", "Ukraine-aligned", "independent", "F: reliability cannot be judged", "GeoNames (CC BY 4.0)"} {
 			if !strings.Contains(about.Text, want) {
@@ -437,7 +437,7 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("clicking Popovka opens its claims", func(t *testing.T) {
 		tb := e.tab(t)
-		tb.open(base + "/?as_of=2025-03-30&lat=50.903&lon=35.42&z=12.5")
+		tb.open(base + "/?as_of=2025-03-30&lat=50.96&lon=35.36&z=12.5")
 		x, y := tb.screenPoint(popovka)
 		tb.do(chromedp.MouseClickXY(x, y))
 		tb.waitFor("Popovka's popup", `(() => { const p = document.querySelector(".leaflet-popup-content .pop[data-id='ru-bel-popovka-kr']");
@@ -458,7 +458,7 @@ func TestBrowser(t *testing.T) {
 		tb.screenshot(e.shots, "popup-popovka")
 		// The full history lists every claim, in a dialog.
 		tb.do(chromedp.Click(chromedp.CSS(".pop-history")))
-		tb.waitFor("the history", `document.getElementById("history-dialog").open && document.querySelectorAll("#history-list li").length === 4`)
+		tb.waitFor("the history", `document.getElementById("history-dialog").open && document.querySelectorAll("#history-list li").length === 6`)
 		tb.screenshot(e.shots, "history-popovka")
 	})
 
@@ -472,7 +472,8 @@ func TestBrowser(t *testing.T) {
 		tb.idle()
 		var sources []string
 		tb.eval(`[...document.querySelectorAll(".pop-views li .v-source")].map(e => e.textContent)`, &sources)
-		want := []string{"Black Bird Group", "Russian military bloggers", "Russian Ministry of Defence", "President of Russia"}
+		want := []string{"Black Bird Group", "Institute for the Study of War", "Vladimir Romanov", "Russian military bloggers",
+			"Russian Ministry of Defence", "President of Russia", "SHOT"}
 		if strings.Join(sources, "|") != strings.Join(want, "|") {
 			t.Errorf("Demidovka's popup lists %q, want %q", sources, want)
 		}
@@ -625,7 +626,7 @@ func TestBrowser(t *testing.T) {
 		code := editorsEmbed
 		if code == "" { // this subtest alone: the same view's code from oEmbed
 			var o web.OEmbedResponse
-			page := base + "/?as_of=2025-03-30&lat=50.90&lon=35.42&z=12&place=ru-bel-demidovka"
+			page := base + "/?as_of=2025-03-30&lat=50.94&lon=35.39&z=12&place=ru-bel-demidovka"
 			getJSON(t, base+"/oembed?url="+url.QueryEscape(page), &o)
 			code = o.HTML
 		}

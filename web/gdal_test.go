@@ -56,8 +56,8 @@ func TestGDALReadsOGCAPI(t *testing.T) {
 		t.Errorf("GDAL settlements count = %s, want %d\n%s", got, n, out)
 	}
 	out = ogrinfo(t, "-ro", "-so", url, "claims")
-	if got := featureCount(t, out); got != "16" {
-		t.Errorf("GDAL claims count = %s, want 16 (the seed's claims)\n%s", got, out)
+	if got := featureCount(t, out); got != "24" {
+		t.Errorf("GDAL claims count = %s, want 24 (the seed's claims)\n%s", got, out)
 	}
 	// Read every feature through paging (page size 10) and filter by bbox on the server.
 	out = ogrinfo(t, "-ro", "-al", "-q", "-oo", "PAGE_SIZE=10", url, "settlements")

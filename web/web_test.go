@@ -306,7 +306,7 @@ func TestTileCachingHeaders(t *testing.T) {
 func TestClaimInvalidatesOnlyItsTiles(t *testing.T) {
 	e := newEnv(t)
 	demidovka := func(z maptile.Zoom) string {
-		tl := maptile.At([2]float64{35.420835, 50.897225}, z)
+		tl := maptile.At([2]float64{35.38724, 50.943441}, z)
 		return "/tiles/" + intStr(int(tl.Z)) + "/" + intStr(int(tl.X)) + "/" + intStr(int(tl.Y)) + ".mvt?as_of=2025-04-09"
 	}
 	belgorod := func() string {
@@ -421,8 +421,8 @@ func TestReadRoutes(t *testing.T) {
 		{"/api/claims?settlement=ru-bel-demidovka", "application/json", func(t *testing.T, b []byte) {
 			var cl []map[string]any
 			json.Unmarshal(b, &cl)
-			if len(cl) != 5 {
-				t.Errorf("Demidovka claims = %d, want 5", len(cl))
+			if len(cl) != 10 {
+				t.Errorf("Demidovka claims = %d, want 10", len(cl))
 			}
 		}},
 		{"/api/diff?from=2025-03-01&to=2025-04-10", "application/json", func(t *testing.T, b []byte) {

@@ -70,10 +70,10 @@ func TestCLIStatusScenarios(t *testing.T) {
 		wantViews  []string // "source=holder"
 	}{
 		{[]string{"--as-of", "2024-09-01"}, "486816", ledger.ConsensusUA, ledger.DegreeFull, []string{"ua-command=ua"}},
-		{[]string{"--as-of", "2025-03-20"}, "486816", ledger.ConsensusRU, ledger.DegreeFull, []string{"ru-mod=ru", "ua-command=ua"}},
-		{[]string{"--as-of", "2025-03-19"}, "ru-bel-demidovka", ledger.ConsensusRU, ledger.DegreeAttackRepelled, []string{"ru-mod=ru"}},
+		{[]string{"--as-of", "2025-03-20"}, "486816", ledger.ConsensusRU, ledger.DegreeFull, []string{"deepstate=ru", "ru-mod=ru", "ua-command=ru"}},
+		{[]string{"--as-of", "2025-03-18"}, "ru-bel-demidovka", ledger.ConsensusRU, ledger.DegreeAttackRepelled, []string{"ru-mod=ru"}},
 		{[]string{"--as-of", "2025-03-30"}, "ru-bel-demidovka", ledger.ConsensusDisputed, "",
-			[]string{"black-bird-group=contested", "ru-milbloggers=contested", "ru-mod=ru", "ru-president=contested"}},
+			[]string{"black-bird-group=contested", "isw=ua", "romanov=ua", "ru-milbloggers=contested", "ru-mod=ru", "ru-president=contested", "shot=ru"}},
 		{[]string{"--as-of", "2025-03-30", "--source", "isw"}, "ru-bel-popovka-kr", ledger.ConsensusUA, ledger.DegreeAdvance, []string{"isw=ua"}},
 	}
 	for _, tt := range tests {
@@ -109,7 +109,7 @@ func TestCLIStatusScenarios(t *testing.T) {
 	}
 	table := ledgerOK(t, db, "status", "--as-of", "2025-03-30")
 	for _, want := range []string{"Demidovka", "disputed", "black-bird-group: contested (presence)", "ru-mod: ru (attack-repelled)",
-		"ua-command: ua (full) 2024-08-15 #1 stale"} {
+		"ua-command: ru (full) 2025-03-15 #4"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("tiled status table lacks %q:\n%s", want, table)
 		}
@@ -138,10 +138,10 @@ func TestCLIHistoryAndDiff(t *testing.T) {
 	for _, c := range h.Claims {
 		ids = append(ids, c.ID)
 	}
-	if h.Name != "Demidovka" || !slices.Equal(ids, []int64{3, 6, 9, 14, 16}) {
-		t.Errorf("tiled history ru-bel-demidovka = %s %v, want Demidovka [3 6 9 14 16]", h.Name, ids)
+	if want := []int64{5, 7, 8, 9, 10, 13, 16, 20, 21, 23}; h.Name != "Demidovka" || !slices.Equal(ids, want) {
+		t.Errorf("tiled history ru-bel-demidovka = %s %v, want Demidovka %v", h.Name, ids, want)
 	}
-	if out := ledgerOK(t, db, "history", "486816"); !strings.Contains(out, "Sudzha (486816): 2 claims") ||
+	if out := ledgerOK(t, db, "history", "486816"); !strings.Contains(out, "Sudzha (486816): 4 claims") ||
 		!strings.Contains(out, "TASS; Kyiv Independent") {
 		t.Errorf("tiled history 486816 =\n%s", out)
 	}
@@ -171,13 +171,13 @@ func TestCLIClaims(t *testing.T) {
 	db := seededDB(t)
 	var isw []ledger.Claim
 	ledgerJSON(t, db, &isw, "claims", "list", "--json", "--source", "isw")
-	if len(isw) != 3 {
-		t.Errorf("tiled claims list --source isw = %d claims, want 3", len(isw))
+	if len(isw) != 4 {
+		t.Errorf("tiled claims list --source isw = %d claims, want 4", len(isw))
 	}
 	var sudzha []ledger.Claim
 	ledgerJSON(t, db, &sudzha, "claims", "list", "--json", "--settlement", "ru-krs-sudzha")
-	if len(sudzha) != 2 || sudzha[0].SettlementID != "486816" {
-		t.Errorf("tiled claims list --settlement ru-krs-sudzha = %+v, want the 2 Sudzha claims", sudzha)
+	if len(sudzha) != 4 || sudzha[0].SettlementID != "486816" {
+		t.Errorf("tiled claims list --settlement ru-krs-sudzha = %+v, want the 4 Sudzha claims", sudzha)
 	}
 
 	add := []string{"claims", "add", "--settlement", "ru-bel-popovka-kr", "--source", "deepstate", "--holder", "ua",
@@ -185,19 +185,19 @@ func TestCLIClaims(t *testing.T) {
 		"--summary", "Its map showed part of Popovka under Ukrainian control.", "--json"}
 	var c ledger.Claim
 	ledgerJSON(t, db, &c, add...)
-	if c.ID != 17 || c.Evidence != ledger.EvidenceMapUpdate || c.Credibility != 6 || c.RecordedAt.IsZero() {
-		t.Errorf("tiled claims add = %+v, want claim 17, map-update, credibility 6, recorded", c)
+	if c.ID != 25 || c.Evidence != ledger.EvidenceMapUpdate || c.Credibility != 6 || c.RecordedAt.IsZero() {
+		t.Errorf("tiled claims add = %+v, want claim 25, map-update, credibility 6, recorded", c)
 	}
 	out := ledgerOK(t, db, "claims", "add", "--settlement", "ru-bel-popovka-kr", "--source", "deepstate", "--holder", "contested",
 		"--degree", "fighting", "--valid-at", "2025-04-08", "--published-at", "2025-04-10", "--evidence", "map-update",
-		"--summary", "Corrected: the map showed a grey zone.", "--supersedes", "17", "--credibility", "3")
-	if !strings.Contains(out, "recorded claim 18") || !strings.Contains(out, "superseding claim 17") {
-		t.Errorf("tiled claims add --supersedes 17 = %q", out)
+		"--summary", "Corrected: the map showed a grey zone.", "--supersedes", "25", "--credibility", "3")
+	if !strings.Contains(out, "recorded claim 26") || !strings.Contains(out, "superseding claim 25") {
+		t.Errorf("tiled claims add --supersedes 25 = %q", out)
 	}
-	ledgerOK(t, db, "claims", "add", "--settlement", "ru-bel-popovka-kr", "--source", "deepstate", "--retracts", "18",
+	ledgerOK(t, db, "claims", "add", "--settlement", "ru-bel-popovka-kr", "--source", "deepstate", "--retracts", "26",
 		"--valid-at", "2025-04-11", "--published-at", "2025-04-11", "--evidence", "map-update", "--summary", "Withdrawn.")
 	hist := ledgerOK(t, db, "history", "ru-bel-popovka-kr")
-	for _, want := range []string{"superseded by 18", "retracted by 19, supersedes 17", "retracts 18"} {
+	for _, want := range []string{"superseded by 26", "retracted by 27, supersedes 25", "retracts 26"} {
 		if !strings.Contains(hist, want) {
 			t.Errorf("tiled history after corrections lacks %q:\n%s", want, hist)
 		}
@@ -216,7 +216,7 @@ func TestCLIClaims(t *testing.T) {
 		{[]string{"--published-at", "2999-01-01"}, `--published-at "2999-01-01": in the future`},
 		{[]string{"--valid-at", "2025-04-12"}, `--valid-at "2025-04-12": after published_at 2025-04-09`},
 		{[]string{"--supersedes", "99"}, `--supersedes "99": no such claim`},
-		{[]string{"--supersedes", "17"}, "already superseded or retracted by claim 18"},
+		{[]string{"--supersedes", "25"}, "already superseded or retracted by claim 26"},
 		{[]string{"--summary", ""}, "--summary: required"},
 	}
 	for _, tt := range bad {
@@ -284,7 +284,7 @@ func TestCLIClaimsImport(t *testing.T) {
 		})
 	}
 	out := ledgerOK(t, db, "claims", "import", write("good.csv", head+good))
-	if !strings.Contains(out, "imported 1 claims") || !strings.Contains(out, "ids 17–17") {
+	if !strings.Contains(out, "imported 1 claims") || !strings.Contains(out, "ids 25–25") {
 		t.Errorf("tiled claims import good.csv = %q", out)
 	}
 	// The CSV export reads back: into a fresh store it rebuilds the same ledger.

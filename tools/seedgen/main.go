@@ -4,7 +4,8 @@
 //
 // It reads <shared>/data/border-settlements.csv and <shared>/data/geonames-admin1-RU-UA.tsv, writes
 // <out>/settlements.geojson (an RFC 7946 FeatureCollection, one Point feature per CSV row, in row order) and copies
-// <shared>/data/sources.csv to <out>/sources.csv byte for byte. The output is deterministic: the same input gives the
+// <shared>/data/sources.csv to <out>/sources.csv byte for byte, and writes <out>/claims.csv from
+// <shared>/data/reported-claims.csv with settlement names resolved to feature ids. The output is deterministic: the same input gives the
 // same bytes. data/README.md documents the property schema and the approximate-placement method.
 package main
 
@@ -23,6 +24,8 @@ const (
 	settlementsCSV = "data/border-settlements.csv"
 	admin1TSV      = "data/geonames-admin1-RU-UA.tsv"
 	sourcesCSV     = "data/sources.csv"
+	reportedCSV    = "data/reported-claims.csv"
+	outClaims      = "claims.csv"
 	outGeoJSON     = "settlements.geojson"
 	outSources     = "sources.csv"
 )
@@ -80,6 +83,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	reportedPath := filepath.Join(*shared, reportedCSV)
+	reported, err := os.Open(reportedPath)
+	if err != nil {
+		return err
+	}
+	defer reported.Close()
+	claims, err := buildClaims(reported, reportedPath, fc)
+	if err != nil {
+		return err
+	}
 
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
@@ -88,6 +101,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := os.WriteFile(filepath.Join(*out, outSources), sources, 0o644); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(*out, outClaims), claims, 0o644); err != nil {
 		return err
 	}
 	approx := 0

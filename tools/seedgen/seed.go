@@ -46,6 +46,9 @@ var columns = []string{"id", "name_en", "name_ru", "name_uk", "alt_names", "coun
 	"precision_km", "near", "location_note", "population", "population_year", "place_type", "codes", "source",
 	"confidence"}
 
+// relationsColumn is the optional column of directions from located places (`ID:BEARING:MIN-MAX`, `;`-separated).
+const relationsColumn = "relations"
+
 // row is one record of border-settlements.csv, fields trimmed of surrounding spaces.
 type row struct {
 	file string
@@ -93,6 +96,9 @@ func parseRows(r io.Reader, name string) ([]row, error) {
 		f := make(map[string]string, len(columns))
 		for _, c := range columns {
 			f[c] = strings.TrimSpace(rec[index[c]])
+		}
+		if i, ok := index[relationsColumn]; ok {
+			f[relationsColumn] = strings.TrimSpace(rec[i])
 		}
 		rows = append(rows, row{file: name, line: line, f: f})
 	}
@@ -324,6 +330,7 @@ type Properties struct {
 	PrecisionKM    float64  `json:"precision_km"`
 	LocationMethod string   `json:"location_method"`
 	Near           []string `json:"near,omitempty"`
+	Relations      []string `json:"relations,omitempty"`
 	LocationNote   string   `json:"location_note,omitempty"`
 	Codes          Codes    `json:"codes,omitempty"`
 	Source         string   `json:"source"`
@@ -446,6 +453,23 @@ func build(rows []row, admin1 []admin1Entry) (*FeatureCollection, error) {
 			fc.Features[i].Properties.Near = append(fc.Features[i].Properties.Near, fc.Features[j].ID)
 		}
 	}
+	rels := make([][]relation, len(rows))
+	for i, r := range rows {
+		rs, err := parseRelations(r.get(relationsColumn))
+		if err != nil {
+			return nil, r.errorf("%v", err)
+		}
+		for _, rel := range rs {
+			if _, ok := bySlug[rel.Ref]; !ok {
+				return nil, r.errorf("relations name unknown id %q", rel.Ref)
+			}
+		}
+		rels[i] = rs
+		for _, rel := range rs {
+			fc.Features[i].Properties.Relations = append(fc.Features[i].Properties.Relations,
+				fmt.Sprintf("%s:%s:%g-%g", rel.Ref, rel.Bearing, rel.MinKM, rel.MaxKM))
+		}
+	}
 	const (
 		unplaced = iota
 		placing
@@ -459,7 +483,7 @@ func build(rows []row, admin1 []admin1Entry) (*FeatureCollection, error) {
 		case placed:
 			return nil
 		case placing:
-			return r.errorf("near references form a cycle: %s", strings.Join(append(path, r.get("id")), " → "))
+			return r.errorf("near or relations references form a cycle: %s", strings.Join(append(path, r.get("id")), " → "))
 		}
 		state[i] = placing
 		lat, hasLat, err := optFloat(r, "lat")
@@ -495,11 +519,29 @@ func build(rows []row, admin1 []admin1Entry) (*FeatureCollection, error) {
 			if hasPrec {
 				return r.errorf("precision_km is given but lat and lon are blank")
 			}
+			next := append(slices.Clip(path), r.get("id"))
+			if len(rels[i]) > 0 {
+				var anchored []anchoredRelation
+				for _, rel := range rels[i] {
+					j := bySlug[rel.Ref]
+					if err := place(j, next); err != nil {
+						return err
+					}
+					f := fc.Features[j]
+					anchored = append(anchored, anchoredRelation{rel, orb.Point(f.Geometry.Coordinates), f.Properties.PrecisionKM})
+				}
+				c, prec, ok := placeByRelations(anchored)
+				if !ok {
+					return r.errorf("relations %q allow no position: their sectors do not overlap", r.get(relationsColumn))
+				}
+				fc.Features[i].Geometry.Coordinates = [2]float64(c)
+				p.PrecisionKM, p.LocationMethod, p.Approximate = prec, methodBearings, true
+				break
+			}
 			if len(near[i]) == 0 {
-				return r.errorf("lat and lon are blank and near names no place to position it by")
+				return r.errorf("lat and lon are blank and neither relations nor near name a place to position it by")
 			}
 			var nbs []placedPoint
-			next := append(slices.Clip(path), r.get("id"))
 			for _, j := range near[i] {
 				if err := place(j, next); err != nil {
 					return err

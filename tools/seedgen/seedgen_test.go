@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -214,6 +215,12 @@ const testHeader = "id,name_en,name_ru,name_uk,alt_names,country,admin1,admin2,l
 // buildCSV parses and builds a CSV given its data lines (the header is added), against the testdata admin1 codes.
 func buildCSV(tb testing.TB, lines ...string) (*FeatureCollection, error) {
 	tb.Helper()
+	return buildCSVHeader(tb, testHeader, lines...)
+}
+
+// buildCSVHeader is buildCSV with the given header line.
+func buildCSVHeader(tb testing.TB, header string, lines ...string) (*FeatureCollection, error) {
+	tb.Helper()
 	f, err := os.Open("testdata/shared/data/geonames-admin1-RU-UA.tsv")
 	if err != nil {
 		tb.Fatal(err)
@@ -223,7 +230,7 @@ func buildCSV(tb testing.TB, lines ...string) (*FeatureCollection, error) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	rows, err := parseRows(strings.NewReader(testHeader+strings.Join(lines, "\n")+"\n"), "in.csv")
+	rows, err := parseRows(strings.NewReader(header+strings.Join(lines, "\n")+"\n"), "in.csv")
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +300,7 @@ func TestBuildErrors(t *testing.T) {
 		{"no coordinates, no near", []string{"b,B,,,,RU,Kursk Oblast,,,,,,,,,village,,s,relative"}, "in.csv:2 (b): lat and lon are blank"},
 		{"cycle", []string{
 			"b,B,,,,RU,Kursk Oblast,,,,,c,,,,village,,s,relative",
-			"c,C,,,,RU,Kursk Oblast,,,,,b,,,,village,,s,relative"}, "in.csv:2 (b): near references form a cycle: b → c → b"},
+			"c,C,,,,RU,Kursk Oblast,,,,,b,,,,village,,s,relative"}, "in.csv:2 (b): near or relations references form a cycle: b → c → b"},
 		{"self reference", []string{"b,B,,,,RU,Kursk Oblast,,,,,b,,,,village,,s,relative"}, "cycle: b → b"},
 	}
 	for _, tt := range tests {
@@ -308,8 +315,10 @@ func TestBuildErrors(t *testing.T) {
 
 func TestGolden(t *testing.T) {
 	var outs [2][]byte
+	var lastDir string
 	for i := range outs {
 		dir := t.TempDir()
+		lastDir = dir
 		var stdout, stderr bytes.Buffer
 		if err := run([]string{"-shared", "testdata/shared", "-out", dir}, &stdout, &stderr); err != nil {
 			t.Fatalf("run: %v\n%s", err, stderr.String())
@@ -333,6 +342,7 @@ func TestGolden(t *testing.T) {
 	if !bytes.Equal(outs[0], outs[1]) {
 		t.Error("two runs over the same input wrote different settlements.geojson")
 	}
+	checkGolden(t, filepath.Join(lastDir, outClaims), "testdata/claims.golden.csv")
 	golden := "testdata/settlements.golden.geojson"
 	if *update {
 		if err := os.WriteFile(golden, outs[0], 0o644); err != nil {
@@ -473,6 +483,29 @@ func TestCommittedData(t *testing.T) {
 		if !approx || len(f.Geometry.Coordinates) != 2 {
 			continue
 		}
+		prec, _ := f.Properties["precision_km"].(float64)
+		if rels, _ := f.Properties["relations"].([]any); len(rels) > 0 {
+			if m := f.Properties["location_method"]; m != methodBearings {
+				t.Errorf("feature %s: location_method = %v, want %s", slug, m, methodBearings)
+			}
+			bySlug := map[string]committedFeature{}
+			for _, g := range fc.Features {
+				bySlug[g.Properties["slug"].(string)] = g
+			}
+			for _, r := range rels {
+				rs, err := parseRelations(r.(string))
+				if err != nil || len(rs) != 1 {
+					t.Fatalf("feature %s: relation %v: %v", slug, r, err)
+				}
+				ref := bySlug[rs[0].Ref]
+				d := geo.DistanceKM(ref.point(), f.point())
+				if b := bearingDeg(ref.point(), f.point()); angleDiff(b, rs[0].BearingDeg) > rs[0].HalfWidthDeg ||
+					d < rs[0].MinKM || d > rs[0].MaxKM {
+					t.Errorf("feature %s is %.1f km at %.0f° from %s, want %s", slug, d, b, rs[0].Ref, r)
+				}
+			}
+			continue
+		}
 		if m := f.Properties["location_method"]; m != methodCentroid {
 			t.Errorf("feature %s: location_method = %v, want %s", slug, m, methodCentroid)
 		}
@@ -480,7 +513,6 @@ func TestCommittedData(t *testing.T) {
 		if len(near) == 0 {
 			t.Errorf("feature %s is approximate but names no near places", slug)
 		}
-		prec, _ := f.Properties["precision_km"].(float64)
 		for _, n := range near {
 			id, _ := n.(string)
 			nb, ok := byID[id]
@@ -496,5 +528,213 @@ func TestCommittedData(t *testing.T) {
 				t.Errorf("feature %s: precision_km %v does not reach its neighbour %s at %.1f km", slug, prec, id, d)
 			}
 		}
+	}
+}
+
+// bearingDeg is the initial great-circle bearing from a to b, degrees clockwise from north.
+func bearingDeg(a, b orb.Point) float64 {
+	la1, la2 := a.Lat()*math.Pi/180, b.Lat()*math.Pi/180
+	dl := (b.Lon() - a.Lon()) * math.Pi / 180
+	y := math.Sin(dl) * math.Cos(la2)
+	x := math.Cos(la1)*math.Sin(la2) - math.Sin(la1)*math.Cos(la2)*math.Cos(dl)
+	return math.Mod(math.Atan2(y, x)*180/math.Pi+360, 360)
+}
+
+// angleDiff is the absolute difference of two bearings, in [0, 180].
+func angleDiff(a, b float64) float64 { return math.Abs(math.Mod(a-b+540, 360) - 180) }
+
+// TestReportedDirections checks the committed data against what the reports say: Demidovka north-west of Grafovka,
+// Popovka north-west of Demidovka (and of Grafovka), Gogolevka south-west of Sudzha.
+func TestReportedDirections(t *testing.T) {
+	b, err := os.ReadFile("../../data/settlements.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fc struct{ Features []committedFeature }
+	if err := json.Unmarshal(b, &fc); err != nil {
+		t.Fatal(err)
+	}
+	at := map[string]orb.Point{}
+	for _, f := range fc.Features {
+		at[f.Properties["slug"].(string)] = f.point()
+	}
+	tests := []struct {
+		place, from string
+		bearing     float64 // the compass point's centre
+	}{
+		{"ru-bel-demidovka", "ru-bel-grafovka", 315},
+		{"ru-bel-popovka-kr", "ru-bel-demidovka", 315},
+		{"ru-bel-popovka-kr", "ru-bel-grafovka", 315},
+		{"ru-krs-gogolevka", "ru-krs-sudzha", 225},
+	}
+	for _, tt := range tests {
+		t.Run(tt.place+" from "+tt.from, func(t *testing.T) {
+			got := bearingDeg(at[tt.from], at[tt.place])
+			if angleDiff(got, tt.bearing) > 22.5 {
+				t.Errorf("bearing from %s to %s = %.0f°, want %.0f° ± 22.5°", tt.from, tt.place, got, tt.bearing)
+			}
+		})
+	}
+}
+
+func TestParseRelations(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    []relation
+		wantErr bool
+	}{
+		{"", nil, false},
+		{"a:NW:1-6", []relation{{"a", "NW", 315, 22.5, 1, 6}}, false},
+		{"a:nw:1-5; b:SSE:0-2.5", []relation{{"a", "NW", 315, 22.5, 1, 5}, {"b", "SSE", 157.5, 11.25, 0, 2.5}}, false},
+		{"a:NW", nil, true},
+		{"a:UP:1-2", nil, true},
+		{"a:N:3-1", nil, true},
+		{"a:N:3", nil, true},
+		{"a:N:-1-3", nil, true},
+		{"a:N:1-2;;b:S:1-2", nil, true},
+		{":N:1-2", nil, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := parseRelations(tt.in)
+			if (err != nil) != tt.wantErr || !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("parseRelations(%q) = %v, %v, want %v, error %v", tt.in, got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestPlaceByRelations(t *testing.T) {
+	origin := orb.Point{35.4, 50.9}
+	tests := []struct {
+		name string
+		rels []anchoredRelation
+		ok   bool
+	}{
+		{"one sector", []anchoredRelation{{relation{"a", "NW", 315, 22.5, 1, 6}, origin, 1}}, true},
+		{"two overlapping", []anchoredRelation{
+			{relation{"a", "N", 0, 22.5, 2, 8}, origin, 0.5},
+			{relation{"b", "E", 90, 22.5, 1, 6}, orb.Point{35.33, 50.95}, 0.5}}, true},
+		{"disjoint", []anchoredRelation{
+			{relation{"a", "N", 0, 22.5, 1, 3}, origin, 1},
+			{relation{"a", "S", 180, 22.5, 1, 3}, origin, 1}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, prec, ok := placeByRelations(tt.rels)
+			if ok != tt.ok {
+				t.Fatalf("placeByRelations(%v) ok = %v, want %v", tt.rels, ok, tt.ok)
+			}
+			if !ok {
+				return
+			}
+			for _, r := range tt.rels {
+				d := geo.DistanceKM(r.at, c)
+				b := bearingDeg(r.at, c)
+				if d < r.MinKM || d > r.MaxKM || angleDiff(b, r.BearingDeg) > r.HalfWidthDeg {
+					t.Errorf("placeByRelations(%v) = %v: %.2f km at %.0f° from %s, outside its sector", tt.rels, c, d, b, r.Ref)
+				}
+				// The precision disc covers the sector's far corners that lie in the region: at least its depth.
+				if prec < (r.MaxKM-r.MinKM)/2 && len(tt.rels) == 1 {
+					t.Errorf("placeByRelations(%v) precision %v km does not cover a %v–%v km sector", tt.rels, prec, r.MinKM, r.MaxKM)
+				}
+			}
+		})
+	}
+}
+
+func TestBuildRelations(t *testing.T) {
+	header := strings.TrimSuffix(testHeader, "\n") + ",relations\n"
+	fc, err := buildCSVHeader(t, header,
+		"p,P,,,,RU,Kursk Oblast,,,,,,,,,village,,s,relative,d:NW:1-5;g:NW:2-9", // depends on d, placed after it
+		"g,G,,,,RU,Kursk Oblast,,50.91806,35.4275,,,,,,village,,s,one-source,",
+		"d,D,,,,RU,Kursk Oblast,,,,,g,,,,village,,s,relative,g:NW:1-6",
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(i int) orb.Point { return orb.Point(fc.Features[i].Geometry.Coordinates) }
+	if b := bearingDeg(at(1), at(2)); angleDiff(b, 315) > 22.5 {
+		t.Errorf("d is at %.0f° from g, want north-west", b)
+	}
+	if b := bearingDeg(at(2), at(0)); angleDiff(b, 315) > 22.5 {
+		t.Errorf("p is at %.0f° from d, want north-west", b)
+	}
+	for _, i := range []int{0, 2} {
+		p := fc.Features[i].Properties
+		if p.LocationMethod != methodBearings || !p.Approximate || p.PrecisionKM <= 0 {
+			t.Errorf("feature %s: method %q, approximate %v, precision %v; want %s, true, > 0", p.Slug, p.LocationMethod,
+				p.Approximate, p.PrecisionKM, methodBearings)
+		}
+	}
+	if got := fc.Features[0].Properties.Relations; !reflect.DeepEqual(got, []string{"d:NW:1-5", "g:NW:2-9"}) {
+		t.Errorf("p relations = %q", got)
+	}
+	for _, tt := range []struct{ name, line, want string }{
+		{"unknown ref", "x,X,,,,RU,Kursk Oblast,,,,,,,,,village,,s,relative,zz:N:1-2", `relations name unknown id "zz"`},
+		{"bad relation", "x,X,,,,RU,Kursk Oblast,,,,,,,,,village,,s,relative,g:UP:1-2", "compass point"},
+		{"no overlap", "x,X,,,,RU,Kursk Oblast,,,,,,,,,village,,s,relative,g:N:1-2;g:S:1-2", "do not overlap"},
+		{"cycle", "x,X,,,,RU,Kursk Oblast,,,,,,,,,village,,s,relative,x:N:1-2", "cycle"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := buildCSVHeader(t, header, "g,G,,,,RU,Kursk Oblast,,50.9,35.4,,,,,,village,,s,one-source,", tt.line)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("build error = %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// checkGolden compares the file at path with the golden file, rewriting it under -update.
+func checkGolden(tb testing.TB, path, golden string) {
+	tb.Helper()
+	got, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		tb.Errorf("%s differs from %s; if the change is intended, run go test ./tools/seedgen -update\n%s",
+			path, golden, firstDiff(got, want))
+	}
+}
+
+func TestBuildClaimsErrors(t *testing.T) {
+	fc, err := buildCSV(t,
+		"a,Popovka,,,Popivka,RU,Kursk Oblast,,51,35,,,,,,village,,s,one-source",
+		"b,Popivka,,,,RU,Kursk Oblast,,51.1,35,,,,,,village,,s,one-source",
+		"c,Sudzha,,,,RU,Kursk Oblast,,51.2,35,,,,,,village,,s,one-source")
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := "settlement,source,holder,degree,valid_at,valid_precision,published_at,relayed_by,evidence,summary\n"
+	tests := []struct{ name, in, want string }{
+		{"ambiguous name", head + "Popivka,isw,ua,full,2025-03-01,day,2025-03-01,,map update,x\n", "in.csv:2: settlement \"Popivka\" matches 2 places"},
+		{"unknown name", head + "Nowhere,isw,ua,full,2025-03-01,day,2025-03-01,,map update,x\n", "matches 0 places"},
+		{"missing column", "settlement,source\nSudzha,isw\n", `header has no "holder" column`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := buildClaims(strings.NewReader(tt.in), "in.csv", fc)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("buildClaims error = %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+	out, err := buildClaims(strings.NewReader(head+"sudzha,isw,ua,full,2025-03-01,day,2025-03-02,TASS,Official Statement,x\n"), "in.csv", fc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "1,c,isw,ua,full,2025-03-01,day,2025-03-02,TASS,,official-statement,x,,,\n"
+	if got := strings.SplitN(string(out), "\n", 2)[1]; got != want {
+		t.Errorf("buildClaims row = %q, want %q", got, want)
 	}
 }
