@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/paulmach/orb"
 	gkml "github.com/twpayne/go-geom/encoding/kml"
@@ -70,7 +71,11 @@ func (a *Atlas) ExportCSV(ctx context.Context, q url.Values, w io.Writer) error 
 				rec[i] = "POINT (" + strconv.FormatFloat(pt.Lon(), 'f', -1, 64) + " " + strconv.FormatFloat(pt.Lat(), 'f', -1, 64) + ")"
 				continue
 			}
-			if v, ok := props[c]; ok {
+			switch v := props[c].(type) {
+			case nil:
+			case string:
+				rec[i] = neutralizeCell(v)
+			default:
 				rec[i] = fmt.Sprint(v)
 			}
 		}
@@ -81,6 +86,20 @@ func (a *Atlas) ExportCSV(ctx context.Context, q url.Values, w io.Writer) error 
 	cw.Flush()
 	return cw.Error()
 }
+
+// neutralizeCell defuses a text cell that a spreadsheet would read as a formula (OWASP, CSV injection): one starting
+// with =, +, -, @, a tab or a carriage return gets a leading apostrophe, which spreadsheets show as text. Numbers are
+// written by the caller and never pass through here.
+func neutralizeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// kmlText makes s safe as the text of a KML name or description: Google Earth renders both as HTML in its balloons,
+// so markup in a place name or a claim's summary is escaped and shows as the characters typed.
+var kmlText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace
 
 // holderColours match the map's colour-blind-safe (Okabe–Ito) palette.
 var holderColours = map[string]color.RGBA{
@@ -116,30 +135,39 @@ func (a *Atlas) ExportKML(ctx context.Context, q url.Values, w io.Writer) error 
 		if p.Approximate {
 			desc += fmt.Sprintf(" Approximate location (±%g km).", p.PrecisionKM)
 		}
-		status = append(status, kml.Placemark(kml.Name(p.Name), kml.Description(desc),
+		status = append(status, kml.Placemark(kml.Name(kmlText(p.Name)), kml.Description(kmlText(desc)),
 			kml.StyleURL("#status-"+string(st.Consensus)), pt))
 		for i, e := range hist {
 			if !e.InForce() {
 				continue
 			}
 			span := []kml.Element{kml.Begin(e.ValidAt.Time())}
-			for _, later := range hist[i+1:] {
-				if later.SourceID == e.SourceID && later.InForce() && later.ValidAt.After(e.ValidAt) {
-					span = append(span, kml.End(later.ValidAt.Time()))
-					break
-				}
+			if end, ok := replacedOn(hist, i); ok {
+				span = append(span, kml.End(end.Time()))
 			}
 			pt, _ := gkml.Encode(geo.ToGeomPoint(point(p.Point)))
 			claims = append(claims, kml.Placemark(
-				kml.Name(fmt.Sprintf("%s — %s: %s (%s)", p.Name, e.SourceID, e.Holder, e.Degree)),
-				kml.Description(fmt.Sprintf("%s Valid %s (%s), published %s, relayed by %s. Evidence: %s.",
-					e.Summary, e.ValidAt, e.ValidPrecision, e.PublishedAt, orNone(e.RelayedBy), e.Evidence)),
+				kml.Name(kmlText(fmt.Sprintf("%s — %s: %s (%s)", p.Name, e.SourceID, e.Holder, e.Degree))),
+				kml.Description(kmlText(fmt.Sprintf("%s Valid %s (%s), published %s, relayed by %s. Evidence: %s.",
+					e.Summary, e.ValidAt, e.ValidPrecision, e.PublishedAt, orNone(e.RelayedBy), e.Evidence))),
 				kml.TimeSpan(span...), kml.StyleURL("#status-"+holderStyle(e.Holder)), pt))
 		}
 	}
 	doc = append(doc, kml.Folder(append([]kml.Element{kml.Name("Status as of " + view.AsOf.String())}, status...)...),
 		kml.Folder(append([]kml.Element{kml.Name("Claims over time")}, claims...)...))
 	return kml.KML(kml.Document(doc...)).WriteIndent(w, "", "  ")
+}
+
+// replacedOn returns the date from which the in-force claim hist[i] no longer gives its source's view: the valid_at
+// of the source's next claim in force in the history's order (valid_at, then published_at, then the order recorded,
+// the order the ledger's status uses), even on the same day. ok is false while the claim is its source's last.
+func replacedOn(hist []ledger.Entry, i int) (ledger.Date, bool) {
+	for _, later := range hist[i+1:] {
+		if later.SourceID == hist[i].SourceID && later.InForce() {
+			return later.ValidAt, true
+		}
+	}
+	return ledger.Date{}, false
 }
 
 func holderStyle(h ledger.Holder) string {
