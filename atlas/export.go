@@ -21,7 +21,7 @@ import (
 	"github.com/tiled-maps/tiled/ledger"
 )
 
-var exportParams = map[string]bool{"as_of": true, "source": true, "bbox": true}
+var exportParams = map[string]bool{"as_of": true, "source": true, "known_on": true, "bbox": true}
 
 // CSVColumns are the columns of /export/settlements.csv; wkt holds the point as WKT (EPSG:4326, lon lat).
 var CSVColumns = []string{"id", "name", "name_ru", "name_uk", "country", "admin1", "admin2", "population",
@@ -37,7 +37,7 @@ func (a *Atlas) exportSet(ctx context.Context, q url.Values) (*ledger.Index, Vie
 	if err != nil {
 		return nil, View{}, nil, err
 	}
-	view, err := a.parseView(lix, q.Get("as_of"), q.Get("source"))
+	view, err := a.parseView(lix, q.Get("as_of"), q.Get("source"), q.Get("known_on"))
 	if err != nil {
 		return nil, view, nil, err
 	}
@@ -70,7 +70,7 @@ func (a *Atlas) ExportCSV(ctx context.Context, q url.Values, w io.Writer) error 
 				return err
 			}
 		}
-		props := flatProps(p, lix.StatusOf(p.ID, view.AsOf, view.Source), view)
+		props := flatProps(p, lix.StatusOf(p.ID, view.Query), view)
 		rec := make([]string, len(CSVColumns))
 		for i, c := range CSVColumns {
 			if c == "wkt" {
@@ -172,7 +172,7 @@ func (a *Atlas) ExportKML(ctx context.Context, q url.Values, w io.Writer) error 
 		return closeEl("Folder")
 	}
 	err = folder("Status as of "+view.AsOf.String(), func(p *place, _ []ledger.Entry) error {
-		st := lix.StatusOf(p.ID, view.AsOf, view.Source)
+		st := lix.StatusOf(p.ID, view.Query)
 		pt, err := gkml.Encode(geo.ToGeomPoint(point(p.Point)))
 		if err != nil {
 			return err

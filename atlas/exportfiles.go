@@ -56,14 +56,14 @@ var exportKinds = map[string]exportKind{
 		}},
 }
 
-// viewKey validates an export's parameters and names its contents: the resolved view (today's date when as_of is
-// left out) and the box.
+// viewKey validates an export's parameters and names its contents: the resolved view (the default date when as_of
+// is left out, the known_on cut-off) and the box.
 func viewKey(a *Atlas, ctx context.Context, q url.Values) (string, error) {
 	_, view, _, err := a.exportSet(ctx, q)
 	if err != nil {
 		return "", err
 	}
-	return view.AsOf.String() + "|" + view.Source + "|" + q.Get("bbox"), nil
+	return view.AsOf.String() + "|" + view.Source + "|" + view.KnownOn.String() + "|" + q.Get("bbox"), nil
 }
 
 // streamTo adapts a writer of an export to write a file, buffered, never holding the export in memory.
