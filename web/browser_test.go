@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -491,7 +492,12 @@ func TestBrowser(t *testing.T) {
 		tb.waitFor("the embed code", `document.getElementById("embed-code").value.startsWith("<div")`)
 		var code, page string
 		tb.eval(`document.getElementById("embed-code").value`, &code)
-		tb.eval(`location.href`, &page)
+		tb.eval(`document.getElementById("embed-oembed").value`, &page)
+		// The embed centres on Demidovka itself, not where the popup panned the page's map.
+		if pu, err := url.Parse(page); err != nil || math.Abs(atof(pu.Query().Get("lat"))-demidovka.Lat) > 1e-4 ||
+			math.Abs(atof(pu.Query().Get("lon"))-demidovka.Lon) > 1e-4 {
+			t.Errorf("the Embed dialog's page %s is not centred on Demidovka %v", page, demidovka)
+		}
 		for _, want := range []string{"<iframe", "/embed?", "as_of=2025-03-30", "place=ru-bel-demidovka", `title="Map: front-line settlements as of 30 March 2025`,
 			"aria-describedby=", "Demidovka"} {
 			if !strings.Contains(code, want) {
@@ -791,4 +797,12 @@ func getJSON(t *testing.T, u string, out any) {
 	if err := json.Unmarshal(b, out); err != nil {
 		t.Fatalf("GET %s: %v: %s", u, err, b)
 	}
+}
+
+func atof(s string) float64 {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return math.NaN()
+	}
+	return f
 }

@@ -286,8 +286,8 @@
     $('date-label').textContent = fmtDate(state.asOf);
   }
 
-  function permalink(route) {
-    const c = map.getCenter();
+  function permalink(route, centre) {
+    const c = centre || map.getCenter();
     const params = {
       as_of: state.asOf, source: state.source,
       lat: c.lat.toFixed(5), lon: c.lng.toFixed(5), z: String(map.getZoom()),
@@ -323,15 +323,48 @@
 
   let popupPlace = null; // {id, latlng}
   let selectedID = null;
-  // The tip ends just above the symbol, which stays visible with its selection ring.
-  const popup = L.popup({ maxWidth: 380, minWidth: 260, autoPanPadding: [24, 24], className: 'tiled-popup', offset: [0, -6] });
-  map.on('popupclose', (e) => {
-    if (e.popup !== popup) return;
+  function onPlaceClosed() {
     popupPlace = null;
     select(null);
     saveURL();
     post('tiled:state', stateMessage());
-  });
+  }
+  // The page shows a place in a Leaflet popup whose tip ends just above the symbol, which stays visible with its
+  // selection ring. The embed, often a few hundred pixels high, shows it in a compact card docked at the bottom of
+  // the map instead, and keeps the place in view above the card: the map stays usable.
+  const popup = EMBED ? placeCard() : L.popup({ maxWidth: 380, minWidth: 240, autoPanPadding: [16, 16], className: 'tiled-popup', offset: [0, -6] });
+  if (!EMBED) map.on('popupclose', (e) => { if (e.popup === popup) onPlaceClosed(); });
+
+  // placeCard is the embed's place card, with the part of the popup's interface showPlace uses.
+  function placeCard() {
+    const box = $('place-card');
+    const body = h('div', { class: 'card-body' });
+    const close = h('button', { type: 'button', class: 'card-close', 'aria-label': t('btn.close') }, '×');
+    box.replaceChildren(close, body);
+    L.DomEvent.disableClickPropagation(box);
+    let ll = null;
+    const c = {
+      options: {},
+      setLatLng(x) { ll = x; return c; },
+      setContent(x) { body.replaceChildren(x); return c; },
+      isOpen() { return !box.hidden; },
+      openOn() { box.hidden = false; c.update(); return c; },
+      close() { box.hidden = true; },
+      // update pans the map, when needed, so that the place sits in the part of the map the card leaves free.
+      update() {
+        if (!ll || box.hidden) return c;
+        const size = map.getSize();
+        const free = Math.max(60, size.y - box.offsetHeight - 8);
+        const p = map.latLngToContainerPoint(ll);
+        if (p.x < 24 || p.x > size.x - 24 || p.y < 24 || p.y > free - 16) {
+          map.panBy([p.x - size.x / 2, p.y - free / 2], { animate: false });
+        }
+        return c;
+      },
+    };
+    close.addEventListener('click', () => { c.close(); onPlaceClosed(); });
+    return c;
+  }
 
   async function select(id) {
     const gl = await glReady;
@@ -353,7 +386,7 @@
   async function showPlace(id, latlng, pan) {
     const seq = ++popupSeq;
     popupPlace = { id, latlng: latlng || (popupPlace && popupPlace.latlng) };
-    popup.options.maxHeight = Math.max(220, map.getSize().y - 70);
+    popup.options.maxHeight = Math.max(160, map.getSize().y - 70);
     if (latlng) {
       popup.setLatLng(latlng).setContent(h('p', { class: 'pop-loading' }, t('popup.loading')));
       if (!popup.isOpen()) popup.openOn(map);
@@ -697,7 +730,8 @@
 
   async function openEmbedDialog() {
     const dlg = $('embed-dialog');
-    const page = permalink('/');
+    // With a place open, the embed centres on the place itself, not on where the popup panned the map.
+    const page = permalink('/', popupPlace && popupPlace.latlng);
     $('embed-oembed').value = page;
     $('embed-code').value = '…';
     $('embed-resize').value = '<script>addEventListener("message",function(e){if(e.origin!==' + JSON.stringify(location.origin) +
