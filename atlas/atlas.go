@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tiled-maps/tiled/auth"
+	"github.com/tiled-maps/tiled/data"
 	"github.com/tiled-maps/tiled/gazetteer"
 	"github.com/tiled-maps/tiled/ledger"
 	"github.com/tiled-maps/tiled/tiles"
@@ -80,6 +81,8 @@ type Config struct {
 	ExportDir string
 	// ExportFiles bounds the export files kept for reuse (0: DefaultExportFiles).
 	ExportFiles int
+	// Reference is the reference layer of state borders added to every tile (nil: tiled's own, data.Boundaries).
+	Reference *tiles.Reference
 }
 
 // Atlas answers the server's questions. It is safe for concurrent use.
@@ -111,6 +114,13 @@ func New(cfg Config, deps Deps) *Atlas {
 	}
 	if cfg.Attribution == "" {
 		cfg.Attribution = DefaultAttribution
+	}
+	if cfg.Reference == nil {
+		ref, err := tiles.ParseReference(data.Boundaries())
+		if err != nil {
+			panic(err) // the embedded file is fixed at build time; data's tests parse it
+		}
+		cfg.Reference = ref
 	}
 	return &Atlas{
 		cfg: cfg, deps: deps,

@@ -50,7 +50,10 @@ func flatProps(p *place, st ledger.Status, v View) map[string]any {
 		"id": p.ID, "name": p.Name, "country": p.Country, "feature_code": p.FeatureCode,
 		"approximate": p.Approximate, "status": string(st.Consensus), "disputed": st.Disputed,
 		"stale": st.Stale, "sources": st.Sources, "latest": dateString(st.Latest), "holders": holders(st),
-		"view": viewName(v), "as_of": v.AsOf.String(),
+		"view": viewName(v), "as_of": v.AsOf.String(), "basis": string(st.Basis),
+	}
+	if !v.KnownOn.IsZero() {
+		props["known_on"] = v.KnownOn.String()
 	}
 	opt := map[string]string{"name_ru": p.NameRU, "name_uk": p.NameUK, "admin1": p.Admin1, "admin2": p.Admin2}
 	for k, s := range opt {

@@ -149,7 +149,9 @@ func onlyParams(q url.Values, allowed map[string]bool) error {
 }
 
 // tileOptions are the options every tile is built with; invalidation uses the same buffer.
-func (a *Atlas) tileOptions() tiles.Options { return tiles.Options{MaxZoom: a.cfg.MaxZoom} }
+func (a *Atlas) tileOptions() tiles.Options {
+	return tiles.Options{MaxZoom: a.cfg.MaxZoom, Reference: a.cfg.Reference}
+}
 
 // TileJSONOptions describe the tile set for TileJSON; base is the server's public URL.
 func (a *Atlas) TileJSON(ctx context.Context, base string, q url.Values) (tiles.TileJSONDoc, error) {

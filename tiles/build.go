@@ -82,6 +82,8 @@ type Options struct {
 	MaxFeatures func(z maptile.Zoom) int
 	// MaxZoom is the highest zoom Build serves; 0 means DefaultMaxZoom. It is capped at MaxZoomLimit.
 	MaxZoom int
+	// Reference, when set, adds its lines (state borders) to every tile as a second layer, ReferenceLayer.
+	Reference *Reference
 }
 
 // DefaultMaxFeatures is the default cap on the features of one tile: 200 up to zoom 5 (a tile there spans
@@ -208,7 +210,11 @@ func Build(ctx context.Context, src Source, t maptile.Tile, opt Options) ([]byte
 		}
 		out[j].Properties = props
 	}
-	data, err := mvt.Marshal(mvt.Layers{layer})
+	layers := mvt.Layers{layer}
+	if opt.Reference != nil {
+		layers = append(layers, opt.Reference.layer(t, opt))
+	}
+	data, err := mvt.Marshal(layers)
 	if err != nil {
 		return nil, fmt.Errorf("tiles: build %s: encode: %w", tileString(t), err)
 	}

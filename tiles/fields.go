@@ -40,6 +40,9 @@ const (
 	FieldHolders = "holders"
 	// FieldView is the id of the source whose view the tile shows (string), or ViewConsensus.
 	FieldView = "view"
+	// FieldBasis is what a ru, ua or contested status rests on (string): "confirmed" when a source not aligned with
+	// the holder's side supports it, "claimed" when only that side's sources say so; "" for disputed and unknown.
+	FieldBasis = "basis"
 )
 
 // The values of FieldStatus: the ledger's consensus values.
@@ -82,5 +85,6 @@ func Fields() []Field {
 		{FieldLatest, "string", "Date of the latest claim, YYYY-MM-DD; empty when there is none"},
 		{FieldHolders, "string", "Each source's holder as source:holder pairs joined by ';', sorted by source (isw:ua;ru-mod:ru)"},
 		{FieldView, "string", "Id of the single source whose view is shown, or consensus"},
+		{FieldBasis, "string", "What the status rests on: confirmed (a source not aligned with the holder's side supports it) or claimed (only that side says so); empty for disputed and unknown"},
 	}
 }

@@ -36,6 +36,12 @@ const (
 	StyleLayerBasemap      = "basemap"
 	StyleLayerSettlements  = "settlements"
 	StyleLayerLabels       = "settlement-labels"
+	// StyleLayerBoundaries draws the state borders of ReferenceLayer; StyleLayerBoundariesCasing is the pale band
+	// under them that keeps them legible over a basemap.
+	StyleLayerBoundaries       = "boundaries"
+	StyleLayerBoundariesCasing = "boundaries-casing"
+	// ColorBoundary is the colour of the state borders: dark and neutral, so no side's colour is borrowed.
+	ColorBoundary = "#3d3d4f"
 )
 
 // StyleOptions describe the map to Style.
@@ -130,6 +136,23 @@ func Style(opt StyleOptions) map[string]any {
 			"paint":  map[string]any{"raster-saturation": -0.6, "raster-opacity": 0.85},
 		})
 	}
+
+	// tiled's own reference layer: the state borders, at every zoom, under the settlements.
+	borderWidth := []any{"interpolate", []any{"linear"}, []any{"zoom"}, 3, 0.8, 7, 1.4, 10, 2, 14, 2.6}
+	layers = append(layers,
+		map[string]any{
+			"id": StyleLayerBoundariesCasing, "type": "line", "source": StyleSourceSettlements, "source-layer": ReferenceLayer,
+			"layout": map[string]any{"line-join": "round", "line-cap": "round"},
+			"paint": map[string]any{"line-color": "#ffffff", "line-opacity": 0.85,
+				"line-width": []any{"interpolate", []any{"linear"}, []any{"zoom"}, 3, 2.5, 7, 4, 10, 6, 14, 8}},
+		},
+		map[string]any{
+			"id": StyleLayerBoundaries, "type": "line", "source": StyleSourceSettlements, "source-layer": ReferenceLayer,
+			"layout": map[string]any{"line-join": "round"},
+			"paint": map[string]any{"line-color": ColorBoundary, "line-width": borderWidth,
+				// dash-dot, the cartographic sign of a state border
+				"line-dasharray": []any{5, 2, 1, 2}},
+		})
 
 	get := func(field string) []any { return []any{"get", field} }
 	flag := func(field string) []any { return []any{"boolean", get(field), false} }

@@ -2,6 +2,7 @@ package tiles_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tiled-maps/tiled/tiles"
@@ -34,12 +35,13 @@ func TestStyle(t *testing.T) {
 		basemap    bool
 	}{
 		{"minimal", tiles.StyleOptions{TileJSONURL: "/tiles.json"},
-			[]string{tiles.StyleLayerBackground, tiles.StyleLayerSettlements}, false},
+			[]string{tiles.StyleLayerBackground, tiles.StyleLayerBoundariesCasing, tiles.StyleLayerBoundaries, tiles.StyleLayerSettlements}, false},
 		{"basemap and labels", tiles.StyleOptions{
 			Name: "tiled", TileJSONURL: "https://example.org/tiles.json",
 			BasemapTiles: "https://tile.openstreetmap.org/{z}/{x}/{y}.png", BasemapAttribution: "© OpenStreetMap contributors",
 			Glyphs: "https://example.org/fonts/{fontstack}/{range}.pbf", LabelField: tiles.FieldNameUK,
-		}, []string{tiles.StyleLayerBackground, tiles.StyleLayerBasemap, tiles.StyleLayerSettlements, tiles.StyleLayerLabels}, true},
+		}, []string{tiles.StyleLayerBackground, tiles.StyleLayerBasemap, tiles.StyleLayerBoundariesCasing, tiles.StyleLayerBoundaries,
+			tiles.StyleLayerSettlements, tiles.StyleLayerLabels}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,7 +83,8 @@ func TestStyle(t *testing.T) {
 				if _, ok := sources[src]; !ok {
 					t.Errorf("layer %s: source %q not among the sources", id, src)
 				}
-				if src == tiles.StyleSourceSettlements && l["source-layer"] != tiles.DefaultLayer {
+				if src == tiles.StyleSourceSettlements && l["source-layer"] != tiles.DefaultLayer &&
+					!(l["source-layer"] == tiles.ReferenceLayer && strings.HasPrefix(id, tiles.StyleLayerBoundaries)) {
 					t.Errorf("layer %s: source-layer %v, want %s", id, l["source-layer"], tiles.DefaultLayer)
 				}
 				gets(l, fields)

@@ -115,6 +115,14 @@ func TileJSON(opt TileJSONOptions) TileJSONDoc {
 			MinZoom:     opt.MinZoom,
 			MaxZoom:     opt.MaxZoom,
 			Fields:      fields,
+		}, {
+			ID: ReferenceLayer,
+			Description: "State borders (Natural Earth 1:10m admin-0, public domain): a reference drawn for maps of " +
+				"1:10 000 000, off by up to a few km at village scale",
+			MinZoom: opt.MinZoom,
+			MaxZoom: opt.MaxZoom,
+			Fields: map[string]string{FieldKind: "admin0: a state border", FieldCountries: "The two countries, sorted, joined by |",
+				FieldLeft: "The country left of the line's direction", FieldRight: "The country right of the line's direction"},
 		}},
 	}
 }

@@ -33,7 +33,7 @@ func fieldNames() []string {
 func TestFields(t *testing.T) {
 	want := []string{tiles.FieldID, tiles.FieldName, tiles.FieldNameRU, tiles.FieldNameUK, tiles.FieldPopulation,
 		tiles.FieldFeatureCode, tiles.FieldApproximate, tiles.FieldPrecisionKM, tiles.FieldStatus, tiles.FieldDisputed,
-		tiles.FieldStale, tiles.FieldSources, tiles.FieldLatest, tiles.FieldHolders, tiles.FieldView}
+		tiles.FieldStale, tiles.FieldSources, tiles.FieldLatest, tiles.FieldHolders, tiles.FieldView, tiles.FieldBasis}
 	if got := fieldNames(); !slices.Equal(got, want) {
 		t.Errorf("Fields() = %v, want %v", got, want)
 	}
@@ -75,8 +75,8 @@ func TestTileJSON(t *testing.T) {
 		t.Errorf("center = %v, want the bounds' centre at minzoom", got)
 	}
 	layers := doc["vector_layers"].([]any)
-	if len(layers) != 1 {
-		t.Fatalf("%d vector_layers, want 1", len(layers))
+	if len(layers) != 2 || layers[1].(map[string]any)["id"] != tiles.ReferenceLayer {
+		t.Fatalf("%d vector_layers, want the settlements and the reference layer %s", len(layers), tiles.ReferenceLayer)
 	}
 	l := layers[0].(map[string]any)
 	if l["id"] != tiles.DefaultLayer || l["minzoom"] != 4.0 || l["maxzoom"] != 14.0 || l["description"] == "" {

@@ -144,8 +144,8 @@ func TestGDALOpensExportsByURL(t *testing.T) {
 		t.Errorf("GDAL count of /vsicurl/ tiled.gpkg settlements = %s, want %d\n%s", got, n, out)
 	}
 	out = ogrinfo(t, "-ro", "-so", "/vsicurl/"+e.srv.URL+"/export/tiled.gpkg", "claims")
-	if got := featureCount(t, out); got != "16" {
-		t.Errorf("GDAL count of /vsicurl/ tiled.gpkg claims = %s, want 16\n%s", got, out)
+	if got := featureCount(t, out); got != "24" {
+		t.Errorf("GDAL count of /vsicurl/ tiled.gpkg claims = %s, want 24\n%s", got, out)
 	}
 	out = ogrinfo(t, "-ro", "-so", "-al", "CSV:/vsicurl/"+e.srv.URL+"/export/settlements.csv?as_of=2025-03-30")
 	if got := featureCount(t, out); got != intStr(n) {

@@ -31,7 +31,8 @@ type Config struct {
 	PublicURL string
 	// FrameAncestors is the CSP frame-ancestors source list for pages; "" means "*" (embeddable anywhere).
 	FrameAncestors string
-	// BasemapTiles is the raster XYZ template pages and the style use; "-" for none, "" for OpenStreetMap.
+	// BasemapTiles is the raster XYZ template pages and the style use, from a provider the operator may use;
+	// "", "none", "off" or "-" for none (the default: tiled's own reference layer).
 	BasemapTiles string
 	// BasemapAttribution credits the basemap.
 	BasemapAttribution string
@@ -52,12 +53,6 @@ type Config struct {
 	MaxExports int
 }
 
-// Default basemap: OpenStreetMap's standard tiles, with their required attribution.
-const (
-	OSMTiles       = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-	OSMAttribution = `© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors`
-)
-
 // Server serves the atlas over HTTP.
 type Server struct {
 	cfg     Config
@@ -77,10 +72,10 @@ func New(cfg Config, a *atlas.Atlas, log *slog.Logger) *Server {
 	if cfg.FrameAncestors == "" {
 		cfg.FrameAncestors = "*"
 	}
+	// No raster basemap unless the operator names one: tiled's own reference layer (state borders, places) is the
+	// map. OpenStreetMap's volunteer tiles forbid heavy use, and a newsroom embed is heavy use.
 	switch cfg.BasemapTiles {
-	case "":
-		cfg.BasemapTiles, cfg.BasemapAttribution = OSMTiles, OSMAttribution
-	case "-", "none", "off":
+	case "", "-", "none", "off":
 		cfg.BasemapTiles, cfg.BasemapAttribution = "", ""
 	}
 	if cfg.ShutdownTimeout == 0 {

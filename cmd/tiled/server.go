@@ -47,7 +47,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&cfg.Web.Addr, "addr", envOr(e, "TILED_ADDR", "127.0.0.1:8080"), "listen address ($TILED_ADDR)")
 	fs.StringVar(&cfg.Web.PublicURL, "public-url", e.getenv("TILED_PUBLIC_URL"), "public base URL for links; default: from each request ($TILED_PUBLIC_URL)")
 	fs.StringVar(&cfg.Web.FrameAncestors, "frame-ancestors", envOr(e, "TILED_FRAME_ANCESTORS", "*"), "CSP frame-ancestors: who may embed the map ($TILED_FRAME_ANCESTORS)")
-	fs.StringVar(&cfg.Web.BasemapTiles, "basemap", e.getenv("TILED_BASEMAP"), "raster XYZ basemap URL template; empty for OpenStreetMap, \"none\" for no basemap ($TILED_BASEMAP)")
+	fs.StringVar(&cfg.Web.BasemapTiles, "basemap", e.getenv("TILED_BASEMAP"), "raster XYZ basemap URL template of a provider you may use; \"none\" (default) draws tiled's own reference layer only ($TILED_BASEMAP)")
 	fs.StringVar(&cfg.Web.BasemapAttribution, "basemap-attribution", e.getenv("TILED_BASEMAP_ATTRIBUTION"), "attribution of a custom basemap")
 	fs.Int64Var(&cacheMB, "cache-mb", 128, "tile cache size in MB (0 disables the cache)")
 	fs.IntVar(&cfg.Atlas.StaleDays, "stale-days", 30, "a claim older than this many days is stale and does not vote")
