@@ -130,7 +130,11 @@ func (a *Atlas) Settlements(ctx context.Context, q url.Values) (*geojson.Feature
 		return items[i].p.ID < items[j].p.ID
 	})
 	fc := geojson.NewFeatureCollection()
-	fc.ExtraMembers = geojson.Properties{"numberMatched": len(items), "as_of": view.AsOf.String(), "view": viewName(view)}
+	fc.ExtraMembers = geojson.Properties{"numberMatched": len(items), "as_of": view.AsOf.String(),
+		"as_of_reason": view.Reason(), "view": viewName(view)}
+	if !view.KnownOn.IsZero() {
+		fc.ExtraMembers["known_on"] = view.KnownOn.String()
+	}
 	for i, it := range items {
 		if i == limit {
 			break

@@ -191,7 +191,35 @@ type View struct {
 	ledger.Query
 	// Today is true when AsOf was not given and takes the ledger's default date (see defaultAsOf).
 	Today bool
+	// LatestClaims is true when AsOf was not given and the default is the latest claims' date, not today, since
+	// every claim is older than the staleness window.
+	LatestClaims bool
 }
+
+// Reasons for a view's date, as responses state them (as_of_reason).
+const (
+	// AsOfRequested: the request named the date.
+	AsOfRequested = "requested"
+	// AsOfToday: no date was asked for and there are current claims: today.
+	AsOfToday = "today"
+	// AsOfLatestClaims: no date was asked for and every claim is stale: the latest date any claim describes.
+	AsOfLatestClaims = "latest-claims"
+)
+
+// Reason says why the view shows its date: AsOfRequested, AsOfToday or AsOfLatestClaims.
+func (v View) Reason() string {
+	switch {
+	case !v.Today:
+		return AsOfRequested
+	case v.LatestClaims:
+		return AsOfLatestClaims
+	default:
+		return AsOfToday
+	}
+}
+
+// Today is the server's today (YYYY-MM-DD), the last date a view may ask for.
+func (a *Atlas) Today() string { return a.today().String() }
 
 // defaultAsOf is the date a view shows when none is asked for: today, or the latest claims' date when every claim
 // is stale (ledger.Index.DefaultAsOf), as known on knownOn (zero: no cut-off).
@@ -210,12 +238,13 @@ func (a *Atlas) parseView(lix *ledger.Index, asOf, source, knownOn string) (View
 		v.KnownOn = d
 	}
 	v.AsOf = a.defaultAsOf(lix, v.KnownOn)
+	v.LatestClaims = v.AsOf != a.today()
 	if asOf != "" {
 		d, err := ledger.ParseDate(asOf)
 		if err != nil {
 			return v, paramErr("as_of", asOf, "want a date YYYY-MM-DD")
 		}
-		v.AsOf, v.Today = d, false
+		v.AsOf, v.Today, v.LatestClaims = d, false, false
 	}
 	if source != "" && source != "consensus" {
 		if _, ok := lix.Source(source); !ok {

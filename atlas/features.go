@@ -50,7 +50,7 @@ func flatProps(p *place, st ledger.Status, v View) map[string]any {
 		"id": p.ID, "name": p.Name, "country": p.Country, "feature_code": p.FeatureCode,
 		"approximate": p.Approximate, "status": string(st.Consensus), "disputed": st.Disputed,
 		"stale": st.Stale, "sources": st.Sources, "latest": dateString(st.Latest), "holders": holders(st),
-		"view": viewName(v), "as_of": v.AsOf.String(), "basis": string(st.Basis),
+		"view": viewName(v), "as_of": v.AsOf.String(), "as_of_reason": v.Reason(), "basis": string(st.Basis),
 	}
 	if !v.KnownOn.IsZero() {
 		props["known_on"] = v.KnownOn.String()
@@ -77,6 +77,8 @@ func tileProps(p *place, st ledger.Status, v View) map[string]any {
 	delete(props, "admin1")
 	delete(props, "admin2")
 	delete(props, "as_of")
+	delete(props, "as_of_reason")
+	delete(props, "known_on")
 	return props
 }
 

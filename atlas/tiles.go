@@ -180,9 +180,19 @@ func (a *Atlas) TileJSON(ctx context.Context, base string, q url.Values) (tiles.
 	if len(tq) > 0 {
 		tmpl += "?" + tq.Encode()
 	}
+	desc := "Settlements of the front line with each source's control claims, as of " + view.AsOf.String()
+	switch view.Reason() {
+	case AsOfLatestClaims:
+		desc += " (the latest claims: every claim is older than the staleness window)"
+	case AsOfToday:
+		desc += " (today)"
+	}
+	if !view.KnownOn.IsZero() {
+		desc += ", as known on " + view.KnownOn.String()
+	}
 	opt := tiles.TileJSONOptions{Name: "tiled settlements", Attribution: a.cfg.Attribution, Tiles: []string{tmpl},
-		Description: "Settlements of the front line with each source's control claims, as of " + view.AsOf.String(),
-		DataVersion: strconv.FormatInt(lix.Version(), 10), MaxZoom: a.cfg.MaxZoom}
+		Description: desc, DataVersion: strconv.FormatInt(lix.Version(), 10), MaxZoom: a.cfg.MaxZoom,
+		AsOf: view.AsOf.String(), AsOfReason: view.Reason(), KnownOn: dateString(view.KnownOn)}
 	if len(pix.places) > 0 {
 		b := pix.bound
 		opt.Bounds = [4]float64{b.Min.Lon(), b.Min.Lat(), b.Max.Lon(), b.Max.Lat()}
@@ -198,17 +208,32 @@ type StyleOptions struct {
 	BasemapAttribution string
 }
 
-// Style returns the MapLibre style of the settlement layer for the view in q.
-func (a *Atlas) Style(base string, q url.Values, opt StyleOptions) (map[string]any, error) {
-	if err := onlyParams(q, map[string]bool{"as_of": true, "source": true}); err != nil {
+// Style returns the MapLibre style of the settlement layer for the view in q. Its metadata states the view's date
+// ("tiled:as_of", "tiled:as_of_reason", "tiled:known_on"), as every response describing a date does.
+func (a *Atlas) Style(ctx context.Context, base string, q url.Values, opt StyleOptions) (map[string]any, error) {
+	if err := onlyParams(q, map[string]bool{"as_of": true, "source": true, "known_on": true}); err != nil {
+		return nil, err
+	}
+	_, lix, err := a.state(ctx)
+	if err != nil {
+		return nil, err
+	}
+	view, err := a.parseView(lix, q.Get("as_of"), q.Get("source"), q.Get("known_on"))
+	if err != nil {
 		return nil, err
 	}
 	u := base + "/tiles.json"
 	if len(q) > 0 {
 		u += "?" + q.Encode()
 	}
-	return tiles.Style(tiles.StyleOptions{Name: "tiled", TileJSONURL: u, BasemapTiles: opt.BasemapTiles,
-		BasemapAttribution: opt.BasemapAttribution}), nil
+	st := tiles.Style(tiles.StyleOptions{Name: "tiled", TileJSONURL: u, BasemapTiles: opt.BasemapTiles,
+		BasemapAttribution: opt.BasemapAttribution})
+	meta := map[string]any{"tiled:as_of": view.AsOf.String(), "tiled:as_of_reason": view.Reason(), "tiled:view": viewName(view)}
+	if !view.KnownOn.IsZero() {
+		meta["tiled:known_on"] = view.KnownOn.String()
+	}
+	st["metadata"] = meta
+	return st, nil
 }
 
 // putTile caches a tile built from the ledger at version v, unless the ledger has moved on since: a tile built from

@@ -36,6 +36,8 @@ type TileJSONOptions struct {
 	Layer string
 	// LayerDescription describes the vector layer; "" means a description of settlements.
 	LayerDescription string
+	// AsOf, AsOfReason and KnownOn state the view's date in the document (tiled's members; "" leaves them out).
+	AsOf, AsOfReason, KnownOn string
 }
 
 // TileJSONDoc is a TileJSON 3.0.0 document for a vector tile set with one layer; encode it with encoding/json.
@@ -52,6 +54,11 @@ type TileJSONDoc struct {
 	Bounds       [4]float64    `json:"bounds"`
 	Center       [3]float64    `json:"center"`
 	VectorLayers []VectorLayer `json:"vector_layers"`
+	// AsOf is the date the tiles describe (tiled's member), AsOfReason why ("requested", "today" or
+	// "latest-claims"), KnownOn the publication cut-off; empty when not set.
+	AsOf       string `json:"as_of,omitempty"`
+	AsOfReason string `json:"as_of_reason,omitempty"`
+	KnownOn    string `json:"known_on,omitempty"`
 }
 
 // VectorLayer describes a layer of the tiles in a TileJSONDoc.
@@ -109,6 +116,9 @@ func TileJSON(opt TileJSONOptions) TileJSONDoc {
 		MaxZoom:     opt.MaxZoom,
 		Bounds:      opt.Bounds,
 		Center:      opt.Center,
+		AsOf:        opt.AsOf,
+		AsOfReason:  opt.AsOfReason,
+		KnownOn:     opt.KnownOn,
 		VectorLayers: []VectorLayer{{
 			ID:          opt.Layer,
 			Description: opt.LayerDescription,

@@ -205,18 +205,37 @@ func templateOrigin(tmpl string) string {
 // reader following a mangled link should still get a map.
 type viewQuery struct {
 	Lang     lang
-	AsOf     string // YYYY-MM-DD; "" for today
+	AsOf     string // YYYY-MM-DD; "" for the default date (today, or the latest claims' when all are stale)
+	KnownOn  string // YYYY-MM-DD; "" for no publication cut-off
 	Source   string // "" for the consensus
 	Lat, Lon string
 	Zoom     string
-	Place    string
-	Table    bool // open on the table view
+	Place    string // a settlement id, or a name to geocode (page resolves it)
+	Table    bool   // open on the table view
+	Offset   int    // the table's first row (paging)
+	// BadAsOf and BadKnownOn hold a malformed date of the link: the page says so (400) instead of showing
+	// another date silently.
+	BadAsOf, BadKnownOn string
 }
 
 func (p *pages) readView(q url.Values) viewQuery {
-	v := viewQuery{Lang: p.text.pick(q.Get("lang")), Place: q.Get("place"), Table: q.Get("view") == "table"}
-	if d, err := ledger.ParseDate(q.Get("as_of")); err == nil {
-		v.AsOf = d.String()
+	v := viewQuery{Lang: p.text.pick(q.Get("lang")), Place: strings.TrimSpace(q.Get("place")), Table: q.Get("view") == "table"}
+	if s := q.Get("as_of"); s != "" {
+		if d, err := ledger.ParseDate(s); err == nil {
+			v.AsOf = d.String()
+		} else {
+			v.BadAsOf = s
+		}
+	}
+	if s := q.Get("known_on"); s != "" {
+		if d, err := ledger.ParseDate(s); err == nil {
+			v.KnownOn = d.String()
+		} else {
+			v.BadKnownOn = s
+		}
+	}
+	if n, err := strconv.Atoi(q.Get("offset")); err == nil && n > 0 {
+		v.Offset = n
 	}
 	if s := q.Get("source"); s != "" && s != "consensus" {
 		v.Source = s
@@ -241,6 +260,7 @@ func (v viewQuery) values() url.Values {
 		}
 	}
 	set("as_of", v.AsOf)
+	set("known_on", v.KnownOn)
 	set("source", v.Source)
 	set("lat", v.Lat)
 	set("lon", v.Lon)
@@ -261,8 +281,9 @@ type sourceInfo struct {
 
 // snapshot is the data a page shows: the settlements with their status for the view, and the sources.
 type snapshot struct {
-	View    viewQuery
-	AsOf    string // the resolved date
+	View       viewQuery
+	AsOf       string // the resolved date
+	AsOfReason string // why that date: atlas.AsOfRequested, AsOfToday or AsOfLatestClaims
 	Sources []sourceInfo
 	Table   tableData
 	Dates   []string // the dates claims describe, oldest first
@@ -284,9 +305,14 @@ func (p *pages) snapshot(ctx context.Context, base string, v viewQuery, withDate
 	if !known[v.Source] {
 		v.Source = ""
 	}
-	q := url.Values{"limit": {strconv.Itoa(atlas.MaxLimit)}}
+	// The places with claims come first (the API's order): the table pages through the rest, and the summary
+	// reads the first snapshotLimit, which hold every place with claims unless there are more than that.
+	q := url.Values{"limit": {strconv.Itoa(min(atlas.MaxLimit, max(snapshotLimit, v.Offset+tablePageSize)))}}
 	if v.AsOf != "" {
 		q.Set("as_of", v.AsOf)
+	}
+	if v.KnownOn != "" {
+		q.Set("known_on", v.KnownOn)
 	}
 	if v.Source != "" {
 		q.Set("source", v.Source)
@@ -301,8 +327,10 @@ func (p *pages) snapshot(ctx context.Context, base string, v viewQuery, withDate
 		return snapshot{}, err
 	}
 	snap.AsOf, _ = fc.ExtraMembers["as_of"].(string)
+	snap.AsOfReason, _ = fc.ExtraMembers["as_of_reason"].(string)
 	snap.View = v
-	snap.Table = buildTable(p.text, v.Lang, base, snap.AsOf, v.Source, snap.Sources, fc)
+	total, _ := fc.ExtraMembers["numberMatched"].(int)
+	snap.Table = buildTable(p.text, v, base, snap.AsOf, snap.Sources, fc, total)
 	if withDates {
 		claims, err := p.s.atlas.Claims(ctx, url.Values{})
 		if err != nil {
@@ -323,10 +351,12 @@ func (p *pages) snapshot(ctx context.Context, base string, v viewQuery, withDate
 
 // pageConfig is what the page's script reads from the JSON block #tiled-config.
 type pageConfig struct {
-	Lang    lang              `json:"lang"`
-	Embed   bool              `json:"embed"`
-	Today   string            `json:"today"`
-	AsOf    string            `json:"as_of"`
+	Lang       lang   `json:"lang"`
+	Embed      bool   `json:"embed"`
+	Today      string `json:"today"`
+	AsOf       string `json:"as_of"`
+	AsOfReason string `json:"as_of_reason"`
+	KnownOn    string `json:"known_on,omitempty"`
 	Source  string            `json:"source"`
 	Lat     string            `json:"lat,omitempty"`
 	Lon     string            `json:"lon,omitempty"`
@@ -362,6 +392,8 @@ type pageData struct {
 	Table       tableData
 	TableURL    string
 	Basemap     template.HTML // the basemap's attribution (configured by the operator, so trusted HTML)
+	Notices     []string      // what was wrong with the link (a malformed date, a place name that fits none or several)
+	ViewLine    string        // which date the map shows: "Latest claims: 12 April 2025"
 }
 
 type langLink struct {
@@ -371,9 +403,30 @@ type langLink struct {
 
 // page renders the map page (embed false) or the embed.
 func (p *pages) page(c echo.Context, embed bool) error {
+	ctx := c.Request().Context()
 	v := p.readView(c.QueryParams())
 	base := p.s.baseURL(c)
-	snap, err := p.snapshot(c.Request().Context(), base, v, true)
+	status := http.StatusOK
+	var notices []string
+	if v.BadAsOf != "" {
+		notices = append(notices, p.text.format(v.Lang, "page.badasof", "value", v.BadAsOf))
+		status = http.StatusBadRequest
+	}
+	if v.BadKnownOn != "" {
+		notices = append(notices, p.text.format(v.Lang, "page.badasof", "value", v.BadKnownOn))
+		status = http.StatusBadRequest
+	}
+	if v.Place != "" {
+		id, notice, err := p.resolvePlace(ctx, v.Lang, v.Place)
+		if err != nil {
+			return err
+		}
+		v.Place = id
+		if notice != "" {
+			notices = append(notices, notice)
+		}
+	}
+	snap, err := p.snapshot(ctx, base, v, true)
 	if err != nil {
 		return err
 	}
@@ -391,6 +444,8 @@ func (p *pages) page(c echo.Context, embed bool) error {
 		Description: p.text.get(v.Lang, "description"),
 		OEmbed:      base + "/oembed?" + url.Values{"url": {canonical}}.Encode(),
 		Basemap:     template.HTML(p.s.cfg.BasemapAttribution),
+		Notices:     notices,
+		ViewLine:    p.viewLine(v, snap),
 	}
 	tv := v
 	tv.Lat, tv.Lon, tv.Zoom, tv.Place = "", "", "", ""
@@ -405,33 +460,86 @@ func (p *pages) page(c echo.Context, embed bool) error {
 		}
 		d.Langs = append(d.Langs, langLink{Code: string(l), Name: p.text.get(l, "lang.name"), URL: u, Current: l == v.Lang})
 	}
-	today, err := p.today(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	d.Config = pageConfig{Lang: v.Lang, Embed: embed, Today: today, AsOf: snap.AsOf, Source: v.Source,
+	today := p.s.atlas.Today()
+	d.Config = pageConfig{Lang: v.Lang, Embed: embed, Today: today, AsOf: snap.AsOf, AsOfReason: snap.AsOfReason,
+		KnownOn: v.KnownOn, Source: v.Source,
 		Lat: v.Lat, Lon: v.Lon, Zoom: v.Zoom, Place: v.Place, Table: v.Table, Dates: snap.Dates, Base: base,
 		Worker: p.assetURL("vendor/maplibre-gl-csp-worker.js"), Strings: p.text[v.Lang]}
 	for _, s := range snap.Sources {
 		d.Config.Sources = append(d.Config.Sources, sourceJSON{ID: s.ID, Name: s.Name, Alignment: s.Alignment,
 			Reliability: s.Reliability, Kind: s.Kind})
 	}
-	return p.render(c, "page.html", d)
+	return p.renderStatus(c, status, "page.html", d)
 }
 
-// today is the atlas's today: the date a view without as_of shows.
-func (p *pages) today(ctx context.Context) (string, error) {
-	fc, err := p.s.atlas.Settlements(ctx, url.Values{"limit": {"1"}})
-	if err != nil {
-		return "", err
+// snapshotLimit is how many settlements, those with claims first, a page reads for its summary and table.
+const snapshotLimit = 2000
+
+// tablePageSize is how many rows a table page shows; the rest are a link away ("Show the next …").
+const tablePageSize = 200
+
+// viewLine says which date the map shows and why: "Latest claims: 12 April 2025" when every claim is stale and
+// the link named no date, else the legend's "As of …" line.
+func (p *pages) viewLine(v viewQuery, snap snapshot) string {
+	date := p.text.date(v.Lang, snap.AsOf)
+	var line string
+	switch {
+	case snap.AsOfReason == atlas.AsOfLatestClaims:
+		line = p.text.format(v.Lang, "view.latest", "date", date)
+	case v.Source != "":
+		line = p.text.format(v.Lang, "legend.view.source", "date", date, "source", sourceName(snap.Sources, v.Source))
+	default:
+		line = p.text.format(v.Lang, "legend.view.consensus", "date", date)
 	}
-	s, _ := fc.ExtraMembers["as_of"].(string)
-	return s, nil
+	if v.KnownOn != "" {
+		line += ", " + p.text.format(v.Lang, "view.knownon", "date", p.text.date(v.Lang, v.KnownOn))
+	}
+	return line
+}
+
+// resolvePlace turns the place of a link into a settlement id: an id as it is, else a name geocoded with the
+// ambiguity rule ("Popovka" or "Popovka, Krasnoyaruzhsky" with context after a comma). A name that fits no place,
+// or several equally, opens none and says so.
+func (p *pages) resolvePlace(ctx context.Context, l lang, place string) (id, notice string, err error) {
+	if _, err := p.s.atlas.Settlement(ctx, place, url.Values{}); err == nil {
+		return place, "", nil
+	} else if !errors.Is(err, atlas.ErrNotFound) {
+		return "", "", err
+	}
+	name, context, _ := strings.Cut(place, ",")
+	q := url.Values{"q": {strings.TrimSpace(name)}}
+	if s := strings.TrimSpace(context); s != "" {
+		q.Set("context", s)
+	}
+	res, err := p.s.atlas.Geocode(ctx, q)
+	if errors.Is(err, atlas.ErrBadRequest) || (err == nil && len(res.Candidates) == 0) {
+		return "", p.text.format(l, "page.badplace", "value", place), nil
+	}
+	if err != nil {
+		return "", "", err
+	}
+	if res.Ambiguous {
+		var cands []string
+		for i, c := range res.Candidates {
+			if i == 5 {
+				break
+			}
+			cands = append(cands, strings.Join(slices.DeleteFunc([]string{c.Name, c.Admin2, c.Admin1}, func(s string) bool { return s == "" }), ", ")+" ("+c.ID+")")
+		}
+		return "", p.text.format(l, "page.ambiguousplace", "value", place, "cands", strings.Join(cands, "; ")), nil
+	}
+	return res.Candidates[0].ID, "", nil
 }
 
 // render executes a template into a buffer first, so a template error is a clean 500, then sends it with the
 // page CSP.
 func (p *pages) render(c echo.Context, name string, data any) error {
+	return p.renderStatus(c, http.StatusOK, name, data)
+}
+
+// renderStatus is render with a status code. Pages are gzipped when the client accepts it: a table page is mostly
+// repeated markup and shrinks about tenfold.
+func (p *pages) renderStatus(c echo.Context, status int, name string, data any) error {
 	var b bytes.Buffer
 	if err := p.tmpl.ExecuteTemplate(&b, name, data); err != nil {
 		return fmt.Errorf("web: page %s: %w", name, err)
@@ -439,7 +547,19 @@ func (p *pages) render(c echo.Context, name string, data any) error {
 	h := c.Response().Header()
 	h.Set("Content-Security-Policy", p.csp())
 	h.Set("Cache-Control", "no-cache")
-	return c.HTMLBlob(http.StatusOK, b.Bytes())
+	h.Add("Vary", "Accept-Encoding")
+	body := b.Bytes()
+	if acceptsGzip(c.Request()) && len(body) > 1024 {
+		var z bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&z, gzip.DefaultCompression)
+		zw.Write(body)
+		if err := zw.Close(); err != nil {
+			return err
+		}
+		body = z.Bytes()
+		h.Set(echo.HeaderContentEncoding, "gzip")
+	}
+	return c.Blob(status, echo.MIMETextHTMLCharsetUTF8, body)
 }
 
 // tablePage is the data of table.html.
@@ -492,6 +612,9 @@ type OEmbedResponse struct {
 	// EmbedURL and Description are tiled's additions: the iframe's address and its text for screen readers.
 	EmbedURL    string `json:"embed_url"`
 	Description string `json:"description"`
+	// AsOf is the date the embed shows and KnownOn its publication cut-off ("" for none).
+	AsOf    string `json:"as_of"`
+	KnownOn string `json:"known_on,omitempty"`
 }
 
 // oembed answers /oembed?url=… for a map page or embed URL of this server with the iframe code of that view.
@@ -534,6 +657,7 @@ func (p *pages) oembed(c echo.Context) error {
 	}
 	v = snap.View
 	v.AsOf = snap.AsOf // an embed shows a fixed date, never "today"
+	v.Offset = 0
 	w := embedWidth
 	if dims[0] > 0 && dims[0] < w {
 		w = dims[0]
@@ -549,7 +673,7 @@ func (p *pages) oembed(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "public, max-age=300")
 	return writeJSON(c, http.StatusOK, MediaJSON, OEmbedResponse{Type: "rich", Version: "1.0", Title: code.Title,
 		ProviderName: "tiled", ProviderURL: base + "/", HTML: code.HTML, Width: w, Height: h, CacheAge: 300,
-		EmbedURL: code.Src, Description: code.Description})
+		EmbedURL: code.Src, Description: code.Description, AsOf: snap.AsOf, KnownOn: v.KnownOn})
 }
 
 // embedCodeData is the data of the embed-code template.

@@ -20,27 +20,35 @@ func TestPages(t *testing.T) {
 		name, path string
 		want       []string
 		rows       int
+		status     int // 0: 200
 	}{
 		{"page", "/?as_of=2025-03-30", []string{`<html lang="en"`, `id="tiled-config"`, `application/json+oembed`,
-			`<noscript>`, "The sources disagree about 3", `value="2025-03-30"`}, 59},
+			`<noscript>`, "The sources disagree about 3", `value="2025-03-30"`}, 59, 0},
 		{"embed", "/embed?as_of=2025-03-30&source=isw", []string{`class="no-js is-embed"`, `id="gesture-hint"`,
-			"according to Institute for the Study of War", "source=isw"}, 59},
+			"according to Institute for the Study of War", "source=isw"}, 59, 0},
 		{"table", "/table?as_of=2024-09-01", []string{"As of 1 September 2024", "held by Ukraine — 1 (Sudzha)",
-			`/export/settlements.csv?as_of=2024-09-01`, `/api/settlements?as_of=2024-09-01&amp;limit=10000`}, 59},
+			`/export/settlements.csv?as_of=2024-09-01`, `/api/settlements?as_of=2024-09-01&amp;limit=10000`}, 59, 0},
 		{"Ukrainian", "/?lang=uk&as_of=2025-03-30", []string{`<html lang="uk"`, "Населені пункти на лінії фронту",
-			"Станом на 30 березня 2025 р.", "твердження 11 джерел"}, 59},
-		{"Russian table", "/table?lang=ru&as_of=2025-03-30", []string{`<html lang="ru"`, "На 30 марта 2025 г.", "11 источников"}, 59},
-		{"bad date falls back to today", "/?as_of=yesterday", []string{`value="2025-04-10"`}, 59},
-		{"unknown source falls back to the consensus", "/table?source=nobody&as_of=2025-03-30", []string{"consensus of all sources"}, 59},
-		{"foreign parameters are ignored", "/?utm_source=newsletter", []string{`id="tiled-config"`}, 59},
-		{"WordPress's dnt on the embed", "/embed?as_of=2025-03-30&dnt=1", []string{`class="no-js is-embed"`}, 59},
-		{"dnt on the table", "/table?as_of=2025-03-30&dnt=1&fbclid=x", []string{"As of 30 March 2025"}, 59},
+			"Станом на 30 березня 2025 р.", "твердження 11 джерел"}, 59, 0},
+		{"Russian table", "/table?lang=ru&as_of=2025-03-30", []string{`<html lang="ru"`, "На 30 марта 2025 г.", "11 источников"}, 59, 0},
+		{"a bad date is an error message over the default view", "/?as_of=yesterday",
+			[]string{`role="alert"`, "The date “yesterday” in this link is not a date", `value="2025-04-10"`, "As of 10 April 2025"}, 59, http.StatusBadRequest},
+		{"a place by name", "/?place=Demidovka", []string{`"place":"ru-bel-demidovka"`}, 59, 0},
+		{"an ambiguous place name opens none and says so", "/?place=Popovka,+Korochansky+district", []string{`role="alert"`, "names several places", "Krasnoyaruzhsky District"}, 59, 0},
+		{"unknown source falls back to the consensus", "/table?source=nobody&as_of=2025-03-30", []string{"consensus of all sources"}, 59, 0},
+		{"foreign parameters are ignored", "/?utm_source=newsletter", []string{`id="tiled-config"`}, 59, 0},
+		{"WordPress's dnt on the embed", "/embed?as_of=2025-03-30&dnt=1", []string{`class="no-js is-embed"`}, 59, 0},
+		{"dnt on the table", "/table?as_of=2025-03-30&dnt=1&fbclid=x", []string{"As of 30 March 2025"}, 59, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			resp := e.do(t, "GET", tt.path, nil, nil)
 			body := string(readAll(t, resp))
-			if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+			status := tt.status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			if resp.StatusCode != status || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 				t.Fatalf("GET %s = %d %q", tt.path, resp.StatusCode, resp.Header.Get("Content-Type"))
 			}
 			csp := resp.Header.Get("Content-Security-Policy")

@@ -20,6 +20,10 @@ type tableData struct {
 	Rows    []tableRow
 	GeoJSON string
 	CSV     string
+	// Paging: a large gazetteer is shown tablePageSize rows at a time, those with claims first.
+	PageText string // "Settlements 1–200 of 140 218, those with claims first."; "" when every row is shown
+	Next     string // the next page's URL, "" on the last
+	NextText string
 }
 
 // tableRow is one settlement in the table.
@@ -117,7 +121,9 @@ func readPlaces(l lang, fc *geojson.FeatureCollection) []place {
 
 // buildTable makes the table view of a snapshot: the settlements of fc (largest and claimed first, as the API
 // orders them), for the date asOf and the source (or "" for the consensus).
-func buildTable(tx texts, l lang, base, asOf, source string, sources []sourceInfo, fc *geojson.FeatureCollection) tableData {
+// Only rows v.Offset to v.Offset+tablePageSize are listed; total is the number of settlements in the view.
+func buildTable(tx texts, v viewQuery, base, asOf string, sources []sourceInfo, fc *geojson.FeatureCollection, total int) tableData {
+	l, source := v.Lang, v.Source
 	names := map[string]string{}
 	for _, s := range sources {
 		names[s.ID] = s.Name
@@ -132,11 +138,25 @@ func buildTable(tx texts, l lang, base, asOf, source string, sources []sourceInf
 		q.Set("source", source)
 	}
 	t := tableData{L: l, Caption: tx.format(l, "table.caption", "date", tx.date(l, asOf), "view", view),
-		Summary: summarize(tx, l, asOf, source, names, places),
+		Summary: summarize(tx, l, asOf, source, names, places, max(total, len(places))),
 		CSV:     base + "/export/settlements.csv?" + q.Encode()}
 	q.Set("limit", strconv.Itoa(atlas.MaxLimit))
 	t.GeoJSON = base + "/api/settlements?" + q.Encode()
-	for _, p := range places {
+	from := min(v.Offset, len(places))
+	to := min(from+tablePageSize, len(places))
+	if from > 0 || to < total {
+		t.PageText = tx.format(l, "table.page", "from", strconv.Itoa(from+1), "to", strconv.Itoa(to), "total", strconv.Itoa(total))
+	}
+	if to < total && to < atlas.MaxLimit {
+		nv := v
+		nv.Lat, nv.Lon, nv.Zoom, nv.Place = "", "", "", ""
+		nv.AsOf = asOf
+		nq := nv.values()
+		nq.Set("offset", strconv.Itoa(to))
+		t.Next = "/table?" + nq.Encode()
+		t.NextText = tx.format(l, "table.next", "n", strconv.Itoa(min(tablePageSize, total-to)), "total", strconv.Itoa(total))
+	}
+	for _, p := range places[from:to] {
 		r := tableRow{ID: p.id, Region: p.region, Status: p.status, Stale: p.stale, Approximate: p.approx,
 			StatusText: tx.get(l, "status."+p.status)}
 		if p.latest != "" {
@@ -181,9 +201,11 @@ var holderOrder = []string{"ru", "ua", "contested", "unknown"}
 
 // summarize writes the one-paragraph summary of a snapshot: how many settlements have claims and from how many
 // sources, which ones the sources disagree about and who says what, and what they agree on.
-func summarize(tx texts, l lang, asOf, source string, names map[string]string, places []place) string {
+//
+// places are the first settlements of the view, those with claims first; totalN is how many the view has.
+func summarize(tx texts, l lang, asOf, source string, names map[string]string, places []place, totalN int) string {
 	date := tx.date(l, asOf)
-	total := strconv.Itoa(len(places))
+	total := strconv.Itoa(totalN)
 	claimed := 0
 	seen := map[string]bool{}
 	for _, p := range places {

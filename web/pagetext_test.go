@@ -125,7 +125,7 @@ func TestSummarize(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := summarize(tx, "en", "2025-03-30", tt.source, names, tt.places)
+			got := summarize(tx, "en", "2025-03-30", tt.source, names, tt.places, len(tt.places))
 			for _, w := range tt.want {
 				if !strings.Contains(got, w) {
 					t.Errorf("summarize = %q\nlacks %q", got, w)

@@ -172,7 +172,7 @@ func (s *Server) tileJSON(c echo.Context) error {
 }
 
 func (s *Server) style(c echo.Context) error {
-	st, err := s.atlas.Style(s.baseURL(c), c.QueryParams(), s.styleOptions())
+	st, err := s.atlas.Style(c.Request().Context(), s.baseURL(c), c.QueryParams(), s.styleOptions())
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,9 @@
 // tiled symbols: one shape per status, so the map reads without colour as well as with it. Russia is a circle,
 // Ukraine a square, contested a triangle, disputed a hatched diamond, no claim a small hollow circle; a place with
-// only old claims is drawn faded with a dashed outline; an approximate location gets a dashed ring. The colours
+// only old claims is drawn faded with a dashed outline; an approximate location gets a dashed ring. A status that
+// rests only on claims of the holder's own side ("claimed", as ISW separates claimed from assessed control) is the
+// same shape hollow: a thick outline in the side's colour around a white centre, so a single partisan claim never
+// looks like settled control. The colours
 // are the Okabe–Ito palette (safe for the common colour-vision deficiencies), as in tiles/style.go.
 //
 // The same drawing code makes the MapLibre icons (map.addImage) and the legend, so they always match.
@@ -57,8 +60,8 @@
     ctx.restore();
   }
 
-  // drawSymbol draws a settlement symbol centred at (cx, cy) in CSS pixels.
-  function drawSymbol(ctx, status, stale, approx, cx, cy) {
+  // drawSymbol draws a settlement symbol centred at (cx, cy) in CSS pixels; claimed draws it hollow.
+  function drawSymbol(ctx, status, stale, approx, cx, cy, claimed) {
     if (!COLORS[status]) status = 'unknown';
     const color = COLORS[status];
     if (approx) {
@@ -91,6 +94,19 @@
       ctx.strokeStyle = OUTLINE[status];
       shapePath(ctx, status, cx, cy);
       ctx.stroke();
+    } else if (claimed && status !== 'disputed' && status !== 'unknown') {
+      ctx.fillStyle = '#ffffff';
+      ctx.fill();
+      ctx.lineWidth = 3;
+      ctx.lineJoin = 'round';
+      ctx.strokeStyle = color;
+      shapePath(ctx, status, cx, cy);
+      ctx.stroke();
+      // a small dot of the colour in the middle says which side claims it, without reading as a filled shape
+      ctx.beginPath();
+      ctx.arc(cx, cy + (status === 'contested' ? 1.5 : 0), 1.6, 0, 2 * Math.PI);
+      ctx.fillStyle = color;
+      ctx.fill();
     } else if (status === 'disputed') {
       hatch(ctx, cx, cy, color);
       shapePath(ctx, status, cx, cy);
@@ -113,15 +129,15 @@
     ctx.restore();
   }
 
-  // iconId names the map icon of a status: "sym-ru", "sym-ua-stale-approx".
-  function iconId(status, stale, approx) {
-    return 'sym-' + status + (stale ? '-stale' : '') + (approx ? '-approx' : '');
+  // iconId names the map icon of a status: "sym-ru", "sym-ru-claimed", "sym-ua-stale-approx".
+  function iconId(status, stale, approx, claimed) {
+    return 'sym-' + status + (claimed ? '-claimed' : '') + (stale ? '-stale' : '') + (approx ? '-approx' : '');
   }
 
   function parseIconId(id) {
-    const m = /^sym-([a-z]+)(-stale)?(-approx)?$/.exec(id);
+    const m = /^sym-([a-z]+)(-claimed)?(-stale)?(-approx)?$/.exec(id);
     if (!m || !COLORS[m[1]]) return null;
-    return { status: m[1], stale: !!m[2], approx: !!m[3] };
+    return { status: m[1], claimed: !!m[2], stale: !!m[3], approx: !!m[4] };
   }
 
   // iconImage returns the pixels of an icon for map.addImage(id, image, {pixelRatio: ratio}).
@@ -132,14 +148,14 @@
     c.width = c.height = BOX * ratio;
     const ctx = c.getContext('2d');
     ctx.scale(ratio, ratio);
-    drawSymbol(ctx, p.status, p.stale, p.approx, BOX / 2, BOX / 2);
+    drawSymbol(ctx, p.status, p.stale, p.approx, BOX / 2, BOX / 2, p.claimed);
     return ctx.getImageData(0, 0, c.width, c.height);
   }
 
-  // legendCanvas returns a canvas for a legend entry: a status, "stale" or "approximate".
+  // legendCanvas returns a canvas for a legend entry: a status, a status with "-claimed", "stale" or "approximate".
   function legendCanvas(kind) {
     const ratio = Math.max(2, Math.ceil(window.devicePixelRatio || 1));
-    const w = kind === 'stale' ? 44 : 26;
+    const w = kind === 'stale' || kind === 'border' ? 44 : 26;
     const c = document.createElement('canvas');
     c.width = w * ratio;
     c.height = BOX * ratio;
@@ -148,11 +164,22 @@
     c.setAttribute('aria-hidden', 'true');
     const ctx = c.getContext('2d');
     ctx.scale(ratio, ratio);
-    if (kind === 'stale') {
+    if (kind === 'border') { // the map's state border: dash-dot over a white casing
+      ctx.lineCap = 'round';
+      ctx.strokeStyle = '#ffffff';
+      ctx.lineWidth = 5;
+      ctx.beginPath(); ctx.moveTo(2, 13); ctx.lineTo(w - 2, 13); ctx.stroke();
+      ctx.strokeStyle = '#3d3d4f';
+      ctx.lineWidth = 2;
+      ctx.setLineDash([7, 3, 1.5, 3]);
+      ctx.beginPath(); ctx.moveTo(2, 13); ctx.lineTo(w - 2, 13); ctx.stroke();
+    } else if (kind === 'stale') {
       drawSymbol(ctx, 'ru', true, false, 12, 13);
       drawSymbol(ctx, 'ua', true, false, 32, 13);
     } else if (kind === 'approximate') {
       drawSymbol(ctx, 'unknown', false, true, 13, 13);
+    } else if (kind.endsWith('-claimed')) {
+      drawSymbol(ctx, kind.slice(0, -'-claimed'.length), false, false, 13, 13, true);
     } else {
       drawSymbol(ctx, kind, false, false, 13, 13);
     }

@@ -20,10 +20,18 @@
   }
 
   const MONTHS = S.months.split('|');
+  const MONTHS_NOM = (S['months.nom'] || S.months).split('|');
   function fmtDate(iso) {
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || '');
     if (!m) return iso || '';
     return t('date.format', { d: String(+m[3]), m: MONTHS[+m[2] - 1], y: m[1] });
+  }
+  // fmtDatePrec writes a claim's date with its precision: "24 March 2025", "week of 24 March 2025", "March 2025".
+  function fmtDatePrec(iso, precision) {
+    if (precision === 'week') return t('date.week', { date: fmtDate(iso) });
+    const m = /^(\d{4})-(\d{2})-\d{2}$/.exec(iso || '');
+    if (precision === 'month' && m) return t('date.month', { m: MONTHS_NOM[+m[2] - 1], y: m[1] });
+    return fmtDate(iso);
   }
 
   function qs(params) {
@@ -63,6 +71,10 @@
 
   const state = {
     asOf: cfg.as_of,
+    // why the map shows that date: "latest-claims" (the link named none and every claim is stale), "today", or
+    // "requested"; a date the reader picks is requested
+    reason: cfg.as_of_reason || 'requested',
+    knownOn: cfg.known_on || '',
     source: cfg.source || '',
     place: cfg.place || '',
     table: !!cfg.table,
@@ -71,7 +83,7 @@
   const DATES = Array.from(new Set([...cfg.dates, cfg.today])).filter(isDate).sort();
 
   function viewParams() {
-    return { as_of: state.asOf, source: state.source };
+    return { as_of: state.asOf, source: state.source, known_on: state.knownOn };
   }
 
   function nameOf(p) {
@@ -81,12 +93,17 @@
   }
 
   function viewLabel() {
-    return state.source
-      ? t('legend.view.source', { date: fmtDate(state.asOf), source: sourceName(state.source) })
-      : t('legend.view.consensus', { date: fmtDate(state.asOf) });
+    let s;
+    if (state.reason === 'latest-claims' && !state.source) s = t('view.latest', { date: fmtDate(state.asOf) });
+    else if (state.source) s = t('legend.view.source', { date: fmtDate(state.asOf), source: sourceName(state.source) });
+    else s = t('legend.view.consensus', { date: fmtDate(state.asOf) });
+    if (state.knownOn) s += ', ' + t('view.knownon', { date: fmtDate(state.knownOn) });
+    return s;
   }
 
   let map = null; // the Leaflet map, once there is one
+  // NARROW is a phone-sized page: places open in a card docked under the map instead of a popup over it.
+  const NARROW = window.matchMedia('(max-width: 600px)').matches;
 
   // ---- without the vendor files (a fresh clone before `make assets`) the table is the page ---------------------
 
@@ -127,6 +144,7 @@
       id, type: 'symbol', source: 'settlements', 'source-layer': 'settlements', filter,
       layout: {
         'icon-image': ['concat', 'sym-', ['get', 'status'],
+          ['case', ['==', ['get', 'basis'], 'claimed'], '-claimed', ''],
           ['case', ['to-boolean', ['get', 'stale']], '-stale', ''],
           ['case', ['to-boolean', ['get', 'approximate']], '-approx', '']],
         'icon-size': ['interpolate', ['linear'], ['zoom'], 4, 0.55, 7, 0.8, 10, 1, 13, 1.2],
@@ -146,14 +164,15 @@
     const src = 'settlements', sl = 'settlements';
     const ours = [
       { // the radius within which an approximately placed village lies
-        id: 'settlement-precision', type: 'circle', source: src, 'source-layer': sl, minzoom: 8,
+        id: 'settlement-precision', type: 'circle', source: src, 'source-layer': sl, minzoom: 10,
         filter: ['all', claimed, ['to-boolean', ['get', 'approximate']], ['>', ['to-number', ['get', 'precision_km'], 0], 0]],
         paint: {
           'circle-radius': ['interpolate', ['exponential', 2], ['zoom'],
             0, ['/', ['*', ['to-number', ['get', 'precision_km'], 0], 1000], 49240],
             22, ['/', ['*', ['to-number', ['get', 'precision_km'], 0], 1000 * 4194304], 49240]],
-          'circle-color': '#555555', 'circle-opacity': 0.035,
-          'circle-stroke-color': '#555555', 'circle-stroke-width': 0.8, 'circle-stroke-opacity': 0.25,
+          // an outline only, thin and grey: a filled disc would read as territory someone holds
+          'circle-color': '#555555', 'circle-opacity': 0,
+          'circle-stroke-color': '#666666', 'circle-stroke-width': 1, 'circle-stroke-opacity': 0.45,
         },
       },
       { // the selected place
@@ -194,8 +213,38 @@
       },
       // Places with claims come last: drawn on top, and placed first, so labels make way for them.
       symbols('settlement-symbols-claimed', claimed, false),
+      { // from zoom 11, how many sources speak of a place, as a small number by its symbol
+        id: 'settlement-source-count', type: 'symbol', source: src, 'source-layer': sl, minzoom: 11, filter: claimed,
+        layout: {
+          'text-field': ['to-string', ['get', 'sources']], 'text-font': ['Noto Sans Bold', ...SANS], 'text-size': 10.5,
+          'text-offset': [0.95, -0.95], 'text-allow-overlap': true, 'text-ignore-placement': true,
+        },
+        paint: { 'text-color': '#ffffff', 'text-halo-color': '#333333', 'text-halo-width': 2.2 },
+      },
     ];
+    // The state border's country names, each on its own side of the line (the tiles say which is left of the
+    // line's direction and which right), in the page's language.
+    const COUNTRY = { Russia: { uk: 'Росія', ru: 'Россия' }, Ukraine: { uk: 'Україна', ru: 'Украина' }, Belarus: { uk: 'Білорусь', ru: 'Беларусь' } };
+    const countryName = (side) => {
+      const cases = ['match', ['get', side]];
+      for (const [en, tr] of Object.entries(COUNTRY)) cases.push(en, tr[cfg.lang] || en);
+      cases.push(['get', side]);
+      return ['upcase', cases];
+    };
+    const sideLabel = (side, dy) => ({
+      id: 'boundary-label-' + side, type: 'symbol', source: src, 'source-layer': 'boundaries', minzoom: 5,
+      layout: {
+        'symbol-placement': 'line', 'symbol-spacing': 380, 'text-field': countryName(side),
+        'text-font': ['Noto Sans Regular', ...SANS], 'text-size': ['interpolate', ['linear'], ['zoom'], 5, 10, 10, 12.5],
+        'text-letter-spacing': 0.18, 'text-offset': [0, dy], 'text-max-angle': 30, 'text-keep-upright': false,
+        'text-padding': 4,
+      },
+      paint: { 'text-color': '#3d3d4f', 'text-halo-color': 'rgba(255,255,255,0.85)', 'text-halo-width': 1.5, 'text-opacity': 0.8 },
+    });
+
     layers.splice(i < 0 ? layers.length : i, 0, ...ours);
+    const bi = layers.findIndex((l) => l.id === 'boundaries');
+    if (bi >= 0) layers.splice(bi + 1, 0, sideLabel('left', -1.1), sideLabel('right', 1.1));
     style.layers = layers;
     const credits = [];
     for (const s of Object.values(style.sources)) if (s.type === 'raster' && s.attribution) credits.push(s.attribution);
@@ -289,7 +338,7 @@
   function permalink(route, centre) {
     const c = centre || map.getCenter();
     const params = {
-      as_of: state.asOf, source: state.source,
+      as_of: state.asOf, source: state.source, known_on: state.knownOn,
       lat: c.lat.toFixed(5), lon: c.lng.toFixed(5), z: String(map.getZoom()),
       place: popupPlace ? popupPlace.id : '',
       lang: cfg.lang === 'en' ? '' : cfg.lang,
@@ -332,12 +381,16 @@
   // The page shows a place in a Leaflet popup whose tip ends just above the symbol, which stays visible with its
   // selection ring. The embed, often a few hundred pixels high, shows it in a compact card docked at the bottom of
   // the map instead, and keeps the place in view above the card: the map stays usable.
-  const popup = EMBED ? placeCard() : L.popup({ maxWidth: 380, minWidth: 240, autoPanPadding: [16, 16], className: 'tiled-popup', offset: [0, -6] });
+  const popup = EMBED || NARROW ? placeCard() : L.popup({ maxWidth: 380, minWidth: 240, autoPanPadding: [16, 16], className: 'tiled-popup', offset: [0, -6] });
   if (!EMBED) map.on('popupclose', (e) => { if (e.popup === popup) onPlaceClosed(); });
 
   // placeCard is the embed's place card, with the part of the popup's interface showPlace uses.
   function placeCard() {
-    const box = $('place-card');
+    let box = $('place-card');
+    if (!box) { // the page on a phone: the card goes where the embed has it
+      box = h('aside', { id: 'place-card', class: 'place-card', 'aria-live': 'polite', hidden: true });
+      $('main').append(box);
+    }
     const body = h('div', { class: 'card-body' });
     const close = h('button', { type: 'button', class: 'card-close', 'aria-label': t('btn.close') }, '×');
     box.replaceChildren(close, body);
@@ -348,7 +401,7 @@
       setLatLng(x) { ll = x; return c; },
       setContent(x) { body.replaceChildren(x); return c; },
       isOpen() { return !box.hidden; },
-      openOn() { box.hidden = false; c.update(); return c; },
+      openOn() { box.hidden = false; foldLegend(true); c.update(); return c; },
       close() { box.hidden = true; },
       // update pans the map, when needed, so that the place sits in the part of the map the card leaves free.
       update() {
@@ -395,7 +448,7 @@
     saveURL();
     let f;
     try {
-      f = await getJSON(cfg.base + '/api/settlements/' + encodeURIComponent(id) + '?' + qs({ as_of: state.asOf }));
+      f = await getJSON(cfg.base + '/api/settlements/' + encodeURIComponent(id) + '?' + qs({ as_of: state.asOf, known_on: state.knownOn }));
     } catch (err) {
       if (seq === popupSeq) popup.setContent(h('p', { class: 'pop-error' }, t('popup.error')));
       return;
@@ -413,9 +466,12 @@
 
   function claimLine(view, claim) {
     const meta = [];
-    meta.push(fmtDate(view.valid_at) + (view.published_at && view.published_at !== view.valid_at
+    meta.push(fmtDatePrec(view.valid_at, view.valid_precision) + (view.published_at && view.published_at !== view.valid_at
       ? ' (' + t('popup.published', { date: fmtDate(view.published_at) }) + ')' : ''));
     if (view.evidence) meta.push(t('evidence.' + view.evidence));
+    // A claim about the view's date published after it: the map shows what is known now, not what was known then.
+    const after = view.published_at && view.published_at > state.asOf
+      ? h('div', { class: 'v-after' }, t('popup.after', { date: fmtDate(state.asOf) })) : null;
     const relay = [];
     if (claim && (claim.relayed_by || claim.relay_url)) {
       const outlet = claim.relayed_by || t('popup.report');
@@ -425,7 +481,7 @@
           t('popup.via', { outlet })));
       } else relay.push(t('popup.via', { outlet }));
     }
-    return h('div', { class: 'v-meta' }, meta.join(' · '), relay);
+    return [h('div', { class: 'v-meta' }, meta.join(' · '), relay), after];
   }
 
   function popupContent(f) {
@@ -436,7 +492,8 @@
       ['EN', 'en', p.name], ['RU', 'ru', p.name_ru], ['UK', 'uk', p.name_uk],
     ].filter((n) => n[2]);
     const region = [p.admin2, p.admin1].filter(Boolean).join(', ');
-    const statusSym = SYM.legendCanvas(sd.consensus || 'unknown');
+    const claimedOnly = sd.basis === 'claimed';
+    const statusSym = SYM.legendCanvas((sd.consensus || 'unknown') + (claimedOnly ? '-claimed' : ''));
     const views = sd.views || [];
     const body = h('div', { class: 'pop', 'data-id': p.id },
       h('h3', { class: 'pop-name' }, nameOf(p)),
@@ -446,7 +503,10 @@
       p.approximate ? h('p', { class: 'pop-approx' }, t('popup.approx', { km: p.precision_km || '?' })) : null,
       h('p', { class: 'pop-status status-' + (sd.consensus || 'unknown') }, statusSym,
         h('span', {}, h('strong', {}, t('popup.consensus') + ': ' + t('status.' + (sd.consensus || 'unknown'))),
-          ' ', h('span', { class: 'pop-asof' }, t('popup.asof', { date: fmtDate(state.asOf) })))),
+          sd.basis ? [' — ', h('span', { class: 'pop-basis basis-' + sd.basis, title: t('basis.' + sd.basis + '.long') },
+            t('basis.' + sd.basis))] : null,
+          ' ', h('span', { class: 'pop-asof' }, t('popup.asof', { date: fmtDate(state.asOf) })),
+          views.length ? h('span', { class: 'pop-count' }, ' · ' + t('popup.sourcecount', { n: views.length })) : null)),
     );
     if (views.length === 0) {
       body.append(h('p', { class: 'pop-none' }, t('popup.noclaims', { date: fmtDate(state.asOf) })));
@@ -532,6 +592,17 @@
 
   // ---- legend ----------------------------------------------------------------------------------------------
 
+  let legendBox = null;
+  function foldLegend(folded) {
+    if (!legendBox) return;
+    legendBox.classList.toggle('folded', folded);
+    const b = legendBox.querySelector('.legend-fold');
+    if (b) {
+      b.setAttribute('aria-expanded', String(!folded));
+      b.title = folded ? t('legend.show') : t('legend.hide');
+    }
+  }
+
   function drawLegend(root) {
     for (const s of root.querySelectorAll('.sym[data-sym]')) s.replaceChildren(SYM.legendCanvas(s.dataset.sym));
   }
@@ -539,9 +610,18 @@
   if (legend) {
     if (!EMBED) {
       legend.append(h('p', { class: 'legend-view', id: 'legend-view' }));
+      // The legend folds away behind its title (folded from the start on a phone, and whenever a place opens
+      // there), so it never covers a place's card.
+      const title = legend.querySelector('.legend-title');
+      const fold = h('button', { type: 'button', class: 'legend-fold', 'aria-expanded': 'true', 'aria-controls': 'legend' },
+        ...title.childNodes);
+      title.replaceChildren(fold);
       const Legend = L.Control.extend({
         onAdd() {
           const box = h('div', { class: 'leaflet-control tiled-legend' }, legend);
+          legendBox = box;
+          fold.addEventListener('click', () => foldLegend(!box.classList.contains('folded')));
+          if (NARROW) setTimeout(() => foldLegend(true));
           L.DomEvent.disableClickPropagation(box);
           L.DomEvent.disableScrollPropagation(box);
           return box;
@@ -555,7 +635,7 @@
   // ---- the table view -------------------------------------------------------------------------------------
 
   let tableSeq = 0;
-  async function showTable(on) {
+  async function showTable(on, offset) {
     state.table = on;
     const pane = $('table-view');
     const btn = $(EMBED ? 'toggle-table' : 'table-toggle');
@@ -575,7 +655,7 @@
     }
     const seq = ++tableSeq;
     try {
-      const r = await fetch(cfg.base + '/table?' + qs({ ...viewParams(), lang: cfg.lang }));
+      const r = await fetch(cfg.base + '/table?' + qs({ ...viewParams(), lang: cfg.lang, offset: offset || '' }));
       const doc = new DOMParser().parseFromString(await r.text(), 'text/html');
       const table = doc.getElementById('tiled-table');
       if (seq !== tableSeq || !table) return;
@@ -586,6 +666,15 @@
         b.addEventListener('click', () => goTo(row.dataset.id));
         th.replaceChildren(b);
       }
+      // A large gazetteer comes a page at a time: the next page replaces this one in the pane.
+      const next = table.querySelector('a.table-next');
+      if (next) {
+        next.addEventListener('click', (e) => {
+          e.preventDefault();
+          showTable(true, new URL(next.href, location.href).searchParams.get('offset'));
+          pane.scrollTop = 0;
+        });
+      }
       pane.replaceChildren(document.adoptNode(table));
       drawLegend(pane);
     } catch (err) {
@@ -595,7 +684,7 @@
   }
 
   async function goTo(id) {
-    const f = await getJSON(cfg.base + '/api/settlements/' + encodeURIComponent(id) + '?' + qs({ as_of: state.asOf }));
+    const f = await getJSON(cfg.base + '/api/settlements/' + encodeURIComponent(id) + '?' + qs({ as_of: state.asOf, known_on: state.knownOn }));
     showTable(false);
     const ll = L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]);
     map.setView(ll, Math.max(map.getZoom(), 11));
@@ -663,6 +752,7 @@
   function setDate(d) {
     if (!isDate(d) || d === state.asOf) return;
     state.asOf = d;
+    state.reason = 'requested';
     applyView();
   }
 
@@ -861,7 +951,7 @@
   glReady.then(async () => {
     if (state.place) {
       try {
-        const f = await getJSON(cfg.base + '/api/settlements/' + encodeURIComponent(state.place) + '?' + qs({ as_of: state.asOf }));
+        const f = await getJSON(cfg.base + '/api/settlements/' + encodeURIComponent(state.place) + '?' + qs({ as_of: state.asOf, known_on: state.knownOn }));
         showPlace(state.place, L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]), false);
       } catch (err) { /* an unknown place in an old link: show the map without it */ }
     }
