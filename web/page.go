@@ -284,9 +284,9 @@ type snapshot struct {
 	View       viewQuery
 	AsOf       string // the resolved date
 	AsOfReason string // why that date: atlas.AsOfRequested, AsOfToday or AsOfLatestClaims
-	Sources []sourceInfo
-	Table   tableData
-	Dates   []string // the dates claims describe, oldest first
+	Sources    []sourceInfo
+	Table      tableData
+	Dates      []string // the dates claims describe, oldest first
 }
 
 // snapshot reads the data for v. A source or date the atlas rejects falls back to the default view.
@@ -351,23 +351,23 @@ func (p *pages) snapshot(ctx context.Context, base string, v viewQuery, withDate
 
 // pageConfig is what the page's script reads from the JSON block #tiled-config.
 type pageConfig struct {
-	Lang       lang   `json:"lang"`
-	Embed      bool   `json:"embed"`
-	Today      string `json:"today"`
-	AsOf       string `json:"as_of"`
-	AsOfReason string `json:"as_of_reason"`
-	KnownOn    string `json:"known_on,omitempty"`
-	Source  string            `json:"source"`
-	Lat     string            `json:"lat,omitempty"`
-	Lon     string            `json:"lon,omitempty"`
-	Zoom    string            `json:"z,omitempty"`
-	Place   string            `json:"place,omitempty"`
-	Table   bool              `json:"table,omitempty"`
-	Dates   []string          `json:"dates"`
-	Sources []sourceJSON      `json:"sources"`
-	Base    string            `json:"base"`
-	Worker  string            `json:"worker"`
-	Strings map[string]string `json:"strings"`
+	Lang       lang              `json:"lang"`
+	Embed      bool              `json:"embed"`
+	Today      string            `json:"today"`
+	AsOf       string            `json:"as_of"`
+	AsOfReason string            `json:"as_of_reason"`
+	KnownOn    string            `json:"known_on,omitempty"`
+	Source     string            `json:"source"`
+	Lat        string            `json:"lat,omitempty"`
+	Lon        string            `json:"lon,omitempty"`
+	Zoom       string            `json:"z,omitempty"`
+	Place      string            `json:"place,omitempty"`
+	Table      bool              `json:"table,omitempty"`
+	Dates      []string          `json:"dates"`
+	Sources    []sourceJSON      `json:"sources"`
+	Base       string            `json:"base"`
+	Worker     string            `json:"worker"`
+	Strings    map[string]string `json:"strings"`
 }
 
 type sourceJSON struct {

@@ -74,7 +74,7 @@ func TestStatusScenarios(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {
 			var f struct {
-				Geometry struct{ Coordinates []float64 }
+				Geometry   struct{ Coordinates []float64 }
 				Properties map[string]any
 			}
 			getJSONBody(t, e, "/api/settlements/"+tt.id+"?as_of="+tt.asOf, &f)

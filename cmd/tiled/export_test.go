@@ -97,9 +97,9 @@ func TestExportMBTiles(t *testing.T) {
 			Fields map[string]string `json:"fields"`
 		} `json:"vector_layers"`
 	}
-	if err := json.Unmarshal([]byte(meta["json"]), &js); err != nil || len(js.VectorLayers) != 1 ||
+	if err := json.Unmarshal([]byte(meta["json"]), &js); err != nil || len(js.VectorLayers) != 2 ||
 		js.VectorLayers[0].ID != "settlements" || js.VectorLayers[0].Fields["status"] == "" {
-		t.Errorf("metadata json = %s (%v), want vector_layers with settlements and its fields", meta["json"], err)
+		t.Errorf("metadata json = %s (%v), want vector_layers with settlements and its fields, and the boundaries", meta["json"], err)
 	}
 
 	a := openAtlas(t, db)

@@ -23,7 +23,7 @@ import (
 func ledgerCommands() []command {
 	return []command{
 		{"claims", "claims import|add|list [flags]", "record and list control claims (tiled claims -h)", cmdClaims},
-		{"status", "status [--as-of DATE] [--source ID] [--stale-days N] [--all] [--json] [SETTLEMENT…]",
+		{"status", "status [--as-of DATE] [--known-on DATE] [--source ID] [--stale-days N] [--all] [--json] [SETTLEMENT…]",
 			"control status of settlements as of a date", cmdStatus},
 		{"history", "history [--json] SETTLEMENT", "every claim about a settlement, oldest first", cmdHistory},
 		{"diff", "diff [--stale-days N] [--json] DATE1 DATE2", "settlements whose status changed between two dates", cmdDiff},
@@ -445,11 +445,13 @@ func cmdStatus(ctx context.Context, e env, args []string) error {
 	var (
 		dbPath, source string
 		asOf           ledger.Date // zero: the ledger's default view date
+		knownOn        ledger.Date // zero: no publication cut-off
 		staleDays      int
 		asJSON, all    bool
 	)
-	fs := newFlags(e, "status", "status [--db PATH] [--as-of DATE] [--source ID] [--stale-days N] [--all] [--json] [SETTLEMENT…]", &dbPath)
+	fs := newFlags(e, "status", "status [--db PATH] [--as-of DATE] [--known-on DATE] [--source ID] [--stale-days N] [--all] [--json] [SETTLEMENT…]", &dbPath)
 	fs.Var(dateFlag{&asOf}, "as-of", "the date, YYYY-MM-DD (default: today, or the latest claims' date when every claim is stale)")
+	fs.Var(dateFlag{&knownOn}, "known-on", "only claims published on or before this date, YYYY-MM-DD: the map as it could have been drawn then")
 	fs.StringVar(&source, "source", "", "the status as seen by this source alone")
 	staleFlag(fs, &staleDays)
 	fs.BoolVar(&all, "all", false, "list every settlement of the gazetteer, not only those with a view")
@@ -475,10 +477,15 @@ func cmdStatus(ctx context.Context, e env, args []string) error {
 			return fmt.Errorf("%w %q (tiled sources list)", ledger.ErrUnknownSource, source)
 		}
 	}
+	reason := "requested"
 	if asOf.IsZero() {
-		asOf = ix.DefaultAsOf(ledger.Today(time.Now()), ledger.Date{})
+		today := ledger.Today(time.Now())
+		asOf, reason = ix.DefaultAsOf(today, knownOn), "today"
+		if asOf != today {
+			reason = "latest-claims"
+		}
 	}
-	q := ledger.Query{AsOf: asOf, Source: source}
+	q := ledger.Query{AsOf: asOf, Source: source, KnownOn: knownOn}
 	var sts []ledger.Status
 	switch {
 	case len(pos) > 0:
@@ -515,10 +522,12 @@ func cmdStatus(ctx context.Context, e env, args []string) error {
 	if asJSON {
 		out := struct {
 			AsOf        ledger.Date   `json:"as_of"`
+			AsOfReason  string        `json:"as_of_reason"`
+			KnownOn     ledger.Date   `json:"known_on,omitzero"`
 			Source      string        `json:"source,omitempty"`
 			StaleDays   int           `json:"stale_days"`
 			Settlements []namedStatus `json:"settlements"`
-		}{AsOf: asOf, Source: source, StaleDays: ix.StaleDays(), Settlements: []namedStatus{}}
+		}{AsOf: asOf, AsOfReason: reason, KnownOn: knownOn, Source: source, StaleDays: ix.StaleDays(), Settlements: []namedStatus{}}
 		for _, st := range sts {
 			out.Settlements = append(out.Settlements, namedStatus{Name: names[st.Settlement], Status: st})
 		}
@@ -528,7 +537,17 @@ func cmdStatus(ctx context.Context, e env, args []string) error {
 	if source != "" {
 		who = "as seen by " + source
 	}
-	fmt.Fprintf(e.stdout, "status as of %s, %s; claims more than %d days old are stale and do not vote\n", asOf, who, ix.StaleDays())
+	when := asOf.String()
+	switch reason {
+	case "latest-claims":
+		when += " (the latest claims: every claim is older than the staleness window)"
+	case "today":
+		when += " (today)"
+	}
+	if !knownOn.IsZero() {
+		when += ", as known on " + knownOn.String()
+	}
+	fmt.Fprintf(e.stdout, "status as of %s, %s; claims more than %d days old are stale and do not vote\n", when, who, ix.StaleDays())
 	if len(sts) == 0 {
 		fmt.Fprintln(e.stdout, "no settlement has a claim valid by then")
 		return nil
@@ -546,6 +565,11 @@ func consensus(st ledger.Status) string {
 	s := string(st.Consensus)
 	if st.Degree != "" {
 		s += " (" + string(st.Degree) + ")"
+	}
+	if st.Basis == ledger.BasisClaimed {
+		s += ", claimed only"
+	} else if st.Basis == ledger.BasisConfirmed {
+		s += ", confirmed"
 	}
 	if st.Stale {
 		s += ", stale"

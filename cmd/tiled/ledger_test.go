@@ -162,7 +162,7 @@ func TestCLIHistoryAndDiff(t *testing.T) {
 			t.Errorf("tiled diff 2025-03-01 2025-04-10 lists %v, want it to include %s", names, want)
 		}
 	}
-	if out := ledgerOK(t, db, "diff", "2025-03-01", "2025-04-10"); !strings.Contains(out, "ua (full), stale → ru (full)") {
+	if out := ledgerOK(t, db, "diff", "2025-03-01", "2025-04-10"); !strings.Contains(out, "ua (full), claimed only, stale → ru (full), confirmed") {
 		t.Errorf("tiled diff table lacks Sudzha's change:\n%s", out)
 	}
 }
@@ -339,6 +339,41 @@ func TestCLISources(t *testing.T) {
 		_, _, err := ledgerCLI(t, db, tt.args...)
 		if err == nil || !strings.Contains(err.Error(), tt.want) || exitCode(err) != tt.code {
 			t.Errorf("tiled %v: error = %v (exit %d), want %q (exit %d)", tt.args, err, exitCode(err), tt.want, tt.code)
+		}
+	}
+}
+
+// TestCLIStatusView: tiled status says which date it shows, marks a status that only one side claims, and
+// --known-on keeps only the claims published by then.
+func TestCLIStatusView(t *testing.T) {
+	db := seededDB(t)
+	var out struct {
+		AsOf        string `json:"as_of"`
+		AsOfReason  string `json:"as_of_reason"`
+		KnownOn     string `json:"known_on"`
+		Settlements []struct {
+			Name string `json:"name"`
+			ledger.Status
+		} `json:"settlements"`
+	}
+	// The seed's claims are all older than the staleness window (the clock is today's): the latest claims' date.
+	ledgerJSON(t, db, &out, "status", "--json", "ru-bel-prilesye")
+	if out.AsOf != "2025-04-12" || out.AsOfReason != "latest-claims" {
+		t.Errorf("tiled status with no --as-of shows %s (%s), want 2025-04-12 (latest-claims)", out.AsOf, out.AsOfReason)
+	}
+	ledgerJSON(t, db, &out, "status", "--json", "--as-of", "2025-03-20", "ru-bel-prilesye", "486816")
+	if p, s := out.Settlements[0], out.Settlements[1]; p.Basis != ledger.BasisClaimed || s.Basis != ledger.BasisConfirmed {
+		t.Errorf("Prilesye basis %q, Sudzha basis %q; want claimed, confirmed", p.Basis, s.Basis)
+	}
+	ledgerJSON(t, db, &out, "status", "--json", "--as-of", "2025-03-20", "--known-on", "2025-03-12", "486816")
+	if s := out.Settlements[0]; out.KnownOn != "2025-03-12" || s.Consensus != ledger.ConsensusUA {
+		t.Errorf("Sudzha as of 2025-03-20 known on 2025-03-12: %s (known_on %q), want ua: Russia's claim came out on 13 March", s.Consensus, out.KnownOn)
+	}
+	table := ledgerOK(t, db, "status", "--as-of", "2025-03-20", "--known-on", "2025-03-14")
+	// Known on 14 March only Russia's defence ministry had spoken of Sudzha: Russian, but claimed only.
+	for _, want := range []string{"as known on 2025-03-14", "ru (full), claimed only"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("tiled status --known-on table lacks %q:\n%s", want, table)
 		}
 	}
 }

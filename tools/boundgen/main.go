@@ -161,7 +161,7 @@ func borders(raw []byte, box [4]float64) ([]byte, error) {
 			names := slices.Clone(users[i])
 			slices.Sort(names)
 			fc.Features = append(fc.Features, feature{Type: "Feature",
-				Geometry:   map[string]any{"type": "LineString", "coordinates": coords},
+				Geometry: map[string]any{"type": "LineString", "coordinates": coords},
 				Properties: map[string]string{"kind": "admin0", "countries": strings.Join(names, "|"),
 					"left": left[i], "right": right[i]}})
 		}
