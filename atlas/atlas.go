@@ -61,6 +61,8 @@ type Deps struct {
 	Tokens auth.Store
 	// Snapshot writes a consistent copy of the whole store (a GeoPackage) to w.
 	Snapshot func(ctx context.Context, w io.Writer) error
+	// Reports keeps the reports posted to /api/reports; nil for a server that keeps none.
+	Reports ReportStore
 }
 
 // Config tunes the atlas.

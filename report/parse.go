@@ -31,10 +31,10 @@ const (
 	scoreExact       = 1.0
 	scoreInflected   = 0.85
 	scoreSameSpell   = 0.05
-	scoreDistrict    = 1.0  // the report names the candidate's district
-	scoreOblast      = 0.6  // the report names the candidate's oblast
-	scoreArea        = 0.3  // the candidate lies in the outlet's area (by default tiled's border belt)
-	scoreNear        = 0.8  // beside another place the report names, falling to 0 at nearKM
+	scoreDistrict    = 1.0 // the report names the candidate's district
+	scoreOblast      = 0.6 // the report names the candidate's oblast
+	scoreArea        = 0.3 // the candidate lies in the outlet's area (by default tiled's border belt)
+	scoreNear        = 0.8 // beside another place the report names, falling to 0 at nearKM
 	nearKM           = 40.0
 	ambiguousMargin  = 0.25
 	maxKeysPerLookup = 500

@@ -277,6 +277,9 @@ func (db *DB) Snapshot(ctx context.Context, w io.Writer) error {
 	if _, err := db.read.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
 		return fmt.Errorf("sqlite: snapshot: %w", err)
 	}
+	if err := dropPrivate(ctx, path); err != nil {
+		return fmt.Errorf("sqlite: snapshot: %w", err)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -284,4 +287,20 @@ func (db *DB) Snapshot(ctx context.Context, w io.Writer) error {
 	defer f.Close()
 	_, err = io.Copy(w, f)
 	return err
+}
+
+// privateTables hold the newsroom's working material, which exports never carry.
+var privateTables = []string{"reports"}
+
+// dropPrivate removes the private tables from a snapshot file, overwriting their pages (secure_delete) so that no
+// trace of them stays in the file.
+func dropPrivate(ctx context.Context, path string) error {
+	snap := sql.OpenDB(connector{dsn: "file:" + path, drv: &sqlite3.SQLiteDriver{ConnectHook: connectHook}})
+	defer snap.Close()
+	for _, t := range privateTables {
+		if _, err := snap.ExecContext(ctx, "PRAGMA secure_delete = ON; DROP TABLE IF EXISTS "+t); err != nil {
+			return err
+		}
+	}
+	return snap.Close()
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/tiled-maps/tiled/gazetteer"
 	"github.com/tiled-maps/tiled/ledger"
 	"github.com/tiled-maps/tiled/ogc"
+	"github.com/tiled-maps/tiled/report"
 	"github.com/tiled-maps/tiled/tiles"
 )
 
@@ -37,6 +38,9 @@ var errorTable = []struct {
 	{auth.ErrBadToken, http.StatusUnauthorized, "unauthorized"},
 	{auth.ErrRevoked, http.StatusForbidden, "token_revoked"},
 	{atlas.ErrBodyTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
+	{report.ErrTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
+	{report.ErrNotFound, http.StatusNotFound, "not_found"},
+	{report.ErrInvalid, http.StatusUnprocessableEntity, "invalid"},
 	{ErrRateLimited, http.StatusTooManyRequests, "rate_limited"},
 	{tiles.ErrBadTile, http.StatusBadRequest, "bad_tile"},
 	{tiles.ErrBadPath, http.StatusBadRequest, "bad_tile"},

@@ -64,6 +64,7 @@ func commands() []command {
 	cs = append(cs, serverCommands()...)
 	cs = append(cs, backupCommands()...)
 	cs = append(cs, exportCommands()...)
+	cs = append(cs, reportCommands()...)
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	return cs
 }

@@ -95,7 +95,8 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 			log.Info("loaded the seed data into a fresh store", "db", cfg.DB)
 		}
 	}
-	a := atlas.New(cfg.Atlas, atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot})
+	a := atlas.New(cfg.Atlas, atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot,
+		Reports: db.Reports()})
 	if err := a.Ready(ctx); err != nil {
 		return err
 	}
