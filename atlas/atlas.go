@@ -168,19 +168,31 @@ func (a *Atlas) CacheStats() tiles.CacheStats { return a.tiles.Stats() }
 // MaxZoom is the highest zoom served.
 func (a *Atlas) MaxZoom() int { return a.cfg.MaxZoom }
 
-// View is a resolved (date, source) pair.
+// View is a resolved ledger query: the date, the source (Source "" for the consensus of all sources) and the
+// publication cut-off (KnownOn, zero for none).
 type View struct {
-	// AsOf is the date statuses are computed for.
-	AsOf ledger.Date
-	// Source is "" for the consensus of all sources, else one source's id.
-	Source string
-	// Today is true when AsOf was not given and defaults to today.
+	ledger.Query
+	// Today is true when AsOf was not given and takes the ledger's default date (see defaultAsOf).
 	Today bool
 }
 
-// parseView reads as_of and source, checking the source exists.
-func (a *Atlas) parseView(lix *ledger.Index, asOf, source string) (View, error) {
-	v := View{AsOf: a.today(), Today: true}
+// defaultAsOf is the date a view shows when none is asked for: today, or the latest claims' date when every claim
+// is stale (ledger.Index.DefaultAsOf), as known on knownOn (zero: no cut-off).
+func (a *Atlas) defaultAsOf(lix *ledger.Index, knownOn ledger.Date) ledger.Date {
+	return lix.DefaultAsOf(a.today(), knownOn)
+}
+
+// parseView reads as_of, source and known_on, checking the source exists.
+func (a *Atlas) parseView(lix *ledger.Index, asOf, source, knownOn string) (View, error) {
+	v := View{Today: true}
+	if knownOn != "" {
+		d, err := ledger.ParseDate(knownOn)
+		if err != nil {
+			return v, paramErr("known_on", knownOn, "want a date YYYY-MM-DD")
+		}
+		v.KnownOn = d
+	}
+	v.AsOf = a.defaultAsOf(lix, v.KnownOn)
 	if asOf != "" {
 		d, err := ledger.ParseDate(asOf)
 		if err != nil {

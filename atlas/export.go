@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/paulmach/orb"
 	gkml "github.com/twpayne/go-geom/encoding/kml"
@@ -18,7 +19,7 @@ import (
 	"github.com/tiled-maps/tiled/ledger"
 )
 
-var exportParams = map[string]bool{"as_of": true, "source": true, "bbox": true}
+var exportParams = map[string]bool{"as_of": true, "source": true, "known_on": true, "bbox": true}
 
 // CSVColumns are the columns of /export/settlements.csv; wkt holds the point as WKT (EPSG:4326, lon lat).
 var CSVColumns = []string{"id", "name", "name_ru", "name_uk", "country", "admin1", "admin2", "population",
@@ -34,7 +35,7 @@ func (a *Atlas) exportSet(ctx context.Context, q url.Values) (*ledger.Index, Vie
 	if err != nil {
 		return nil, View{}, nil, err
 	}
-	view, err := a.parseView(lix, q.Get("as_of"), q.Get("source"))
+	view, err := a.parseView(lix, q.Get("as_of"), q.Get("source"), q.Get("known_on"))
 	if err != nil {
 		return nil, view, nil, err
 	}
@@ -62,7 +63,7 @@ func (a *Atlas) ExportCSV(ctx context.Context, q url.Values, w io.Writer) error 
 		return err
 	}
 	for _, p := range ps {
-		props := flatProps(p, lix.StatusOf(p.ID, view.AsOf, view.Source), view)
+		props := flatProps(p, lix.StatusOf(p.ID, view.Query), view)
 		rec := make([]string, len(CSVColumns))
 		for i, c := range CSVColumns {
 			if c == "wkt" {
@@ -70,7 +71,11 @@ func (a *Atlas) ExportCSV(ctx context.Context, q url.Values, w io.Writer) error 
 				rec[i] = "POINT (" + strconv.FormatFloat(pt.Lon(), 'f', -1, 64) + " " + strconv.FormatFloat(pt.Lat(), 'f', -1, 64) + ")"
 				continue
 			}
-			if v, ok := props[c]; ok {
+			switch v := props[c].(type) {
+			case nil:
+			case string:
+				rec[i] = neutralizeCell(v)
+			default:
 				rec[i] = fmt.Sprint(v)
 			}
 		}
@@ -81,6 +86,20 @@ func (a *Atlas) ExportCSV(ctx context.Context, q url.Values, w io.Writer) error 
 	cw.Flush()
 	return cw.Error()
 }
+
+// neutralizeCell defuses a text cell that a spreadsheet would read as a formula (OWASP, CSV injection): one starting
+// with =, +, -, @, a tab or a carriage return gets a leading apostrophe, which spreadsheets show as text. Numbers are
+// written by the caller and never pass through here.
+func neutralizeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// kmlText makes s safe as the text of a KML name or description: Google Earth renders both as HTML in its balloons,
+// so markup in a place name or a claim's summary is escaped and shows as the characters typed.
+var kmlText = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace
 
 // holderColours match the map's colour-blind-safe (Okabe–Ito) palette.
 var holderColours = map[string]color.RGBA{
@@ -107,7 +126,7 @@ func (a *Atlas) ExportKML(ctx context.Context, q url.Values, w io.Writer) error 
 		if len(hist) == 0 {
 			continue
 		}
-		st := lix.StatusOf(p.ID, view.AsOf, view.Source)
+		st := lix.StatusOf(p.ID, view.Query)
 		pt, err := gkml.Encode(geo.ToGeomPoint(point(p.Point)))
 		if err != nil {
 			return err
@@ -116,30 +135,39 @@ func (a *Atlas) ExportKML(ctx context.Context, q url.Values, w io.Writer) error 
 		if p.Approximate {
 			desc += fmt.Sprintf(" Approximate location (±%g km).", p.PrecisionKM)
 		}
-		status = append(status, kml.Placemark(kml.Name(p.Name), kml.Description(desc),
+		status = append(status, kml.Placemark(kml.Name(kmlText(p.Name)), kml.Description(kmlText(desc)),
 			kml.StyleURL("#status-"+string(st.Consensus)), pt))
 		for i, e := range hist {
 			if !e.InForce() {
 				continue
 			}
 			span := []kml.Element{kml.Begin(e.ValidAt.Time())}
-			for _, later := range hist[i+1:] {
-				if later.SourceID == e.SourceID && later.InForce() && later.ValidAt.After(e.ValidAt) {
-					span = append(span, kml.End(later.ValidAt.Time()))
-					break
-				}
+			if end, ok := replacedOn(hist, i); ok {
+				span = append(span, kml.End(end.Time()))
 			}
 			pt, _ := gkml.Encode(geo.ToGeomPoint(point(p.Point)))
 			claims = append(claims, kml.Placemark(
-				kml.Name(fmt.Sprintf("%s — %s: %s (%s)", p.Name, e.SourceID, e.Holder, e.Degree)),
-				kml.Description(fmt.Sprintf("%s Valid %s (%s), published %s, relayed by %s. Evidence: %s.",
-					e.Summary, e.ValidAt, e.ValidPrecision, e.PublishedAt, orNone(e.RelayedBy), e.Evidence)),
+				kml.Name(kmlText(fmt.Sprintf("%s — %s: %s (%s)", p.Name, e.SourceID, e.Holder, e.Degree))),
+				kml.Description(kmlText(fmt.Sprintf("%s Valid %s (%s), published %s, relayed by %s. Evidence: %s.",
+					e.Summary, e.ValidAt, e.ValidPrecision, e.PublishedAt, orNone(e.RelayedBy), e.Evidence))),
 				kml.TimeSpan(span...), kml.StyleURL("#status-"+holderStyle(e.Holder)), pt))
 		}
 	}
 	doc = append(doc, kml.Folder(append([]kml.Element{kml.Name("Status as of " + view.AsOf.String())}, status...)...),
 		kml.Folder(append([]kml.Element{kml.Name("Claims over time")}, claims...)...))
 	return kml.KML(kml.Document(doc...)).WriteIndent(w, "", "  ")
+}
+
+// replacedOn returns the date from which the in-force claim hist[i] no longer gives its source's view: the valid_at
+// of the source's next claim in force in the history's order (valid_at, then published_at, then the order recorded,
+// the order the ledger's status uses), even on the same day. ok is false while the claim is its source's last.
+func replacedOn(hist []ledger.Entry, i int) (ledger.Date, bool) {
+	for _, later := range hist[i+1:] {
+		if later.SourceID == hist[i].SourceID && later.InForce() {
+			return later.ValidAt, true
+		}
+	}
+	return ledger.Date{}, false
 }
 
 func holderStyle(h ledger.Holder) string {
