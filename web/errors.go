@@ -44,6 +44,7 @@ var errorTable = []struct {
 	{ErrCrossOrigin, http.StatusForbidden, "cross_origin"},
 	{ErrQuery, http.StatusBadRequest, "bad_request"},
 	{ErrRateLimited, http.StatusTooManyRequests, "rate_limited"},
+	{ErrExportsBusy, http.StatusTooManyRequests, "too_many_exports"},
 	{tiles.ErrBadTile, http.StatusBadRequest, "bad_tile"},
 	{tiles.ErrBadPath, http.StatusBadRequest, "bad_tile"},
 	{ogc.ErrNotFound, http.StatusNotFound, "not_found"},
