@@ -38,6 +38,7 @@ var errorTable = []struct {
 	{auth.ErrRevoked, http.StatusForbidden, "token_revoked"},
 	{atlas.ErrBodyTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
 	{ErrRateLimited, http.StatusTooManyRequests, "rate_limited"},
+	{ErrExportsBusy, http.StatusTooManyRequests, "too_many_exports"},
 	{tiles.ErrBadTile, http.StatusBadRequest, "bad_tile"},
 	{tiles.ErrBadPath, http.StatusBadRequest, "bad_tile"},
 	{ogc.ErrNotFound, http.StatusNotFound, "not_found"},

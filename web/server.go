@@ -47,6 +47,9 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// Now is the clock of the rate limits; nil means time.Now.
 	Now func() time.Time
+	// MaxExports bounds the /export/ responses in progress at once (written or being sent); beyond it the answer
+	// is 429 with Retry-After. 0 means DefaultMaxExports.
+	MaxExports int
 }
 
 // Default basemap: OpenStreetMap's standard tiles, with their required attribution.
@@ -66,6 +69,7 @@ type Server struct {
 	requestIDs requestIDs
 	echo       *echo.Echo
 	limits     writeLimits
+	exports    chan struct{} // a slot per export in progress (export.go)
 }
 
 // New builds the server and its routes.
@@ -85,7 +89,10 @@ func New(cfg Config, a *atlas.Atlas, log *slog.Logger) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{cfg: cfg, atlas: a, ogc: a.OGC(), log: log, metrics: newMetrics(), echo: echo.New(),
+	if cfg.MaxExports <= 0 {
+		cfg.MaxExports = DefaultMaxExports
+	}
+	s := &Server{exports: make(chan struct{}, cfg.MaxExports), cfg: cfg, atlas: a, ogc: a.OGC(), log: log, metrics: newMetrics(), echo: echo.New(),
 		limits: writeLimits{token: newLimiter(cfg.WriteRate), client: newLimiter(cfg.WriteRateIP), now: cfg.Now}}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
