@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
@@ -126,29 +125,28 @@ func (s *Store) DataVersion(ctx context.Context) (int64, error) { return s.db.Da
 // Close closes the store.
 func (s *Store) Close() error { return s.db.Close() }
 
-// Snapshot writes a consistent copy of the whole store as a GeoPackage to w. For PostgreSQL the store is copied into
-// a temporary SQLite file first (one read transaction per table kind; writes are serialised, so the copy is of one
-// data version or the copy fails its check).
-func (s *Store) Snapshot(ctx context.Context, w io.Writer) error {
+// Snapshot writes a consistent copy of the store's public data, a GeoPackage, to the new file path (see
+// sqlite.DB.Snapshot: no tokens, sessions or reports). A PostgreSQL store is first copied whole into a temporary
+// SQLite file (writes are serialised by the write lock, and the copy is checked by content hash), which is then
+// snapshotted.
+func (s *Store) Snapshot(ctx context.Context, path string) error {
 	if s.lite != nil {
-		return s.lite.Snapshot(ctx, w)
+		return s.lite.Snapshot(ctx, path)
 	}
 	dir, err := os.MkdirTemp("", "tiled-snapshot-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "tiled.gpkg")
-	if err := s.copyToFile(ctx, path); err != nil {
-		return err
-	}
-	f, err := os.Open(path)
+	tmp, err := sqlite.Open(ctx, filepath.Join(dir, "tiled.gpkg"))
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	_, err = io.Copy(w, f)
-	return err
+	defer tmp.Close()
+	if _, err := Copy(ctx, s, FromSQLite(tmp)); err != nil {
+		return err
+	}
+	return tmp.Snapshot(ctx, path)
 }
 
 // copyToFile copies the store into a new SQLite file at path.
