@@ -239,7 +239,11 @@ func (s *Server) addClaim(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cl, err := s.atlas.AddClaim(ctx, tok, c.Request().Body)
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	cl, err := s.atlas.AddClaim(ctx, tok, body)
 	if err != nil {
 		return err
 	}
@@ -253,7 +257,11 @@ func (s *Server) addSource(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	src, err := s.atlas.AddSource(ctx, tok, c.Request().Body)
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	src, err := s.atlas.AddSource(ctx, tok, body)
 	if err != nil {
 		return err
 	}
