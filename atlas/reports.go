@@ -2,13 +2,14 @@ package atlas
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
 	"strconv"
 
 	"github.com/tiled-maps/tiled/auth"
+	"github.com/tiled-maps/tiled/internal/strictjson"
 	"github.com/tiled-maps/tiled/ledger"
 	"github.com/tiled-maps/tiled/report"
 )
@@ -54,23 +55,15 @@ func (a *Atlas) Parser(ctx context.Context) (*report.Parser, error) {
 	return report.New(a.deps.Places, srcs, a.cfg.Now)
 }
 
-// ParseReportInput reads and checks a report body: one JSON object with the ReportInput members and no others.
+// ParseReportInput reads and checks a report body: one JSON object with the ReportInput members and no others,
+// decoded strictly (internal/strictjson).
 func ParseReportInput(body io.Reader) (ReportInput, error) {
 	var in ReportInput
-	lr := &io.LimitedReader{R: body, N: MaxReportBodyBytes + 1}
-	dec := json.NewDecoder(lr)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil {
-		if lr.N <= 0 {
+	if err := strictjson.Decode(body, MaxReportBodyBytes, &in); err != nil {
+		if errors.Is(err, strictjson.ErrTooLarge) {
 			return in, ErrBodyTooLarge
 		}
-		return in, fmt.Errorf("%w: body is not a report object {\"text\", \"title\", \"outlet\", \"url\", \"published_at\", \"language\"}: %v", ErrBadRequest, err)
-	}
-	if lr.N <= 0 {
-		return in, ErrBodyTooLarge
-	}
-	if dec.More() {
-		return in, fmt.Errorf("%w: body holds more than one JSON value", ErrBadRequest)
+		return in, fmt.Errorf("%w: %v (want {\"text\", \"title\", \"outlet\", \"url\", \"published_at\", \"language\"})", ErrBadRequest, err)
 	}
 	if in.URL != "" {
 		u, err := url.Parse(in.URL)

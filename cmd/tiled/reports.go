@@ -13,7 +13,7 @@ import (
 	"github.com/tiled-maps/tiled/ledger"
 	"github.com/tiled-maps/tiled/report"
 	"github.com/tiled-maps/tiled/seed"
-	"github.com/tiled-maps/tiled/sqlite"
+	"github.com/tiled-maps/tiled/store"
 )
 
 func reportCommands() []command {
@@ -32,7 +32,7 @@ func cmdReports(ctx context.Context, e env, args []string) error {
 
 // reportParser opens the store (loading the seed data into an empty one, as serve does) and returns a parser over
 // its gazetteer and registry.
-func reportParser(ctx context.Context, e env, dbPath string) (*report.Parser, *sqlite.DB, error) {
+func reportParser(ctx context.Context, e env, dbPath string) (*report.Parser, *store.Store, error) {
 	db, err := openDB(ctx, dbPath)
 	if err != nil {
 		return nil, nil, err
