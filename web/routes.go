@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -48,6 +50,9 @@ func (s *Server) routes() {
 	get("/ogc/collections", s.ogcCollections)
 	get("/ogc/collections/:id", s.ogcCollection)
 	get("/ogc/collections/:id/items", s.ogcItems)
+	get("/ogc/collections/:id/schema", s.ogcSchema(s.ogc.Schema))
+	get("/ogc/collections/:id/queryables", s.ogcSchema(s.ogc.Queryables))
+	get("/ogc/collections/:id/feature-schema", s.ogcSchema(s.ogc.FeatureSchema))
 	get("/ogc/collections/:id/items/:fid", s.ogcItem)
 	for _, name := range []string{"settlements.csv", "settlements.kml", "tiled.gpkg"} {
 		get("/export/"+name, s.export(name))
@@ -297,6 +302,15 @@ func (s *Server) ogcCollection(c echo.Context) error {
 func (s *Server) ogcItems(c echo.Context) error {
 	d, err := s.ogc.Items(c.Request().Context(), s.ogcBase(c), c.Param("id"), c.QueryParams())
 	return writeDoc(c, d, err)
+}
+
+// ogcSchema serves one of a collection's schema documents (Part 5 schema, Part 3 queryables, the features' JSON
+// Schema).
+func (s *Server) ogcSchema(op func(ctx context.Context, base, id string, q url.Values) (ogc.Document, error)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		d, err := op(c.Request().Context(), s.ogcBase(c), c.Param("id"), c.QueryParams())
+		return writeDoc(c, d, err)
+	}
 }
 
 func (s *Server) ogcItem(c echo.Context) error {
