@@ -244,7 +244,11 @@ func (s *Server) addClaim(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cl, err := s.atlas.AddClaim(ctx, tok, c.Request().Body)
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	cl, err := s.atlas.AddClaim(ctx, tok, body)
 	if err != nil {
 		return err
 	}
@@ -258,7 +262,11 @@ func (s *Server) addSource(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	src, err := s.atlas.AddSource(ctx, tok, c.Request().Body)
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	src, err := s.atlas.AddSource(ctx, tok, body)
 	if err != nil {
 		return err
 	}

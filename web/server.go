@@ -69,6 +69,7 @@ type Server struct {
 	requestIDs requestIDs
 	echo       *echo.Echo
 	limits     writeLimits
+	origins    *http.CrossOriginProtection
 	exports    chan struct{} // a slot per export in progress (export.go)
 }
 
@@ -93,19 +94,28 @@ func New(cfg Config, a *atlas.Atlas, log *slog.Logger) *Server {
 		cfg.MaxExports = DefaultMaxExports
 	}
 	s := &Server{exports: make(chan struct{}, cfg.MaxExports), cfg: cfg, atlas: a, ogc: a.OGC(), log: log, metrics: newMetrics(), echo: echo.New(),
-		limits: writeLimits{token: newLimiter(cfg.WriteRate), client: newLimiter(cfg.WriteRateIP), now: cfg.Now}}
+		limits:  writeLimits{token: newLimiter(cfg.WriteRate), client: newLimiter(cfg.WriteRateIP), now: cfg.Now},
+		origins: newOriginCheck(cfg.PublicURL)}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	e.HTTPErrorHandler = s.handleError
 	e.Pre(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: s.requestIDs.next}))
-	e.Use(s.observe, s.recoverPanics, s.headers)
+	e.Use(s.observe, s.recoverPanics, s.headers, checkQuery, s.sameOriginWrites)
+	// CORS opens reads to every origin; writes get no CORS headers at all (and sameOriginWrites refuses them
+	// from other origins).
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+		Skipper:      func(c echo.Context) bool { return isWrite(c.Request()) },
 		AllowOrigins: []string{"*"}, AllowMethods: []string{http.MethodGet, http.MethodHead},
 		ExposeHeaders: []string{"ETag", echo.HeaderXRequestID},
 	}))
 	e.Use(s.limitWrites, limitBodies)
 	s.routes()
+	var patterns []string
+	for _, r := range e.Routes() {
+		patterns = append(patterns, r.Path)
+	}
+	s.metrics.setRoutes(patterns)
 	return s
 }
 
