@@ -197,7 +197,6 @@ func (c settlementsCollection) Items(ctx context.Context, q ogc.Query) ([]*geojs
 	return out, matched, nil
 }
 
-
 func (c settlementsCollection) Item(ctx context.Context, id string) (*geojson.Feature, error) {
 	pix, lix, err := c.a.state(ctx)
 	if err != nil {
