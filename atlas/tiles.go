@@ -71,7 +71,7 @@ func (s tileSource) feature(i int32, st ledger.Status, prio float64) tiles.Featu
 		LazyProps: func() map[string]any {
 			p := s.pix.at(i)
 			if st.Settlement == "" { // a place without claims: its (unknown) status is made only now
-				st = s.lix.StatusOf(p.ID, s.view.AsOf, s.view.Source)
+				st = s.lix.StatusOf(p.ID, s.view.Query)
 			}
 			return tileProps(p, st, s.view)
 		}}
@@ -82,7 +82,7 @@ func (s tileSource) status(cs *claimSet, i int32) ledger.Status {
 	if !cs.claimed(i) {
 		return ledger.Status{}
 	}
-	return s.lix.StatusOf(s.pix.id(i), s.view.AsOf, s.view.Source)
+	return s.lix.StatusOf(s.pix.id(i), s.view.Query)
 }
 
 // Features implements tiles.Source.
@@ -107,7 +107,7 @@ func (s tileSource) FeaturesLimit(_ context.Context, b orb.Bound, limit int) ([]
 	seen := map[int32]ledger.Status{} // the claimed places looked at, with their status
 	viewed := 0
 	take := func(i int32) bool {
-		st := s.lix.StatusOf(s.pix.id(i), s.view.AsOf, s.view.Source)
+		st := s.lix.StatusOf(s.pix.id(i), s.view.Query)
 		seen[i] = st
 		if st.Sources > 0 {
 			cands = append(cands, cand{i: i, st: st, prio: priorityOf(recs[i].pop, st)})
@@ -140,7 +140,7 @@ func (s tileSource) FeaturesLimit(_ context.Context, b orb.Bound, limit int) ([]
 		for _, i := range s.pix.kd.best(recs, b, limit) {
 			st, ok := seen[i]
 			if !ok && cs.claimed(i) {
-				st = s.lix.StatusOf(s.pix.id(i), s.view.AsOf, s.view.Source)
+				st = s.lix.StatusOf(s.pix.id(i), s.view.Query)
 			}
 			if st.Sources > 0 && ok {
 				continue // already a candidate
@@ -169,7 +169,7 @@ type cand struct {
 }
 
 // tileParams are the query parameters a tile request may carry.
-var tileParams = map[string]bool{"as_of": true, "source": true, "v": true}
+var tileParams = map[string]bool{"as_of": true, "source": true, "known_on": true, "v": true}
 
 // Tile returns tile z/x/y (y carrying the ".mvt" suffix) for the view the query asks for.
 func (a *Atlas) Tile(ctx context.Context, z, x, y string, q url.Values) (TileResult, error) {
@@ -185,7 +185,7 @@ func (a *Atlas) Tile(ctx context.Context, z, x, y string, q url.Values) (TileRes
 	if err != nil {
 		return res, err
 	}
-	view, err := a.parseView(lix, q.Get("as_of"), q.Get("source"))
+	view, err := a.parseView(lix, q.Get("as_of"), q.Get("source"), q.Get("known_on"))
 	if err != nil {
 		return res, err
 	}
@@ -196,7 +196,7 @@ func (a *Atlas) Tile(ctx context.Context, z, x, y string, q url.Values) (TileRes
 		}
 		res.Immutable = n == lix.Version() && !view.Today
 	}
-	key := tiles.Key{Tile: t, AsOf: view.AsOf.String(), Source: viewName(view), Version: pix.version}
+	key := tiles.Key{Tile: t, AsOf: view.AsOf.String(), Source: viewName(view), KnownOn: dateString(view.KnownOn), Version: pix.version}
 	if e, ok := a.tiles.Get(key); ok {
 		res.Entry, res.Hit = e, true
 		return res, nil
@@ -228,14 +228,14 @@ func (a *Atlas) tileOptions() tiles.Options { return tiles.Options{MaxZoom: a.cf
 
 // TileJSONOptions describe the tile set for TileJSON; base is the server's public URL.
 func (a *Atlas) TileJSON(ctx context.Context, base string, q url.Values) (tiles.TileJSONDoc, error) {
-	if err := onlyParams(q, map[string]bool{"as_of": true, "source": true}); err != nil {
+	if err := onlyParams(q, map[string]bool{"as_of": true, "source": true, "known_on": true}); err != nil {
 		return tiles.TileJSONDoc{}, err
 	}
 	pix, lix, err := a.state(ctx)
 	if err != nil {
 		return tiles.TileJSONDoc{}, err
 	}
-	view, err := a.parseView(lix, q.Get("as_of"), q.Get("source"))
+	view, err := a.parseView(lix, q.Get("as_of"), q.Get("source"), q.Get("known_on"))
 	if err != nil {
 		return tiles.TileJSONDoc{}, err
 	}
@@ -245,6 +245,9 @@ func (a *Atlas) TileJSON(ctx context.Context, base string, q url.Values) (tiles.
 	}
 	if view.Source != "" {
 		tq.Set("source", view.Source)
+	}
+	if !view.KnownOn.IsZero() {
+		tq.Set("known_on", view.KnownOn.String())
 	}
 	tmpl := base + "/tiles/{z}/{x}/{y}" + tiles.TileSuffix
 	if len(tq) > 0 {
