@@ -81,8 +81,11 @@ func tileProps(p *place, st ledger.Status, v View) map[string]any {
 	return props
 }
 
-func priority(p *place, st ledger.Status) float64 {
-	pr := float64(p.Population)
+func priority(p *place, st ledger.Status) float64 { return priorityOf(p.Population, st) }
+
+// priorityOf ranks a place for thinning: its population, lifted above every place without a view when it has one.
+func priorityOf(population int64, st ledger.Status) float64 {
+	pr := float64(population)
 	if st.Sources > 0 {
 		pr += claimedBoost
 	}
@@ -117,9 +120,13 @@ func (d Decimal) MarshalJSON() ([]byte, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return nil, fmt.Errorf("atlas: decimal %v is not a JSON number", f)
 	}
-	b := strconv.AppendFloat(nil, f, 'f', -1, 64)
+	bits := 64
+	if float64(float32(f)) == f { // stored as float32 (the place index): write 0.3, not 0.30000001192092896
+		bits = 32
+	}
+	b := strconv.AppendFloat(nil, f, 'f', -1, bits)
 	if len(b) > 21 { // as encoding/json: exponent form for very large numbers
-		b = strconv.AppendFloat(b[:0], f, 'e', -1, 64)
+		b = strconv.AppendFloat(b[:0], f, 'e', -1, bits)
 	}
 	if !bytes.ContainsAny(b, ".e") {
 		b = append(b, '.', '0')

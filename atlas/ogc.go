@@ -88,7 +88,7 @@ func (c settlementsCollection) Extent(ctx context.Context) (ogc.Extent, error) {
 		return ogc.Extent{}, err
 	}
 	ext := ogc.Extent{}
-	if len(pix.places) > 0 {
+	if pix.len() > 0 {
 		b := pix.bound
 		ext.BBox = &b
 	}
@@ -146,7 +146,7 @@ func (c settlementsCollection) Items(ctx context.Context, q ogc.Query) ([]*geojs
 	country, byCountry := q.Filters["country"]
 	start := 0
 	if q.After != "" {
-		start = sort.Search(len(pix.places), func(i int) bool { return pix.places[i].ID > q.After })
+		start = sort.Search(pix.len(), func(i int) bool { return pix.id(int32(i)) > q.After })
 	}
 	counting := !needStatus || q.After == ""
 	first := start
@@ -155,25 +155,25 @@ func (c settlementsCollection) Items(ctx context.Context, q ogc.Query) ([]*geojs
 	}
 	out := []*geojson.Feature{}
 	matched, skipped := 0, 0
-	for i := first; i < len(pix.places); i++ {
+	for i := int32(first); int(i) < pix.len(); i++ {
 		if i%4096 == 0 {
 			if err := ctx.Err(); err != nil { // the client went away
 				return nil, 0, err
 			}
 		}
-		p := &pix.places[i]
-		if !inBBox(q.BBox, p.Point) || byCountry && country != p.Country {
+		r := &pix.recs[i]
+		if !inBBox(q.BBox, r.pt) || byCountry && country != pix.shared[r.country] {
 			continue
 		}
 		var st ledger.Status
 		if needStatus {
-			st = lix.StatusOf(p.ID, view.Query)
+			st = lix.StatusOf(pix.id(i), view.Query)
 			if byStatus && status != string(st.Consensus) || !q.Datetime.IsZero() && !dayOverlaps(q.Datetime, st.Latest) {
 				continue
 			}
 		}
 		matched++
-		if i < start {
+		if int(i) < start {
 			continue
 		}
 		if skipped < q.Offset {
@@ -186,6 +186,7 @@ func (c settlementsCollection) Items(ctx context.Context, q ogc.Query) ([]*geojs
 			}
 			continue
 		}
+		p := pix.at(i)
 		if !needStatus {
 			st = lix.StatusOf(p.ID, view.Query)
 		}

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -81,7 +80,8 @@ type Server struct {
 	echo       *echo.Echo
 	limits     writeLimits
 	origins    *http.CrossOriginProtection
-	conns      *connLimiter  // set by Run
+	conns      *connLimiter
+	hostWarned atomic.Bool   // the Host warning is logged once
 	exports    chan struct{} // a slot per export in progress (export.go)
 }
 
@@ -207,14 +207,6 @@ func (r *requestIDs) next() string {
 		r.prefix = hex.EncodeToString(b[:]) + "-"
 	})
 	return r.prefix + strconv.FormatUint(r.n.Add(1), 36)
-}
-
-// baseURL is the public URL links are built on.
-func (s *Server) baseURL(c echo.Context) string {
-	if s.cfg.PublicURL != "" {
-		return strings.TrimSuffix(s.cfg.PublicURL, "/")
-	}
-	return c.Scheme() + "://" + c.Request().Host
 }
 
 // observe logs each request and feeds the metrics, labelled by route pattern (not raw path).
