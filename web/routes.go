@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/tiled-maps/tiled/atlas"
 	"github.com/tiled-maps/tiled/ogc"
 )
 
@@ -83,12 +84,20 @@ func (s *Server) health(c echo.Context) error {
 	return writeJSON(c, http.StatusOK, MediaJSON, map[string]string{"status": "ok"})
 }
 
+// readyBody is /ready's answer: the store's engine, the data version served, and whether other servers' writes
+// arrive by notification.
+type readyBody struct {
+	Status string `json:"status"`
+	atlas.StoreStatus
+}
+
 func (s *Server) ready(c echo.Context) error {
-	if err := s.atlas.Ready(c.Request().Context()); err != nil {
+	st, err := s.atlas.Status(c.Request().Context())
+	if err != nil {
 		s.log.Error("not ready", "error", err)
 		return writeJSON(c, http.StatusServiceUnavailable, MediaJSON, ErrorBody{Code: "not_ready", Description: "the store does not answer"})
 	}
-	return writeJSON(c, http.StatusOK, MediaJSON, map[string]string{"status": "ready"})
+	return writeJSON(c, http.StatusOK, MediaJSON, readyBody{Status: "ready", StoreStatus: st})
 }
 
 func (s *Server) metricsHandler(c echo.Context) error {
