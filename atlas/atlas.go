@@ -63,6 +63,9 @@ type Deps struct {
 	Snapshot func(ctx context.Context, path string) error
 	// Reports keeps the reports posted to /api/reports; nil for a server that keeps none.
 	Reports ReportStore
+	// Status, optional, names the store's engine and the state of its change notifications for /ready (see
+	// StoreStatus).
+	Status func() (store, notifications string)
 }
 
 // Config tunes the atlas.
