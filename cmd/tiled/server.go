@@ -110,6 +110,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if err := a.Ready(ctx); err != nil {
 		return err
 	}
+	cfg.Web.Storage = db.Storage
 	srv := web.New(cfg.Web, a, log)
 	return srv.Run(ctx, func(addr string) {
 		fmt.Fprintf(e.stdout, "tiled: serving %s on http://%s (map at http://%s/)\n", db.Location(), addr, addr)
