@@ -210,6 +210,7 @@ func Build(ctx context.Context, src Source, t maptile.Tile, opt Options) ([]byte
 			return nil, fmt.Errorf("tiles: build %s: %w", tileString(t), err)
 		}
 		out[j].Properties = props
+		out[j].ID = FeatureID(feats[i].ID)
 	}
 	data, err := mvt.Marshal(mvt.Layers{layer})
 	if err != nil {
