@@ -15,6 +15,7 @@ import (
 	"github.com/tiled-maps/tiled/internal/strictjson"
 	"github.com/tiled-maps/tiled/ledger"
 	"github.com/tiled-maps/tiled/ogc"
+	"github.com/tiled-maps/tiled/report"
 	"github.com/tiled-maps/tiled/tiles"
 )
 
@@ -38,6 +39,9 @@ var errorTable = []struct {
 	{auth.ErrBadToken, http.StatusUnauthorized, "unauthorized"},
 	{auth.ErrRevoked, http.StatusForbidden, "token_revoked"},
 	{atlas.ErrBodyTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
+	{report.ErrTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
+	{report.ErrNotFound, http.StatusNotFound, "not_found"},
+	{report.ErrInvalid, http.StatusUnprocessableEntity, "invalid"},
 	{strictjson.ErrTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
 	{strictjson.ErrMediaType, http.StatusUnsupportedMediaType, "unsupported_media_type"},
 	{strictjson.ErrInvalid, http.StatusBadRequest, "bad_request"},
@@ -95,6 +99,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	status, code, public := classify(err)
 	desc := http.StatusText(status)
+	if st, c, d, ok := classifyStorage(err); ok {
+		status, code, desc, public = st, c, d, false
+	}
+	if code == "storage_full" {
+		s.fullAt.Store(s.cfg.Now().UnixNano())
+	}
 	if public {
 		desc = err.Error()
 		var he *echo.HTTPError

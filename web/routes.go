@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/tiled-maps/tiled/atlas"
+	"github.com/tiled-maps/tiled/auth"
 	"github.com/tiled-maps/tiled/ogc"
 )
 
@@ -44,6 +45,10 @@ func (s *Server) routes() {
 	get("/api/diff", s.diff)
 	e.POST("/api/claims", s.addClaim)
 	e.POST("/api/sources", s.addSource)
+	// Reports are the newsroom's working material: every route needs a token, and none is cached.
+	e.POST("/api/reports", s.addReport)
+	e.GET("/api/reports", s.listReports)
+	e.GET("/api/reports/:id", s.showReport)
 	get("/ogc", s.ogcLanding)
 	get("/ogc/", s.ogcLanding)
 	get("/ogc/conformance", s.ogcConformance)
@@ -96,6 +101,9 @@ func (s *Server) ready(c echo.Context) error {
 	if err != nil {
 		s.log.Error("not ready", "error", err)
 		return writeJSON(c, http.StatusServiceUnavailable, MediaJSON, ErrorBody{Code: "not_ready", Description: "the store does not answer"})
+	}
+	if code, desc := s.storageProblem(c.Request().Context()); code != "" {
+		return writeJSON(c, http.StatusServiceUnavailable, MediaJSON, ErrorBody{Code: code, Description: desc})
 	}
 	return writeJSON(c, http.StatusOK, MediaJSON, readyBody{Status: "ready", StoreStatus: st})
 }
@@ -334,4 +342,54 @@ func (s *Server) ogcSchema(op func(ctx context.Context, base, id string, q url.V
 func (s *Server) ogcItem(c echo.Context) error {
 	d, err := s.ogc.Item(c.Request().Context(), s.ogcBase(c), c.Param("id"), c.Param("fid"), c.QueryParams())
 	return writeDoc(c, d, err)
+}
+
+// authorized checks the request's bearer token.
+func (s *Server) authorized(c echo.Context) (auth.Token, error) {
+	return s.atlas.Authorize(c.Request().Context(), c.Request().Header.Get(echo.HeaderAuthorization))
+}
+
+// privateJSON writes a response that no cache may keep.
+func privateJSON(c echo.Context, status int, v any) error {
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return writeJSON(c, status, MediaJSON, v)
+}
+
+func (s *Server) addReport(c echo.Context) error {
+	tok, err := s.authorized(c)
+	if err != nil {
+		return err
+	}
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.atlas.AddReport(c.Request().Context(), tok, body)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Location", "/api/reports/"+strconv.FormatInt(r.ID, 10))
+	return privateJSON(c, http.StatusCreated, r)
+}
+
+func (s *Server) listReports(c echo.Context) error {
+	if _, err := s.authorized(c); err != nil {
+		return err
+	}
+	rs, err := s.atlas.Reports(c.Request().Context(), c.QueryParams())
+	if err != nil {
+		return err
+	}
+	return privateJSON(c, http.StatusOK, map[string]any{"reports": rs})
+}
+
+func (s *Server) showReport(c echo.Context) error {
+	if _, err := s.authorized(c); err != nil {
+		return err
+	}
+	r, err := s.atlas.Report(c.Request().Context(), c.Param("id"), c.QueryParams())
+	if err != nil {
+		return err
+	}
+	return privateJSON(c, http.StatusOK, r)
 }
