@@ -31,6 +31,7 @@ import (
 	"github.com/tiled-maps/tiled/atlas"
 	"github.com/tiled-maps/tiled/internal/testdb"
 	"github.com/tiled-maps/tiled/seed"
+	"github.com/tiled-maps/tiled/sqlite"
 	"github.com/tiled-maps/tiled/web"
 )
 
@@ -139,7 +140,13 @@ func newPageServer(t *testing.T, cfg web.Config) (*httptest.Server, *recorder) {
 	if _, err := seed.Load(context.Background(), db); err != nil {
 		t.Fatal(err)
 	}
-	a := atlas.New(atlas.Config{CacheBytes: 64 << 20, Now: func() time.Time { return fixedNow }},
+	return newPageServerDB(t, cfg, db, fixedNow)
+}
+
+// newPageServerDB serves db with cfg and the clock stopped at now, recording every response.
+func newPageServerDB(t *testing.T, cfg web.Config, db *sqlite.DB, now time.Time) (*httptest.Server, *recorder) {
+	t.Helper()
+	a := atlas.New(atlas.Config{CacheBytes: 64 << 20, Now: func() time.Time { return now }},
 		atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot})
 	s := web.New(cfg, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	rec := &recorder{}
@@ -149,6 +156,15 @@ func newPageServer(t *testing.T, cfg web.Config) (*httptest.Server, *recorder) {
 }
 
 func newBrowserEnv(t *testing.T) *browserEnv {
+	t.Helper()
+	return newBrowserEnvWith(t, func() (*httptest.Server, *recorder) {
+		return newPageServer(t, web.Config{BasemapTiles: "none"})
+	})
+}
+
+// newBrowserEnvWith is newBrowserEnv over the server that serve starts (once Chromium and the assets are known
+// to be there).
+func newBrowserEnvWith(t *testing.T, serve func() (*httptest.Server, *recorder)) *browserEnv {
 	t.Helper()
 	chrome := chromiumPath()
 	if chrome == "" {
@@ -163,7 +179,7 @@ func newBrowserEnv(t *testing.T) *browserEnv {
 		}
 		t.Skip("no front-end assets in web/static/vendor: run make assets")
 	}
-	srv, rec := newPageServer(t, web.Config{BasemapTiles: "none"})
+	srv, rec := serve()
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chrome),
@@ -213,7 +229,7 @@ type tab struct {
 
 func (e *browserEnv) tab(t *testing.T) *tab {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(e.browser, 90*time.Second)
+	ctx, cancel := context.WithTimeout(e.browser, 180*time.Second)
 	t.Cleanup(cancel)
 	ctx, cancelTab := chromedp.NewContext(ctx)
 	t.Cleanup(cancelTab)
@@ -267,7 +283,7 @@ func (tb *tab) eval(script string, out any) {
 func (tb *tab) waitFor(what, script string) {
 	tb.t.Helper()
 	if _, err := chromedp.Run(tb.ctx, chromedp.Poll[chromedp.Void](script,
-		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(60*time.Second))); err != nil {
 		tb.t.Fatalf("waiting for %s (%s): %v", what, script, err)
 	}
 }

@@ -138,19 +138,21 @@
   const claimed = ['>', ['to-number', ['get', 'sources'], 0], 0];
 
   // The symbol layers: one icon per status (see symbols.js).
-  const SYMBOL_LAYERS = ['settlement-symbols-claimed', 'settlement-symbols'];
-  function symbols(id, filter, ignorePlacement) {
+  const SYMBOL_LAYERS = ['settlement-symbols-claimed', 'settlement-symbols', 'settlement-symbols-low'];
+  function symbols(id, filter, ignorePlacement, zooms) {
     return {
-      id, type: 'symbol', source: 'settlements', 'source-layer': 'settlements', filter,
+      id, type: 'symbol', source: 'settlements', 'source-layer': 'settlements', filter, ...(zooms || {}),
       layout: {
         'icon-image': ['concat', 'sym-', ['get', 'status'],
           ['case', ['==', ['get', 'basis'], 'claimed'], '-claimed', ''],
           ['case', ['to-boolean', ['get', 'stale']], '-stale', ''],
           ['case', ['to-boolean', ['get', 'approximate']], '-approx', '']],
         'icon-size': ['interpolate', ['linear'], ['zoom'], 4, 0.55, 7, 0.8, 10, 1, 13, 1.2],
+        // Every symbol is drawn, and every symbol keeps labels off it: a label is placed only where it sits beside
+        // its own symbol, never beside another place's.
         'icon-allow-overlap': true,
         'icon-ignore-placement': ignorePlacement,
-        'icon-padding': 0,
+        'icon-padding': 1,
         'symbol-sort-key': ['to-number', ['get', 'population'], 0],
       },
     };
@@ -185,17 +187,17 @@
           'circle-stroke-opacity': ['case', ['boolean', ['feature-state', 'selected'], false], 1, 0],
         },
       },
-      symbols('settlement-symbols', ['!', claimed], true),
-      {
-        id: 'settlement-labels', type: 'symbol', source: src, 'source-layer': sl, minzoom: 7,
+      { // towns named at low zooms: the tile marks its most populous places with label (tiles.DefaultLabels)
+        id: 'settlement-labels', type: 'symbol', source: src, 'source-layer': sl, minzoom: 5,
         filter: ['all', ['!', claimed],
-          ['any', ['>=', ['zoom'], 9], ['>=', ['to-number', ['get', 'population'], 0], 10000]]],
+          ['any', ['>=', ['zoom'], 10], ['to-boolean', ['get', 'label']]]],
         layout: {
           'text-field': NAME, 'text-font': ['Noto Sans Regular', ...SANS],
           'text-size': ['step', ['to-number', ['get', 'population'], 0], 11.5, 10000, 12.5, 100000, 14],
           'text-variable-anchor': ['left', 'right', 'top', 'bottom'], 'text-radial-offset': 0.7,
           'text-justify': 'auto', 'text-optional': true,
-          'symbol-sort-key': ['-', 0, ['to-number', ['get', 'population'], 0]],
+          // the tile's order: places with claims first, then by population (lower is placed first)
+          'symbol-sort-key': ['to-number', ['get', 'rank'], 0],
         },
         paint: { 'text-color': '#4a4a4a', 'text-halo-color': 'rgba(255,255,255,0.9)', 'text-halo-width': 1.4 },
       },
@@ -211,7 +213,13 @@
         },
         paint: { 'text-color': '#111111', 'text-halo-color': 'rgba(255,255,255,0.95)', 'text-halo-width': 1.8 },
       },
-      // Places with claims come last: drawn on top, and placed first, so labels make way for them.
+      // The symbols come above the labels, so MapLibre places them first (it places from the top layer down): every
+      // label then makes way for every symbol, and sits only beside its own. Places with claims come last: drawn on
+      // top, and placed first of all.
+      // Below zoom 9 the many small symbols of places without claims let town labels overlap them (a town is
+      // named over the villages around it); from zoom 9, where villages are named, they keep every label off.
+      symbols('settlement-symbols-low', ['!', claimed], true, { maxzoom: 9 }),
+      symbols('settlement-symbols', ['!', claimed], false, { minzoom: 9 }),
       symbols('settlement-symbols-claimed', claimed, false),
       { // from zoom 11, how many sources speak of a place, as a small number by its symbol
         id: 'settlement-source-count', type: 'symbol', source: src, 'source-layer': sl, minzoom: 11, filter: claimed,
@@ -627,7 +635,9 @@
           return box;
         },
       });
-      new Legend({ position: 'bottomleft' }).addTo(map);
+      // On a phone the legend sits at the top, the place card at the bottom: they never overlap while folded, and the
+      // card stays above an unfolded legend.
+      new Legend({ position: NARROW ? 'topright' : 'bottomleft' }).addTo(map);
     }
   }
   drawLegend(document);
