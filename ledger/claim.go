@@ -50,6 +50,34 @@ type Source struct {
 	Notes string `json:"notes,omitempty"`
 	// Reliability is the grade users give the source; ReliabilityF when not judged.
 	Reliability Reliability `json:"reliability"`
+	// NameUK, NameRU, KindUK and KindRU are the name and kind in Ukrainian and Russian; "" when not translated
+	// (Name and Kind are shown instead).
+	NameUK string `json:"name_uk,omitempty"`
+	NameRU string `json:"name_ru,omitempty"`
+	KindUK string `json:"kind_uk,omitempty"`
+	KindRU string `json:"kind_ru,omitempty"`
+}
+
+// NameIn returns the source's name in lang ("uk", "ru"; anything else: Name), Name when not translated.
+func (s Source) NameIn(lang string) string {
+	switch {
+	case lang == "uk" && s.NameUK != "":
+		return s.NameUK
+	case lang == "ru" && s.NameRU != "":
+		return s.NameRU
+	}
+	return s.Name
+}
+
+// KindIn returns the source's kind in lang ("uk", "ru"; anything else: Kind), Kind when not translated.
+func (s Source) KindIn(lang string) string {
+	switch {
+	case lang == "uk" && s.KindUK != "":
+		return s.KindUK
+	case lang == "ru" && s.KindRU != "":
+		return s.KindRU
+	}
+	return s.Kind
 }
 
 var sourceIDPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)

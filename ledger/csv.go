@@ -29,9 +29,10 @@ var ClaimColumns = []string{"id", "settlement", "source", "holder", "degree", "v
 var requiredClaimColumns = []string{"settlement", "source", "holder", "degree", "valid_at", "published_at",
 	"evidence", "summary"}
 
-// SourceColumns are the columns of a sources CSV file; all but reliability (F when absent or blank) are required in
-// the header, and id, name, kind and alignment must not be blank.
-var SourceColumns = []string{"id", "name", "kind", "alignment", "url", "notes", "reliability"}
+// SourceColumns are the columns of a sources CSV file; the first six are required in the header, and id, name,
+// kind and alignment must not be blank; reliability (F when absent or blank) and the Ukrainian and Russian names
+// and kinds are optional.
+var SourceColumns = []string{"id", "name", "kind", "alignment", "url", "notes", "reliability", "name_uk", "name_ru", "kind_uk", "kind_ru"}
 
 // ReadClaims reads a claims CSV file (see ClaimColumns) and calls fn with each claim and the line it starts on.
 // Claims are checked field by field as they are read, not against the store or the clock (see Claim.Validate and

@@ -37,7 +37,8 @@ func SourceFromFields(fields map[string]string) (Source, error) {
 // parseSource reads and validates one source record.
 func parseSource(rec record) (Source, error) {
 	s := Source{ID: rec.get("id"), Name: rec.get("name"), Kind: rec.get("kind"), URL: rec.get("url"),
-		Notes: rec.get("notes"), Reliability: ReliabilityF}
+		Notes: rec.get("notes"), Reliability: ReliabilityF, NameUK: rec.get("name_uk"), NameRU: rec.get("name_ru"),
+		KindUK: rec.get("kind_uk"), KindRU: rec.get("kind_ru")}
 	var err error
 	if s.Alignment, err = ParseAlignment(rec.get("alignment")); err != nil {
 		return s, err

@@ -25,7 +25,7 @@ const recordedAtFormat = "2006-01-02T15:04:05.000Z"
 const claimColumns = `id, settlement_id, source_id, holder, degree, valid_at, valid_precision, published_at,
 	recorded_at, relayed_by, relay_url, evidence, summary, credibility, supersedes, retracts, recorded_by`
 
-const sourceColumns = `id, name, kind, alignment, url, notes, reliability`
+const sourceColumns = `id, name, kind, alignment, url, notes, reliability, name_uk, name_ru, kind_uk, kind_ru`
 
 // Version returns the data version, which every write to the ledger (and the gazetteer) bumps.
 func (l *Ledger) Version(ctx context.Context) (int64, error) { return l.db.DataVersion(ctx) }
@@ -79,11 +79,13 @@ func (l *Ledger) Write(ctx context.Context, fn func(w ledger.Writer) error) erro
 
 func scanSource(r rowScanner) (ledger.Source, error) {
 	var (
-		s          ledger.Source
-		url, notes sql.NullString
+		s                        ledger.Source
+		url, notes               sql.NullString
+		nameUK, nameRU, kUK, kRU sql.NullString
 	)
-	err := r.Scan(&s.ID, &s.Name, &s.Kind, &s.Alignment, &url, &notes, &s.Reliability)
+	err := r.Scan(&s.ID, &s.Name, &s.Kind, &s.Alignment, &url, &notes, &s.Reliability, &nameUK, &nameRU, &kUK, &kRU)
 	s.URL, s.Notes = url.String, notes.String
+	s.NameUK, s.NameRU, s.KindUK, s.KindRU = nameUK.String, nameRU.String, kUK.String, kRU.String
 	return s, err
 }
 
@@ -167,8 +169,9 @@ func (w ledgerWriter) Duplicate(ctx context.Context, c ledger.Claim) (int64, err
 }
 
 func (w ledgerWriter) AddSource(ctx context.Context, s ledger.Source) error {
-	_, err := w.tx.ExecContext(ctx, "INSERT INTO sources ("+sourceColumns+", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		s.ID, s.Name, s.Kind, s.Alignment, nullStr(s.URL), nullStr(s.Notes), s.Reliability, now())
+	_, err := w.tx.ExecContext(ctx, "INSERT INTO sources ("+sourceColumns+", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		s.ID, s.Name, s.Kind, s.Alignment, nullStr(s.URL), nullStr(s.Notes), s.Reliability,
+		nullStr(s.NameUK), nullStr(s.NameRU), nullStr(s.KindUK), nullStr(s.KindRU), now())
 	if isConstraint(err, sqlite3.ErrConstraintPrimaryKey) {
 		return fmt.Errorf("%w: source %q", ledger.ErrExists, s.ID)
 	}

@@ -299,7 +299,8 @@ func (p *pages) snapshot(ctx context.Context, base string, v viewQuery, withDate
 	snap := snapshot{}
 	for _, s := range src {
 		known[s.ID] = true
-		snap.Sources = append(snap.Sources, sourceInfo{ID: s.ID, Name: s.Name, Kind: s.Kind, URL: s.URL, Notes: s.Notes,
+		// The registry holds each source's name and kind in Ukrainian and Russian too.
+		snap.Sources = append(snap.Sources, sourceInfo{ID: s.ID, Name: s.NameIn(string(v.Lang)), Kind: s.KindIn(string(v.Lang)), URL: s.URL, Notes: s.Notes,
 			Alignment: string(s.Alignment), Reliability: string(s.Reliability)})
 	}
 	if !known[v.Source] {

@@ -135,3 +135,25 @@ func getJSONBody(t *testing.T, e *env, path string, out any) {
 		t.Fatalf("GET %s: %v", path, err)
 	}
 }
+
+// TestSourceNamesTranslated: the registry's Ukrainian and Russian names and kinds reach the pages in their language.
+func TestSourceNamesTranslated(t *testing.T) {
+	e := newEnv(t)
+	for _, tt := range []struct{ path, want string }{
+		{"/?lang=uk&as_of=2025-03-30", "Інститут вивчення війни"},
+		{"/?lang=uk&as_of=2025-03-30", "аналітична організація"},
+		{"/table?lang=ru&as_of=2025-03-30", "Министерство обороны России"},
+		{"/?as_of=2025-03-30", "Institute for the Study of War"},
+	} {
+		if body := string(readAll(t, e.do(t, "GET", tt.path, nil, nil))); !strings.Contains(body, tt.want) {
+			t.Errorf("GET %s lacks %q", tt.path, tt.want)
+		}
+	}
+	var src []map[string]any
+	getJSONBody(t, e, "/api/sources", &src)
+	for _, s := range src {
+		if s["id"] == "ru-mod" && (s["name_uk"] != "Міністерство оборони Росії" || s["kind_ru"] != "официальный источник") {
+			t.Errorf("/api/sources ru-mod = %v, want its Ukrainian and Russian forms", s)
+		}
+	}
+}

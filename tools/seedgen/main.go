@@ -4,7 +4,8 @@
 //
 // It reads <shared>/data/border-settlements.csv and <shared>/data/geonames-admin1-RU-UA.tsv, writes
 // <out>/settlements.geojson (an RFC 7946 FeatureCollection, one Point feature per CSV row, in row order) and copies
-// <shared>/data/sources.csv to <out>/sources.csv byte for byte, and writes <out>/claims.csv from
+// <shared>/data/sources.csv to <out>/sources.csv with the Ukrainian and Russian names and kinds of
+// source-names.csv added, and writes <out>/claims.csv from
 // <shared>/data/reported-claims.csv with settlement names resolved to feature ids. The output is deterministic: the same input gives the
 // same bytes. data/README.md documents the property schema and the approximate-placement method.
 package main
@@ -80,6 +81,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	geojson, err := encode(fc)
+	if err != nil {
+		return err
+	}
+	sources, err = buildSources(sources, filepath.Join(*shared, sourcesCSV), sourceNames)
 	if err != nil {
 		return err
 	}
