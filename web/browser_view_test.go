@@ -182,6 +182,14 @@ func TestBrowserView(t *testing.T) {
 		if got.CardLeft < 0 || got.CardRight > 390 {
 			t.Errorf("the card spans %.0f–%.0f px, wider than the screen", got.CardLeft, got.CardRight)
 		}
+		var right float64
+		tb.eval(`Math.max(...[...document.querySelectorAll("header *, .toolbar *")].map(el => el.getBoundingClientRect().right))`, &right)
+		if right > 390 {
+			t.Errorf("a control reaches %.0f px on a 390 px screen", right)
+		}
+		if x, y := tb.screenPoint(demidovka); y > got.CardTop-8 || x < 8 || x > 382 {
+			t.Errorf("Demidovka is drawn at (%.0f, %.0f), hidden by its card (from %.0f px)", x, y, got.CardTop)
+		}
 		tb.screenshot(e.shots, "view-phone-390")
 		// The legend unfolds on demand.
 		tb.do(chromedp.Click(chromedp.CSS(".legend-fold")))

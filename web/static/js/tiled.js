@@ -415,7 +415,8 @@
       update() {
         if (!ll || box.hidden) return c;
         const size = map.getSize();
-        const free = Math.max(60, size.y - box.offsetHeight - 8);
+        const mapBox = map.getContainer().getBoundingClientRect();
+        const free = Math.max(60, box.getBoundingClientRect().top - mapBox.top - 8); // the map above the card
         const p = map.latLngToContainerPoint(ll);
         if (p.x < 24 || p.x > size.x - 24 || p.y < 24 || p.y > free - 16) {
           map.panBy([p.x - size.x / 2, p.y - free / 2], { animate: false });
@@ -424,6 +425,8 @@
       },
     };
     close.addEventListener('click', () => { c.close(); onPlaceClosed(); });
+    // The card grows when its content arrives (and with the window): keep the place in view as it does.
+    if ('ResizeObserver' in window) new ResizeObserver(() => c.update()).observe(box);
     return c;
   }
 
@@ -466,7 +469,8 @@
     popupPlace.latlng = ll;
     popup.setLatLng(ll).setContent(popupContent(f));
     if (!popup.isOpen()) popup.openOn(map);
-    if (pan !== false) popup.update();
+    // The card (embed, phone) always keeps its place in view above it; the popup pans only when asked.
+    if (pan !== false || !(popup instanceof L.Popup)) popup.update();
     post('tiled:state', stateMessage());
   }
 
@@ -962,6 +966,8 @@
     if (state.place) {
       try {
         const f = await getJSON(cfg.base + '/api/settlements/' + encodeURIComponent(state.place) + '?' + qs({ as_of: state.asOf, known_on: state.knownOn }));
+        // A link that names a place but no centre opens on the place.
+        if (!(isFinite(lat) && isFinite(lon))) map.setView([f.geometry.coordinates[1], f.geometry.coordinates[0]], map.getZoom(), { animate: false });
         showPlace(state.place, L.latLng(f.geometry.coordinates[1], f.geometry.coordinates[0]), false);
       } catch (err) { /* an unknown place in an old link: show the map without it */ }
     }
