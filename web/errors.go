@@ -15,6 +15,7 @@ import (
 	"github.com/tiled-maps/tiled/internal/strictjson"
 	"github.com/tiled-maps/tiled/ledger"
 	"github.com/tiled-maps/tiled/ogc"
+	"github.com/tiled-maps/tiled/report"
 	"github.com/tiled-maps/tiled/tiles"
 )
 
@@ -38,6 +39,9 @@ var errorTable = []struct {
 	{auth.ErrBadToken, http.StatusUnauthorized, "unauthorized"},
 	{auth.ErrRevoked, http.StatusForbidden, "token_revoked"},
 	{atlas.ErrBodyTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
+	{report.ErrTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
+	{report.ErrNotFound, http.StatusNotFound, "not_found"},
+	{report.ErrInvalid, http.StatusUnprocessableEntity, "invalid"},
 	{strictjson.ErrTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
 	{strictjson.ErrMediaType, http.StatusUnsupportedMediaType, "unsupported_media_type"},
 	{strictjson.ErrInvalid, http.StatusBadRequest, "bad_request"},

@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/tiled-maps/tiled/atlas"
+	"github.com/tiled-maps/tiled/auth"
 	"github.com/tiled-maps/tiled/ogc"
 )
 
@@ -42,6 +45,10 @@ func (s *Server) routes() {
 	get("/api/diff", s.diff)
 	e.POST("/api/claims", s.addClaim)
 	e.POST("/api/sources", s.addSource)
+	// Reports are the newsroom's working material: every route needs a token, and none is cached.
+	e.POST("/api/reports", s.addReport)
+	e.GET("/api/reports", s.listReports)
+	e.GET("/api/reports/:id", s.showReport)
 	get("/ogc", s.ogcLanding)
 	get("/ogc/", s.ogcLanding)
 	get("/ogc/conformance", s.ogcConformance)
@@ -49,6 +56,9 @@ func (s *Server) routes() {
 	get("/ogc/collections", s.ogcCollections)
 	get("/ogc/collections/:id", s.ogcCollection)
 	get("/ogc/collections/:id/items", s.ogcItems)
+	get("/ogc/collections/:id/schema", s.ogcSchema(s.ogc.Schema))
+	get("/ogc/collections/:id/queryables", s.ogcSchema(s.ogc.Queryables))
+	get("/ogc/collections/:id/feature-schema", s.ogcSchema(s.ogc.FeatureSchema))
 	get("/ogc/collections/:id/items/:fid", s.ogcItem)
 	for _, name := range []string{"settlements.csv", "settlements.kml", "tiled.gpkg"} {
 		get("/export/"+name, s.export(name))
@@ -317,7 +327,66 @@ func (s *Server) ogcItems(c echo.Context) error {
 	return writeDoc(c, d, err)
 }
 
+// ogcSchema serves one of a collection's schema documents (Part 5 schema, Part 3 queryables, the features' JSON
+// Schema).
+func (s *Server) ogcSchema(op func(ctx context.Context, base, id string, q url.Values) (ogc.Document, error)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		d, err := op(c.Request().Context(), s.ogcBase(c), c.Param("id"), c.QueryParams())
+		return writeDoc(c, d, err)
+	}
+}
+
 func (s *Server) ogcItem(c echo.Context) error {
 	d, err := s.ogc.Item(c.Request().Context(), s.ogcBase(c), c.Param("id"), c.Param("fid"), c.QueryParams())
 	return writeDoc(c, d, err)
+}
+
+// authorized checks the request's bearer token.
+func (s *Server) authorized(c echo.Context) (auth.Token, error) {
+	return s.atlas.Authorize(c.Request().Context(), c.Request().Header.Get(echo.HeaderAuthorization))
+}
+
+// privateJSON writes a response that no cache may keep.
+func privateJSON(c echo.Context, status int, v any) error {
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return writeJSON(c, status, MediaJSON, v)
+}
+
+func (s *Server) addReport(c echo.Context) error {
+	tok, err := s.authorized(c)
+	if err != nil {
+		return err
+	}
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.atlas.AddReport(c.Request().Context(), tok, body)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Location", "/api/reports/"+strconv.FormatInt(r.ID, 10))
+	return privateJSON(c, http.StatusCreated, r)
+}
+
+func (s *Server) listReports(c echo.Context) error {
+	if _, err := s.authorized(c); err != nil {
+		return err
+	}
+	rs, err := s.atlas.Reports(c.Request().Context(), c.QueryParams())
+	if err != nil {
+		return err
+	}
+	return privateJSON(c, http.StatusOK, map[string]any{"reports": rs})
+}
+
+func (s *Server) showReport(c echo.Context) error {
+	if _, err := s.authorized(c); err != nil {
+		return err
+	}
+	r, err := s.atlas.Report(c.Request().Context(), c.Param("id"), c.QueryParams())
+	if err != nil {
+		return err
+	}
+	return privateJSON(c, http.StatusOK, r)
 }

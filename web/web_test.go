@@ -44,7 +44,7 @@ func newBenchEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	a := atlas.New(atlas.Config{CacheBytes: 64 << 20, Now: func() time.Time { return fixedNow }},
-		atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot})
+		atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot, Reports: db.Reports()})
 	s := web.New(web.Config{BasemapTiles: "none"}, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
@@ -123,7 +123,9 @@ func TestBadInput(t *testing.T) {
 		{"unknown collection", "GET", "/ogc/collections/roads", "", nil, 404, "roads"},
 		{"unknown collection items", "GET", "/ogc/collections/roads/items", "", nil, 404, "roads"},
 		{"unknown feature", "GET", "/ogc/collections/settlements/items/nowhere", "", nil, 404, "nowhere"},
-		{"ogc limit out of range", "GET", "/ogc/collections/settlements/items?limit=10001", "", nil, 400, "limit"},
+		{"ogc limit 0", "GET", "/ogc/collections/settlements/items?limit=0", "", nil, 400, "limit"},
+		{"ogc as_of not a date", "GET", "/ogc/collections/settlements/items?as_of=2025-13-01", "", nil, 400, "as_of"},
+		{"ogc unknown items parameter", "GET", "/ogc/collections/claims/items?colour=red", "", nil, 400, "colour"},
 		{"ogc bad bbox", "GET", "/ogc/collections/settlements/items?bbox=a,b,c,d", "", nil, 400, "bbox"},
 		{"ogc bad datetime", "GET", "/ogc/collections/claims/items?datetime=../..", "", nil, 400, "datetime"},
 		{"ogc unknown parameter", "GET", "/ogc/collections/claims/items?foo=1", "", nil, 400, "foo"},
