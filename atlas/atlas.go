@@ -59,6 +59,10 @@ type Deps struct {
 	Ledger LedgerStore
 	// Tokens verifies write tokens.
 	Tokens auth.Store
+	// Sessions keeps the desk's sessions; nil disables signing in.
+	Sessions auth.SessionStore
+	// Reviews keeps the desk's decisions about proposed claims; nil disables rejecting proposals.
+	Reviews ReviewStore
 	// Snapshot writes a consistent copy of the whole store (a GeoPackage) to w.
 	Snapshot func(ctx context.Context, w io.Writer) error
 }
@@ -75,6 +79,8 @@ type Config struct {
 	Now func() time.Time
 	// Attribution is shown in TileJSON and the style.
 	Attribution string
+	// SessionTTL is how long a desk session lasts (0: auth.DefaultSessionTTL).
+	SessionTTL time.Duration
 }
 
 // Atlas answers the server's questions. It is safe for concurrent use.

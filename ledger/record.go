@@ -238,6 +238,8 @@ func (cw *claimWriter) checkTarget(ctx context.Context, c Claim) error {
 		return fieldErr(field, v, ErrExists, "claim %d was already superseded or retracted by claim %d: a claim is corrected once", target, by)
 	case t.SettlementID != c.SettlementID:
 		return fieldErr(field, v, nil, "claim %d is about settlement %s, not %s: a correction must be about the same settlement", target, t.SettlementID, c.SettlementID)
+	case t.SourceID != c.SourceID:
+		return fieldErr("source", c.SourceID, nil, "claim %d is by source %s: only %s can correct or retract it (an admin can record an editorial retraction)", target, t.SourceID, t.SourceID)
 	}
 	return nil
 }
