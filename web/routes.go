@@ -41,6 +41,7 @@ func (s *Server) routes() {
 	get("/api/diff", s.diff)
 	e.POST("/api/claims", s.addClaim)
 	e.POST("/api/sources", s.addSource)
+	e.POST("/api/claims/:id/retract", s.retract)
 	get("/ogc", s.ogcLanding)
 	get("/ogc/", s.ogcLanding)
 	get("/ogc/conformance", s.ogcConformance)

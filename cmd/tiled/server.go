@@ -52,6 +52,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	fs.Int64Var(&cacheMB, "cache-mb", 128, "tile cache size in MB (0 disables the cache)")
 	fs.IntVar(&cfg.Atlas.StaleDays, "stale-days", 30, "a claim older than this many days is stale and does not vote")
 	fs.IntVar(&cfg.Atlas.MaxZoom, "max-zoom", 14, "highest tile zoom served")
+	fs.DurationVar(&cfg.Atlas.SessionTTL, "session-ttl", auth.DefaultSessionTTL, "how long a desk session lasts before the editor signs in again")
 	fs.BoolVar(&cfg.Seed, "seed", true, "load the embedded seed data when the store holds no places")
 	fs.StringVar(&cfg.LogFormat, "log", envOr(e, "TILED_LOG", "json"), "log format: json or text")
 	fs.StringVar(&writeRate, "write-rate", envOr(e, "TILED_WRITE_RATE", "60/m"), "writes each token may make: N/s, N/m, N/h, or off ($TILED_WRITE_RATE)")
@@ -70,8 +71,8 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if cfg.Web.TrustedProxies, err = web.ParsePrefixes(trusted); err != nil {
 		return usagef("--trusted-proxies: %v", err)
 	}
-	if cacheMB < 0 || cfg.Atlas.StaleDays < 1 || cfg.Atlas.MaxZoom < 0 || cfg.Atlas.MaxZoom > 22 {
-		return usagef("--cache-mb must be >= 0, --stale-days >= 1, --max-zoom in 0..22")
+	if cacheMB < 0 || cfg.Atlas.StaleDays < 1 || cfg.Atlas.MaxZoom < 0 || cfg.Atlas.MaxZoom > 22 || cfg.Atlas.SessionTTL < time.Minute {
+		return usagef("--cache-mb must be >= 0, --stale-days >= 1, --max-zoom in 0..22, --session-ttl at least 1m")
 	}
 	cfg.Atlas.CacheBytes = cacheMB << 20
 	logw := newFlushWriter(e.stderr, 200*time.Millisecond)
@@ -95,7 +96,8 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 			log.Info("loaded the seed data into a fresh store", "db", cfg.DB)
 		}
 	}
-	a := atlas.New(cfg.Atlas, atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot})
+	a := atlas.New(cfg.Atlas, atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(),
+		Sessions: db.Tokens(), Reviews: db.Reviews(), Snapshot: db.Snapshot})
 	if err := a.Ready(ctx); err != nil {
 		return err
 	}
