@@ -63,7 +63,7 @@ type SettlementsResult struct {
 	*geojson.FeatureCollection
 }
 
-var settlementsParams = map[string]bool{"bbox": true, "as_of": true, "source": true, "q": true, "limit": true}
+var settlementsParams = map[string]bool{"bbox": true, "as_of": true, "source": true, "known_on": true, "q": true, "limit": true}
 
 // Settlements lists settlements with their status: in bbox, matching q (any spelling), as of a date, as one source
 // or the consensus sees them; at most limit (default 1000), largest first, then by id.
@@ -75,7 +75,7 @@ func (a *Atlas) Settlements(ctx context.Context, q url.Values) (*geojson.Feature
 	if err != nil {
 		return nil, err
 	}
-	view, err := a.parseView(lix, q.Get("as_of"), q.Get("source"))
+	view, err := a.parseView(lix, q.Get("as_of"), q.Get("source"), q.Get("known_on"))
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +115,12 @@ func (a *Atlas) Settlements(ctx context.Context, q url.Values) (*geojson.Feature
 	}
 	items := make([]item, len(picked))
 	for i, p := range picked {
-		items[i] = item{p, lix.StatusOf(p.ID, view.AsOf, view.Source)}
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil { // the client went away: stop (a large store takes a while)
+				return nil, err
+			}
+		}
+		items[i] = item{p, lix.StatusOf(p.ID, view.Query)}
 	}
 	sort.Slice(items, func(i, j int) bool {
 		pi, pj := priority(items[i].p, items[i].st), priority(items[j].p, items[j].st)
@@ -130,13 +135,18 @@ func (a *Atlas) Settlements(ctx context.Context, q url.Values) (*geojson.Feature
 		if i == limit {
 			break
 		}
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		fc.Append(feature(it.p, it.st, view))
 	}
 	fc.ExtraMembers["numberReturned"] = len(fc.Features)
 	return fc, nil
 }
 
-var settlementParams = map[string]bool{"as_of": true, "source": true}
+var settlementParams = map[string]bool{"as_of": true, "source": true, "known_on": true}
 
 // Settlement returns one settlement as a GeoJSON feature with every name, its status as of the date (each source's
 // view) and its full claim history, oldest first.
@@ -148,7 +158,7 @@ func (a *Atlas) Settlement(ctx context.Context, id string, q url.Values) (*geojs
 	if err != nil {
 		return nil, err
 	}
-	view, err := a.parseView(lix, q.Get("as_of"), q.Get("source"))
+	view, err := a.parseView(lix, q.Get("as_of"), q.Get("source"), q.Get("known_on"))
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +166,7 @@ func (a *Atlas) Settlement(ctx context.Context, id string, q url.Values) (*geojs
 	if err != nil {
 		return nil, err
 	}
-	st := lix.StatusOf(p.ID, view.AsOf, view.Source)
+	st := lix.StatusOf(p.ID, view.Query)
 	sp := summarize(p)
 	f := feature(&sp, st, view)
 	f.Properties["names"] = p.Names

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"runtime"
 	"sync"
 	"time"
@@ -63,8 +62,9 @@ type Deps struct {
 	Sessions auth.SessionStore
 	// Reviews keeps the desk's decisions about proposed claims; nil disables rejecting proposals.
 	Reviews ReviewStore
-	// Snapshot writes a consistent copy of the whole store (a GeoPackage) to w.
-	Snapshot func(ctx context.Context, w io.Writer) error
+	// Snapshot writes a consistent copy of the store's public data (a GeoPackage) to the new file path; ctx
+	// interrupts it, and on error it leaves no file.
+	Snapshot func(ctx context.Context, path string) error
 }
 
 // Config tunes the atlas.
@@ -81,6 +81,11 @@ type Config struct {
 	Attribution string
 	// SessionTTL is how long a desk session lasts (0: auth.DefaultSessionTTL).
 	SessionTTL time.Duration
+	// ExportDir is where export files are written ("": the system's temporary directory), in a directory of
+	// their own that Close removes.
+	ExportDir string
+	// ExportFiles bounds the export files kept for reuse (0: DefaultExportFiles).
+	ExportFiles int
 }
 
 // Atlas answers the server's questions. It is safe for concurrent use.
@@ -96,6 +101,8 @@ type Atlas struct {
 	knownVersion int64 // the ledger version the tile cache reflects
 	placesVer    int64
 	writing      int // own writes in flight (beginWrite … afterWrite)
+
+	exports exportFiles // export files on disk (exportfiles.go)
 
 	hot tileHotPath // what Tile keeps between calls: the indexes last used, the bound on concurrent builds (tiles.go)
 }
@@ -174,19 +181,31 @@ func (a *Atlas) CacheStats() tiles.CacheStats { return a.tiles.Stats() }
 // MaxZoom is the highest zoom served.
 func (a *Atlas) MaxZoom() int { return a.cfg.MaxZoom }
 
-// View is a resolved (date, source) pair.
+// View is a resolved ledger query: the date, the source (Source "" for the consensus of all sources) and the
+// publication cut-off (KnownOn, zero for none).
 type View struct {
-	// AsOf is the date statuses are computed for.
-	AsOf ledger.Date
-	// Source is "" for the consensus of all sources, else one source's id.
-	Source string
-	// Today is true when AsOf was not given and defaults to today.
+	ledger.Query
+	// Today is true when AsOf was not given and takes the ledger's default date (see defaultAsOf).
 	Today bool
 }
 
-// parseView reads as_of and source, checking the source exists.
-func (a *Atlas) parseView(lix *ledger.Index, asOf, source string) (View, error) {
-	v := View{AsOf: a.today(), Today: true}
+// defaultAsOf is the date a view shows when none is asked for: today, or the latest claims' date when every claim
+// is stale (ledger.Index.DefaultAsOf), as known on knownOn (zero: no cut-off).
+func (a *Atlas) defaultAsOf(lix *ledger.Index, knownOn ledger.Date) ledger.Date {
+	return lix.DefaultAsOf(a.today(), knownOn)
+}
+
+// parseView reads as_of, source and known_on, checking the source exists.
+func (a *Atlas) parseView(lix *ledger.Index, asOf, source, knownOn string) (View, error) {
+	v := View{Today: true}
+	if knownOn != "" {
+		d, err := ledger.ParseDate(knownOn)
+		if err != nil {
+			return v, paramErr("known_on", knownOn, "want a date YYYY-MM-DD")
+		}
+		v.KnownOn = d
+	}
+	v.AsOf = a.defaultAsOf(lix, v.KnownOn)
 	if asOf != "" {
 		d, err := ledger.ParseDate(asOf)
 		if err != nil {

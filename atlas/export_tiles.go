@@ -19,10 +19,12 @@ import (
 type TileExportOptions struct {
 	// MinZoom and MaxZoom bound the zooms exported; MaxZoom may not exceed the atlas's MaxZoom.
 	MinZoom, MaxZoom int
-	// AsOf is the date the statuses are computed for (YYYY-MM-DD); "" means today.
+	// AsOf is the date the statuses are computed for (YYYY-MM-DD); "" means the default date (ledger.Index.DefaultAsOf).
 	AsOf string
 	// Source is one source's view; "" or "consensus" for the consensus.
 	Source string
+	// KnownOn keeps only the claims published on or before it (YYYY-MM-DD); "" means no cut-off.
+	KnownOn string
 	// BBox is "minLon,minLat,maxLon,maxLat": only tiles holding a place inside it are exported. "" means every
 	// place of the store.
 	BBox string
@@ -58,7 +60,7 @@ func (a *Atlas) PlanTiles(ctx context.Context, opt TileExportOptions) (*TilePlan
 	if err != nil {
 		return nil, err
 	}
-	view, err := a.parseView(lix, opt.AsOf, opt.Source)
+	view, err := a.parseView(lix, opt.AsOf, opt.Source, opt.KnownOn)
 	if err != nil {
 		return nil, err
 	}

@@ -26,7 +26,7 @@ func TestLimitSourceBuildsTheSameTiles(t *testing.T) {
 	}
 	pix := newPlaceIndex(1, places)
 	lix := ledger.NewIndex(nil, nil, ledger.Options{})
-	src := tileSource{pix: pix, lix: lix, view: View{AsOf: ledger.MakeDate(2025, 3, 30)}}
+	src := tileSource{pix: pix, lix: lix, view: View{Query: ledger.Query{AsOf: ledger.MakeDate(2025, 3, 30)}}}
 	plain := tiles.SourceFunc(src.Features)
 	opt := tiles.Options{}
 	for _, z := range []maptile.Zoom{0, 2, 4, 5, 6} {

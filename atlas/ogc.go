@@ -101,14 +101,14 @@ func (c settlementsCollection) Items(ctx context.Context, q ogc.Query) ([]*geojs
 	if err != nil {
 		return nil, 0, err
 	}
-	view := View{AsOf: c.a.today(), Today: true}
+	view := View{Query: ledger.Query{AsOf: c.a.defaultAsOf(lix, ledger.Date{})}, Today: true}
 	var matched []*geojson.Feature
 	for i := range pix.places { // places are ordered by id: a stable order for paging
 		p := &pix.places[i]
 		if !inBBox(q.BBox, p.Point) {
 			continue
 		}
-		st := lix.StatusOf(p.ID, view.AsOf, "")
+		st := lix.StatusOf(p.ID, view.Query)
 		if !q.Datetime.IsZero() && !dayOverlaps(q.Datetime, st.Latest) {
 			continue
 		}
@@ -146,8 +146,8 @@ func (c settlementsCollection) Item(ctx context.Context, id string) (*geojson.Fe
 	if !ok {
 		return nil, fmt.Errorf("%w: settlement %q", ogc.ErrNotFound, id)
 	}
-	view := View{AsOf: c.a.today(), Today: true}
-	return feature(p, lix.StatusOf(p.ID, view.AsOf, ""), view), nil
+	view := View{Query: ledger.Query{AsOf: c.a.defaultAsOf(lix, ledger.Date{})}, Today: true}
+	return feature(p, lix.StatusOf(p.ID, view.Query), view), nil
 }
 
 type claimsCollection struct{ a *Atlas }

@@ -36,7 +36,7 @@ type tileSource struct {
 func (s tileSource) Features(_ context.Context, b orb.Bound) ([]tiles.Feature, error) {
 	var out []tiles.Feature
 	s.pix.within(b, func(p *place) {
-		st := s.lix.StatusOf(p.ID, s.view.AsOf, s.view.Source)
+		st := s.lix.StatusOf(p.ID, s.view.Query)
 		out = append(out, tiles.Feature{ID: p.ID, Point: p.Point, Priority: priority(p, st),
 			LazyProps: func() map[string]any { return tileProps(p, st, s.view) }})
 	})
@@ -48,7 +48,7 @@ func (s tileSource) Features(_ context.Context, b orb.Bound) ([]tiles.Feature, e
 func (s tileSource) FeaturesLimit(_ context.Context, b orb.Bound, limit int) ([]tiles.Feature, error) {
 	h := make(candHeap, 0, limit)
 	s.pix.within(b, func(p *place) {
-		st := s.lix.StatusOf(p.ID, s.view.AsOf, s.view.Source)
+		st := s.lix.StatusOf(p.ID, s.view.Query)
 		c := cand{p: p, st: st, prio: priority(p, st)}
 		if len(h) < limit {
 			heap.Push(&h, c)
@@ -94,7 +94,7 @@ func (h *candHeap) Pop() any {
 }
 
 // tileParams are the query parameters a tile request may carry.
-var tileParams = map[string]bool{"as_of": true, "source": true, "v": true}
+var tileParams = map[string]bool{"as_of": true, "source": true, "known_on": true, "v": true}
 
 // Tile returns tile z/x/y (y carrying the ".mvt" suffix) for the view the query asks for.
 func (a *Atlas) Tile(ctx context.Context, z, x, y string, q url.Values) (TileResult, error) {
@@ -110,7 +110,7 @@ func (a *Atlas) Tile(ctx context.Context, z, x, y string, q url.Values) (TileRes
 	if err != nil {
 		return res, err
 	}
-	view, err := a.parseView(lix, q.Get("as_of"), q.Get("source"))
+	view, err := a.parseView(lix, q.Get("as_of"), q.Get("source"), q.Get("known_on"))
 	if err != nil {
 		return res, err
 	}
@@ -121,7 +121,7 @@ func (a *Atlas) Tile(ctx context.Context, z, x, y string, q url.Values) (TileRes
 		}
 		res.Immutable = n == lix.Version() && !view.Today
 	}
-	key := tiles.Key{Tile: t, AsOf: view.AsOf.String(), Source: viewName(view), Version: pix.version}
+	key := tiles.Key{Tile: t, AsOf: view.AsOf.String(), Source: viewName(view), KnownOn: dateString(view.KnownOn), Version: pix.version}
 	if e, ok := a.tiles.Get(key); ok {
 		res.Entry, res.Hit = e, true
 		return res, nil
@@ -153,14 +153,14 @@ func (a *Atlas) tileOptions() tiles.Options { return tiles.Options{MaxZoom: a.cf
 
 // TileJSONOptions describe the tile set for TileJSON; base is the server's public URL.
 func (a *Atlas) TileJSON(ctx context.Context, base string, q url.Values) (tiles.TileJSONDoc, error) {
-	if err := onlyParams(q, map[string]bool{"as_of": true, "source": true}); err != nil {
+	if err := onlyParams(q, map[string]bool{"as_of": true, "source": true, "known_on": true}); err != nil {
 		return tiles.TileJSONDoc{}, err
 	}
 	pix, lix, err := a.state(ctx)
 	if err != nil {
 		return tiles.TileJSONDoc{}, err
 	}
-	view, err := a.parseView(lix, q.Get("as_of"), q.Get("source"))
+	view, err := a.parseView(lix, q.Get("as_of"), q.Get("source"), q.Get("known_on"))
 	if err != nil {
 		return tiles.TileJSONDoc{}, err
 	}
@@ -170,6 +170,9 @@ func (a *Atlas) TileJSON(ctx context.Context, base string, q url.Values) (tiles.
 	}
 	if view.Source != "" {
 		tq.Set("source", view.Source)
+	}
+	if !view.KnownOn.IsZero() {
+		tq.Set("known_on", view.KnownOn.String())
 	}
 	tmpl := base + "/tiles/{z}/{x}/{y}" + tiles.TileSuffix
 	if len(tq) > 0 {

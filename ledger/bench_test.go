@@ -57,7 +57,7 @@ func BenchmarkStatusAll(b *testing.B) {
 	asOf := ledger.MakeDate(2025, time.March, 20)
 	b.ReportAllocs()
 	for b.Loop() {
-		if got := ix.StatusAll(asOf, ""); len(got) != 10_000 {
+		if got := ix.StatusAll(ledger.Query{AsOf: asOf}); len(got) != 10_000 {
 			b.Fatalf("StatusAll returned %d statuses, want 10000", len(got))
 		}
 	}
@@ -69,7 +69,7 @@ func BenchmarkStatusAllOneSource(b *testing.B) {
 	asOf := ledger.MakeDate(2025, time.March, 20)
 	b.ReportAllocs()
 	for b.Loop() {
-		ix.StatusAll(asOf, "src07")
+		ix.StatusAll(ledger.Query{AsOf: asOf, Source: "src07"})
 	}
 }
 
@@ -118,7 +118,7 @@ func TestSyntheticStatusMatchesNaive(t *testing.T) {
 				m[c.SourceID] = c
 			}
 		}
-		for _, st := range ix.StatusAll(asOf, "") {
+		for _, st := range ix.StatusAll(ledger.Query{AsOf: asOf}) {
 			m := want[st.Settlement]
 			if len(st.Views) != len(m) {
 				t.Fatalf("%s as of %s: %d views, want %d", st.Settlement, asOf, len(st.Views), len(m))

@@ -39,9 +39,32 @@
 //
 //   - ru, ua or contested when every voting source says that;
 //   - disputed when voting sources disagree (ru against contested is a dispute too); Status.Views says who says what;
-//   - otherwise (no voter) the holder of the latest view, which is marked Stale when that view is stale: so when
-//     every view is stale the consensus is the latest claim's holder, flagged stale; with no view at all it is
-//     unknown.
+//   - otherwise (no voter: every view is stale or unknown) decided by the views of the latest day any view
+//     describes (the latest ValidAt), each with a holder other than unknown: their holder when they agree, disputed
+//     when they do not (same day, different holders), marked Stale when those views are stale. When the latest day's
+//     views all say unknown the consensus is unknown; with no view at all it is unknown.
+//
+// A ru, ua or contested consensus carries a Basis, from the alignment of the sources that decided it (the voters,
+// or the latest day's views):
+//
+//   - confirmed when one of them is not aligned with the holder's side: an independent source, or the other side
+//     conceding (a Ukrainian source saying Russia holds the settlement); for contested, an independent source or
+//     sources of both sides;
+//   - claimed when only sources aligned with the holder's side say so (for contested: one side's sources only).
+//     A source missing from the registry confirms nothing.
+//
+// # What was known then
+//
+// A Query's KnownOn (zero: no limit) keeps only the claims published on or before it, and the corrections published
+// on or before it: a claim superseded or retracted by a correction published later is still in force that day. It
+// shows the map as it could have been drawn on KnownOn; AsOf still says which day the claims describe.
+//
+// # Default date
+//
+// A view asked for no date shows Index.DefaultAsOf: today, unless no claim in force is newer than the staleness
+// window before today (every claim would be stale); then the latest ValidAt of any claim in force, so a map opened
+// long after the last claim shows the latest picture rather than a faded one. With KnownOn earlier than today,
+// KnownOn stands for today and only claims published by then count. Every surface (API, tiles, page, CLI) calls it.
 //
 // The status as seen by one source is the same computation over that source's claims only.
 //

@@ -169,6 +169,21 @@ const (
 	ConsensusUnknown   Consensus = "unknown"
 )
 
+// Basis says what a consensus rests on, as ISW separates assessed from claimed control.
+type Basis string
+
+// Basis values.
+const (
+	// BasisConfirmed: a source not aligned with the holder's side supports the consensus (an independent source,
+	// or the other side conceding). For contested: an independent source, or sources of both sides.
+	BasisConfirmed Basis = "confirmed"
+	// BasisClaimed: only sources aligned with the holder's side say so (for contested: sources of one side only).
+	BasisClaimed Basis = "claimed"
+)
+
+// Bases lists every Basis.
+func Bases() []Basis { return []Basis{BasisConfirmed, BasisClaimed} }
+
 // normalizeEnum folds the spellings users write ("Official statement", "attack_repelled") to a slug.
 func normalizeEnum(s string) string {
 	s = strings.ToLower(strings.TrimSpace(s))

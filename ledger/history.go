@@ -61,7 +61,7 @@ type SourceChange struct {
 // by settlement id. A view differs when it appears, disappears, or changes holder or degree; a newer claim that
 // repeats the same holder and degree, or a view only turning stale, is not a change.
 func (ix *Index) Diff(from, to Date) []Change {
-	a, b := ix.StatusAll(from, ""), ix.StatusAll(to, "")
+	a, b := ix.StatusAll(Query{AsOf: from}), ix.StatusAll(Query{AsOf: to})
 	var out []Change
 	for i := range a {
 		ch := Change{Settlement: a[i].Settlement, From: a[i], To: b[i], ConsensusChanged: a[i].Consensus != b[i].Consensus}

@@ -36,7 +36,8 @@ type Index struct {
 	replacedBy  map[int64]int64
 	settlements []settlementIndex // by id
 	byID        map[string]int
-	views       int // number of (settlement, source) pairs with at least one view claim
+	views       int  // number of (settlement, source) pairs with at least one view claim
+	latest      Date // the latest ValidAt of a claim in force
 }
 
 // settlementIndex is what the index knows of one settlement.
@@ -111,8 +112,10 @@ func NewIndex(sources []Source, claims []Claim, opt Options) *Index {
 		for k := i; k < j; k++ {
 			c := live[k]
 			valid[k] = c.ValidAt.n
-			views[k] = SourceView{Source: c.SourceID, Holder: c.Holder, Degree: c.Degree, ClaimID: c.ID,
-				ValidAt: c.ValidAt, ValidPrecision: c.ValidPrecision, PublishedAt: c.PublishedAt, Evidence: c.Evidence}
+			views[k] = ix.viewOf(c)
+			if c.ValidAt.After(ix.latest) {
+				ix.latest = c.ValidAt
+			}
 		}
 		groups = append(groups, sourceIndex{source: live[i].SourceID, valid: valid[i:j:j], views: views[i:j:j], claims: live[i:j:j]})
 		i = j
@@ -180,6 +183,36 @@ func (ix *Index) WithStaleDays(n int) *Index {
 	c := *ix
 	c.staleDays = Options{StaleDays: n}.staleDays()
 	return &c
+}
+
+// DefaultAsOf returns the date a view shows when none is asked for: the latest date a claim in force describes
+// (its ValidAt) when no claim is newer than the staleness window before today, and today otherwise. With a
+// KnownOn cut-off (not zero) "today" is KnownOn when that is earlier, and only claims published by then count.
+// Every surface (API, tiles, page, CLI) calls this one function.
+func (ix *Index) DefaultAsOf(today, knownOn Date) Date {
+	latest := ix.latest
+	if !knownOn.IsZero() {
+		if knownOn.Before(today) {
+			today = knownOn
+		}
+		latest = Date{}
+		for _, c := range ix.claims {
+			if !c.PublishedAt.After(knownOn) && !c.IsRetraction() && c.ValidAt.After(latest) &&
+				!ix.replacedKnown(c, knownOn) {
+				latest = c.ValidAt
+			}
+		}
+	}
+	if latest.IsZero() || today.Sub(latest) <= ix.staleDays {
+		return today
+	}
+	return latest
+}
+
+// replacedKnown reports whether c was superseded or retracted by a claim published on or before knownOn.
+func (ix *Index) replacedKnown(c *Claim, knownOn Date) bool {
+	by, ok := ix.replacedBy[c.ID]
+	return ok && !ix.claims[by].PublishedAt.After(knownOn)
 }
 
 // Sources returns every registered source, ordered by id.

@@ -6,6 +6,17 @@ import (
 	"strings"
 )
 
+// Query selects a view of the ledger: the date described, whose claims count, and what was known.
+type Query struct {
+	// AsOf is the date the status describes (valid time).
+	AsOf Date
+	// Source is "" for all sources, else one source's id: only its claims count.
+	Source string
+	// KnownOn, when not zero, keeps only the claims published on or before it: the ledger as it could have been
+	// read that day. A correction published after KnownOn does not apply yet.
+	KnownOn Date
+}
+
 // SourceView is one source's view of a settlement on a date: its latest claim in force valid on or before it.
 type SourceView struct {
 	// Source is the source's id.
@@ -21,6 +32,8 @@ type SourceView struct {
 	PublishedAt    Date      `json:"published_at"`
 	// Evidence is the claim's evidence kind.
 	Evidence Evidence `json:"evidence"`
+	// Alignment is the source's alignment ("" when the source is not in the registry).
+	Alignment Alignment `json:"alignment,omitempty"`
 	// AgeDays is the number of days from ValidAt to the date asked about.
 	AgeDays int `json:"age_days"`
 	// Stale is true when AgeDays exceeds the staleness window: the view is shown but does not vote.
@@ -36,15 +49,21 @@ type Status struct {
 	AsOf Date `json:"as_of"`
 	// Source is the source whose view this is, or "" for all sources.
 	Source string `json:"source,omitempty"`
-	// Consensus is ru, ua or contested when every voting source agrees, disputed when they disagree, else the
-	// latest view's holder (unknown when there is none).
+	// KnownOn is the publication cut-off asked about (zero: none): only claims published on or before it count.
+	KnownOn Date `json:"known_on,omitzero"`
+	// Consensus is ru, ua or contested when every voting source agrees, disputed when they disagree; when no
+	// source votes, the holder of the latest views (disputed when the views of that latest day disagree), unknown
+	// when there is none.
 	Consensus Consensus `json:"consensus"`
+	// Basis says what a ru, ua or contested consensus rests on: confirmed when a source not aligned with the
+	// holder's side supports it, claimed when only the holder's side says so; empty for disputed and unknown.
+	Basis Basis `json:"basis,omitempty"`
 	// Degree is the degree the voting sources agree on (or the latest view's, when no source votes); empty when
 	// they differ or there is no view.
 	Degree Degree `json:"degree,omitempty"`
 	// Disputed is Consensus == ConsensusDisputed.
 	Disputed bool `json:"disputed"`
-	// Stale is true when no source votes and the consensus comes from a stale view (every view is stale).
+	// Stale is true when no source votes and the consensus comes from stale views (every view is stale).
 	Stale bool `json:"stale"`
 	// Sources is the number of sources with a view, stale or not.
 	Sources int `json:"sources"`
@@ -56,32 +75,32 @@ type Status struct {
 	Views []SourceView `json:"views"`
 }
 
-// StatusAll returns the status as of asOf of every settlement that has at least one claim, ordered by settlement
-// id; sourceID "" means all sources, else only that source's claims count. Settlements without a view on that date
-// are included with consensus unknown.
-func (ix *Index) StatusAll(asOf Date, sourceID string) []Status {
+// StatusAll returns the status for q of every settlement that has at least one claim, ordered by settlement id.
+// Settlements without a view on that date are included with consensus unknown.
+func (ix *Index) StatusAll(q Query) []Status {
 	out := make([]Status, len(ix.settlements))
 	n := ix.views
-	if sourceID != "" {
+	if q.Source != "" {
 		n = len(ix.settlements)
 	}
 	buf := make([]SourceView, 0, n) // one allocation for every status's views
 	for i := range ix.settlements {
 		start := len(buf)
-		out[i], buf = ix.status(&ix.settlements[i], asOf, sourceID, buf)
+		out[i], buf = ix.status(&ix.settlements[i], q, buf)
 		out[i].Views = buf[start:len(buf):len(buf)]
 	}
 	return out
 }
 
-// StatusOf returns the status of one settlement as of asOf; sourceID "" means all sources. A settlement without
-// claims (or one the ledger does not know) has consensus unknown and no views.
-func (ix *Index) StatusOf(settlementID string, asOf Date, sourceID string) Status {
+// StatusOf returns the status of one settlement for q. A settlement without claims (or one the ledger does not
+// know) has consensus unknown and no views.
+func (ix *Index) StatusOf(settlementID string, q Query) Status {
 	i, ok := ix.byID[settlementID]
 	if !ok {
-		return Status{Settlement: settlementID, AsOf: asOf, Source: sourceID, Consensus: ConsensusUnknown, Views: []SourceView{}}
+		return Status{Settlement: settlementID, AsOf: q.AsOf, Source: q.Source, KnownOn: q.KnownOn,
+			Consensus: ConsensusUnknown, Views: []SourceView{}}
 	}
-	st, views := ix.status(&ix.settlements[i], asOf, sourceID, nil)
+	st, views := ix.status(&ix.settlements[i], q, nil)
 	st.Views = views
 	if st.Views == nil {
 		st.Views = []SourceView{}
@@ -90,44 +109,100 @@ func (ix *Index) StatusOf(settlementID string, asOf Date, sourceID string) Statu
 }
 
 // status computes the status of s, appending its views to buf; the caller sets Status.Views.
-func (ix *Index) status(s *settlementIndex, asOf Date, sourceID string, buf []SourceView) (Status, []SourceView) {
-	st := Status{Settlement: s.id, AsOf: asOf, Source: sourceID, Consensus: ConsensusUnknown}
-	srcs := s.sources
-	if sourceID != "" {
-		j, ok := slices.BinarySearchFunc(srcs, sourceID, func(si sourceIndex, id string) int {
-			return strings.Compare(si.source, id)
-		})
-		if !ok {
-			return st, buf
-		}
-		srcs = srcs[j : j+1]
-	}
+func (ix *Index) status(s *settlementIndex, q Query, buf []SourceView) (Status, []SourceView) {
+	st := Status{Settlement: s.id, AsOf: q.AsOf, Source: q.Source, KnownOn: q.KnownOn, Consensus: ConsensusUnknown}
+	start := len(buf)
 	var (
 		latest     *Claim
 		latestView SourceView
-		agreed     Holder
-		degree     Degree
-		disagree   bool
-		oneDegree  = true
 	)
-	for k := range srcs {
-		si := &srcs[k]
-		// The last claim valid on or before asOf.
-		j := sort.Search(len(si.valid), func(i int) bool { return si.valid[i] > asOf.n }) - 1
-		if j < 0 {
-			continue
-		}
-		v := si.views[j]
-		v.AgeDays = asOf.Sub(v.ValidAt)
+	add := func(v SourceView, c *Claim) {
+		v.AgeDays = q.AsOf.Sub(v.ValidAt)
 		v.Stale = v.AgeDays > ix.staleDays
 		buf = append(buf, v)
-		st.Sources++
-		if latest == nil || later(&v, &latestView, si.claims[j], latest) {
-			latest, latestView = si.claims[j], v
+		if latest == nil || later(&v, &latestView, c, latest) {
+			latest, latestView = c, v
 		}
-		if v.Stale || v.Holder == HolderUnknown {
+	}
+	if q.KnownOn.IsZero() {
+		srcs := s.sources
+		if q.Source != "" {
+			j, ok := slices.BinarySearchFunc(srcs, q.Source, func(si sourceIndex, id string) int {
+				return strings.Compare(si.source, id)
+			})
+			if !ok {
+				return st, buf
+			}
+			srcs = srcs[j : j+1]
+		}
+		for k := range srcs {
+			si := &srcs[k]
+			// The last claim valid on or before AsOf.
+			j := sort.Search(len(si.valid), func(i int) bool { return si.valid[i] > q.AsOf.n }) - 1
+			if j >= 0 {
+				add(si.views[j], si.claims[j])
+			}
+		}
+	} else {
+		ix.knownViews(s, q, add)
+	}
+	if latest == nil {
+		return st, buf
+	}
+	st.Latest = latestView.ValidAt
+	decide(&st, buf[start:], latestView)
+	return st, buf
+}
+
+// knownViews calls add with each source's view of s for q when q.KnownOn limits what was published: the claims
+// published by then, corrected only by corrections published by then. Views come ordered by source id.
+func (ix *Index) knownViews(s *settlementIndex, q Query, add func(SourceView, *Claim)) {
+	var last []*Claim             // each source's last claim in force valid on or before AsOf, by source
+	for _, c := range s.history { // in sequence order
+		if c.PublishedAt.After(q.KnownOn) || c.ValidAt.After(q.AsOf) || c.IsRetraction() ||
+			(q.Source != "" && c.SourceID != q.Source) {
 			continue
 		}
+		if ix.replacedKnown(c, q.KnownOn) {
+			continue
+		}
+		i := slices.IndexFunc(last, func(d *Claim) bool { return d.SourceID == c.SourceID })
+		if i < 0 {
+			last = append(last, c)
+		} else {
+			last[i] = c
+		}
+	}
+	slices.SortFunc(last, func(a, b *Claim) int { return strings.Compare(a.SourceID, b.SourceID) })
+	for _, c := range last {
+		add(ix.viewOf(c), c)
+	}
+}
+
+// viewOf returns the view claim c gives, without age.
+func (ix *Index) viewOf(c *Claim) SourceView {
+	return SourceView{Source: c.SourceID, Holder: c.Holder, Degree: c.Degree, ClaimID: c.ID, ValidAt: c.ValidAt,
+		ValidPrecision: c.ValidPrecision, PublishedAt: c.PublishedAt, Evidence: c.Evidence,
+		Alignment: ix.alignment(c.SourceID)}
+}
+
+// alignment returns the alignment of source id, "" when it is not registered.
+func (ix *Index) alignment(id string) Alignment {
+	s, _ := ix.Source(id)
+	return s.Alignment
+}
+
+// decide sets st's consensus, degree, basis, stale mark and vote counts from views (at least one), of which
+// latest comes last in sequence.
+func decide(st *Status, views []SourceView, latest SourceView) {
+	st.Sources = len(views)
+	var (
+		agreed    Holder
+		degree    Degree
+		disagree  bool
+		oneDegree = true
+	)
+	vote := func(v *SourceView) {
 		st.Voting++
 		switch {
 		case st.Voting == 1:
@@ -138,22 +213,55 @@ func (ix *Index) status(s *settlementIndex, asOf Date, sourceID string, buf []So
 			oneDegree = false
 		}
 	}
-	if latest == nil {
-		return st, buf
-	}
-	st.Latest = latestView.ValidAt
-	switch {
-	case disagree:
-		st.Consensus, st.Disputed = ConsensusDisputed, true
-	case st.Voting > 0:
-		st.Consensus = Consensus(agreed)
-		if oneDegree {
-			st.Degree = degree
+	for i := range views {
+		if v := &views[i]; !v.Stale && v.Holder != HolderUnknown {
+			vote(v)
 		}
-	default:
-		st.Consensus, st.Degree, st.Stale = Consensus(latestView.Holder), latestView.Degree, latestView.Stale
 	}
-	return st, buf
+	voters := func(v *SourceView) bool { return !v.Stale && v.Holder != HolderUnknown }
+	if st.Voting == 0 {
+		// Every view is stale or unknown: the latest day's views speak, each with a holder other than unknown.
+		voters = func(v *SourceView) bool { return v.ValidAt == latest.ValidAt && v.Holder != HolderUnknown }
+		for i := range views {
+			if v := &views[i]; voters(v) {
+				vote(v)
+			}
+		}
+		n := st.Voting
+		st.Voting = 0
+		if n == 0 { // the latest view says unknown
+			st.Consensus, st.Degree, st.Stale = Consensus(latest.Holder), latest.Degree, latest.Stale
+			return
+		}
+		st.Stale = latest.Stale
+	}
+	if disagree {
+		st.Consensus, st.Disputed = ConsensusDisputed, true
+		return
+	}
+	st.Consensus = Consensus(agreed)
+	if oneDegree {
+		st.Degree = degree
+	}
+	st.Basis = BasisClaimed
+	var ru, ua bool
+	for i := range views {
+		v := &views[i]
+		if !voters(v) {
+			continue
+		}
+		switch v.Alignment {
+		case AlignmentIndependent:
+			st.Basis = BasisConfirmed
+		case AlignmentRU:
+			ru = true
+		case AlignmentUA:
+			ua = true
+		}
+	}
+	if (agreed == HolderRU && ua) || (agreed == HolderUA && ru) || (agreed == HolderContested && ru && ua) {
+		st.Basis = BasisConfirmed
+	}
 }
 
 // later reports whether view v (of claim c) comes after view w (of claim d) in sequence, reading the claims only

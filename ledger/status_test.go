@@ -154,10 +154,19 @@ func TestStatusOf(t *testing.T) {
 			{2, s, "b", "ru", "2025-01-20", "", 0, 0, 0, ""},
 			{3, s, "c", "contested", "2025-01-15", "", 0, 0, 0, ""},
 		}, "2025-04-01", "", "ru stale [a=ua#1(stale) b=ru#2(stale) c=contested#3(stale)]"},
-		{"all stale, same day: later published is latest", []cl{
+		{"all stale, the latest day disagrees: disputed, not the last row's holder", []cl{
 			{1, s, "a", "ua", "2025-01-10", "2025-01-12", 0, 0, 0, ""},
 			{2, s, "b", "ru", "2025-01-10", "2025-01-11", 0, 0, 0, ""},
-		}, "2025-04-01", "", "ua stale [a=ua#1(stale) b=ru#2(stale)]"},
+		}, "2025-04-01", "", "disputed stale [a=ua#1(stale) b=ru#2(stale)]"},
+		{"all stale, the latest day agrees: earlier days do not count", []cl{
+			{1, s, "a", "ua", "2025-01-09", "", 0, 0, 0, ""},
+			{2, s, "b", "ru", "2025-01-10", "", 0, 0, 0, ""},
+			{3, s, "c", "ru", "2025-01-10", "", 0, 0, 0, ""},
+		}, "2025-04-01", "", "ru stale [a=ua#1(stale) b=ru#2(stale) c=ru#3(stale)]"},
+		{"all stale, the latest day: unknown abstains", []cl{
+			{1, s, "a", "unknown", "2025-01-10", "2025-01-12", 0, 0, 0, ""},
+			{2, s, "b", "ru", "2025-01-10", "", 0, 0, 0, ""},
+		}, "2025-04-01", "", "ru stale [a=unknown#1(stale) b=ru#2(stale)]"},
 		{"current unknown after stale claims", []cl{
 			{1, s, "a", "ua", "2025-01-10", "", 0, 0, 0, ""},
 			{2, s, "b", "unknown", "2025-03-30", "", 0, 0, 0, ""},
@@ -175,7 +184,7 @@ func TestStatusOf(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ix := index(t, tt.claims...)
-			got := ix.StatusOf(s, d(t, tt.asOf), tt.source)
+			got := ix.StatusOf(s, ledger.Query{AsOf: d(t, tt.asOf), Source: tt.source})
 			if summary(got) != tt.want {
 				t.Errorf("StatusOf(%q, %s, %q) = %s, want %s", s, tt.asOf, tt.source, summary(got), tt.want)
 			}
@@ -186,7 +195,7 @@ func TestStatusOf(t *testing.T) {
 				t.Errorf("Sources = %d, want %d", got.Sources, len(got.Views))
 			}
 			// StatusAll agrees with StatusOf.
-			for _, st := range ix.StatusAll(d(t, tt.asOf), tt.source) {
+			for _, st := range ix.StatusAll(ledger.Query{AsOf: d(t, tt.asOf), Source: tt.source}) {
 				if st.Settlement == s && summary(st) != tt.want {
 					t.Errorf("StatusAll(%s, %q)[%s] = %s, want %s", tt.asOf, tt.source, s, summary(st), tt.want)
 				}
@@ -202,7 +211,7 @@ func TestStatusFields(t *testing.T) {
 		cl{3, "x", "c", "ru", "2025-03-02", "", 0, 0, 0, ledger.DegreePartial},
 		cl{4, "x", "d", "ua", "2024-12-01", "", 0, 0, 0, ledger.DegreeFull},
 	)
-	st := ix.StatusOf("x", d(t, "2025-03-10"), "")
+	st := ix.StatusOf("x", ledger.Query{AsOf: d(t, "2025-03-10")})
 	if st.Consensus != ledger.ConsensusRU || st.Degree != "" || st.Disputed || st.Stale {
 		t.Errorf("consensus = %s (%q) disputed=%v stale=%v, want ru with no single degree", st.Consensus, st.Degree, st.Disputed, st.Stale)
 	}
@@ -216,7 +225,7 @@ func TestStatusFields(t *testing.T) {
 	if v.Source != "b" || v.AgeDays != 6 || v.PublishedAt != d(t, "2025-03-06") || v.ClaimID != 2 {
 		t.Errorf("Views[1] = %+v, want source b, 6 days old, published 2025-03-06, claim 2", v)
 	}
-	if got := ix.StatusOf("x", d(t, "2025-03-10"), "c").Degree; got != ledger.DegreePartial {
+	if got := ix.StatusOf("x", ledger.Query{AsOf: d(t, "2025-03-10"), Source: "c"}).Degree; got != ledger.DegreePartial {
 		t.Errorf("StatusOf(x, c).Degree = %q, want partial", got)
 	}
 }
@@ -230,7 +239,7 @@ func TestStaleWindow(t *testing.T) {
 	}{{0, false}, {30, false}, {10, false}, {9, true}, {-1, false}}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.days), func(t *testing.T) {
-			st := ix.WithStaleDays(tt.days).StatusOf("x", asOf, "")
+			st := ix.WithStaleDays(tt.days).StatusOf("x", ledger.Query{AsOf: asOf})
 			if st.Stale != tt.wantStale {
 				t.Errorf("WithStaleDays(%d).StatusOf(x, %s).Stale = %v, want %v", tt.days, asOf, st.Stale, tt.wantStale)
 			}
@@ -248,7 +257,7 @@ func TestStatusAll(t *testing.T) {
 		cl{3, "a", "s2", "ua", "2025-03-02", "", 0, 0, 0, ""},
 		cl{4, "c", "s2", "ru", "2025-04-01", "", 0, 0, 0, ""},
 	)
-	got := ix.StatusAll(d(t, "2025-03-05"), "")
+	got := ix.StatusAll(ledger.Query{AsOf: d(t, "2025-03-05")})
 	var lines []string
 	for _, st := range got {
 		lines = append(lines, st.Settlement+": "+summary(st))
@@ -262,7 +271,7 @@ func TestStatusAll(t *testing.T) {
 	if got[1].Views[0].Source != "s1" {
 		t.Errorf("appending to one status's views changed the next: %+v", got[1].Views)
 	}
-	one := ix.StatusAll(d(t, "2025-03-05"), "s2")
+	one := ix.StatusAll(ledger.Query{AsOf: d(t, "2025-03-05"), Source: "s2"})
 	if len(one) != 3 || summary(one[0]) != "ua [s2=ua#3]" || summary(one[1]) != "unknown []" {
 		t.Errorf("StatusAll(2025-03-05, s2) = %v", one)
 	}

@@ -117,7 +117,7 @@ func TestSeedScenarios(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st := ix.StatusOf(tt.settlement, date(t, tt.asOf), tt.source)
+			st := ix.StatusOf(tt.settlement, ledger.Query{AsOf: date(t, tt.asOf), Source: tt.source})
 			if st.Consensus != tt.want || st.Degree != tt.wantDegree {
 				t.Errorf("StatusOf(%q, %s, %q) = %s (%q), want %s (%q); views %v", tt.settlement, tt.asOf, tt.source,
 					st.Consensus, st.Degree, tt.want, tt.wantDegree, st.Views)

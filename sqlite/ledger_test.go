@@ -218,7 +218,7 @@ func TestRecorderCorrections(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := ix.StatusOf("ru-bel-demidovka", ledger.MakeDate(2025, 3, 20), ""); got.Consensus != ledger.ConsensusContested {
+	if got := ix.StatusOf("ru-bel-demidovka", ledger.Query{AsOf: ledger.MakeDate(2025, 3, 20)}); got.Consensus != ledger.ConsensusContested {
 		t.Errorf("after supersession: consensus = %s, want contested", got.Consensus)
 	}
 	cache := ledger.NewCache(db.Ledger(), ledger.Options{})
@@ -241,7 +241,7 @@ func TestRecorderCorrections(t *testing.T) {
 	if ix3 == ix1 {
 		t.Fatal("Cache.Index kept the old index after a write")
 	}
-	if got := ix3.StatusOf("ru-bel-demidovka", ledger.MakeDate(2025, 3, 22), ""); got.Consensus != ledger.ConsensusUnknown {
+	if got := ix3.StatusOf("ru-bel-demidovka", ledger.Query{AsOf: ledger.MakeDate(2025, 3, 22)}); got.Consensus != ledger.ConsensusUnknown {
 		t.Errorf("after retracting the correction: consensus = %s, want unknown (the superseded claim stays out)", got.Consensus)
 	}
 	h := ix3.History("ru-bel-demidovka")

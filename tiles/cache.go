@@ -21,6 +21,8 @@ type Key struct {
 	AsOf string
 	// Source is the source whose view is drawn, "" for the consensus.
 	Source string
+	// KnownOn is the publication cut-off of the claims drawn (YYYY-MM-DD), "" for none.
+	KnownOn string
 	// Version is the data version the tile was built from.
 	Version int64
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/tiled-maps/tiled/atlas"
 	"github.com/tiled-maps/tiled/auth"
 	"github.com/tiled-maps/tiled/gazetteer"
+	"github.com/tiled-maps/tiled/internal/strictjson"
 	"github.com/tiled-maps/tiled/ledger"
 	"github.com/tiled-maps/tiled/ogc"
 	"github.com/tiled-maps/tiled/tiles"
@@ -44,7 +45,13 @@ var errorTable = []struct {
 	{ErrCSRF, http.StatusForbidden, "csrf"},
 	{ledger.ErrReviewed, http.StatusConflict, "already_reviewed"},
 	{atlas.ErrBodyTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
+	{strictjson.ErrTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
+	{strictjson.ErrMediaType, http.StatusUnsupportedMediaType, "unsupported_media_type"},
+	{strictjson.ErrInvalid, http.StatusBadRequest, "bad_request"},
+	{ErrCrossOrigin, http.StatusForbidden, "cross_origin"},
+	{ErrQuery, http.StatusBadRequest, "bad_request"},
 	{ErrRateLimited, http.StatusTooManyRequests, "rate_limited"},
+	{ErrExportsBusy, http.StatusTooManyRequests, "too_many_exports"},
 	{tiles.ErrBadTile, http.StatusBadRequest, "bad_tile"},
 	{tiles.ErrBadPath, http.StatusBadRequest, "bad_tile"},
 	{ogc.ErrNotFound, http.StatusNotFound, "not_found"},

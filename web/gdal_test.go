@@ -28,7 +28,7 @@ func ogrinfo(t *testing.T, args ...string) string {
 		t.Skip("ogrinfo (GDAL, Debian gdal-bin) not installed; CI installs it")
 	}
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "GDAL_HTTP_TIMEOUT=20", "CPL_VSIL_CURL_ALLOWED_EXTENSIONS=.mvt,.pbf,.gpkg,.json", "GDAL_DISABLE_READDIR_ON_OPEN=EMPTY_DIR")
+	cmd.Env = append(os.Environ(), "GDAL_HTTP_TIMEOUT=20", "CPL_VSIL_CURL_ALLOWED_EXTENSIONS=.mvt,.pbf,.gpkg,.json,.csv,.kml", "GDAL_DISABLE_READDIR_ON_OPEN=EMPTY_DIR")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("ogrinfo %v: %v\n%s", args, err, out)
@@ -131,5 +131,24 @@ func TestRunShutsDownGracefully(t *testing.T) {
 	}
 	if _, err := http.Get("http://" + addr + "/health"); err == nil {
 		t.Error("server still answers after shutdown")
+	}
+}
+
+// TestGDALOpensExportsByURL: GDAL opens each export where it lies, by URL (/vsicurl/, as QGIS does for a layer
+// added from a URL): it needs a HEAD with Content-Length and byte ranges, and reads the GeoPackage in pieces.
+func TestGDALOpensExportsByURL(t *testing.T) {
+	e := newEnv(t)
+	n, _ := e.db.Gazetteer().CountPlaces(context.Background())
+	out := ogrinfo(t, "-ro", "-so", "/vsicurl/"+e.srv.URL+"/export/tiled.gpkg", "settlements")
+	if got := featureCount(t, out); got != intStr(n) {
+		t.Errorf("GDAL count of /vsicurl/ tiled.gpkg settlements = %s, want %d\n%s", got, n, out)
+	}
+	out = ogrinfo(t, "-ro", "-so", "/vsicurl/"+e.srv.URL+"/export/tiled.gpkg", "claims")
+	if got := featureCount(t, out); got != "16" {
+		t.Errorf("GDAL count of /vsicurl/ tiled.gpkg claims = %s, want 16\n%s", got, out)
+	}
+	out = ogrinfo(t, "-ro", "-so", "-al", "CSV:/vsicurl/"+e.srv.URL+"/export/settlements.csv?as_of=2025-03-30")
+	if got := featureCount(t, out); got != intStr(n) {
+		t.Errorf("GDAL count of /vsicurl/ settlements.csv = %s, want %d\n%s", got, n, out)
 	}
 }

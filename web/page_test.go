@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -32,6 +33,8 @@ func TestPages(t *testing.T) {
 		{"bad date falls back to today", "/?as_of=yesterday", []string{`value="2025-04-10"`}, 59},
 		{"unknown source falls back to the consensus", "/table?source=nobody&as_of=2025-03-30", []string{"consensus of all sources"}, 59},
 		{"foreign parameters are ignored", "/?utm_source=newsletter", []string{`id="tiled-config"`}, 59},
+		{"WordPress's dnt on the embed", "/embed?as_of=2025-03-30&dnt=1", []string{`class="no-js is-embed"`}, 59},
+		{"dnt on the table", "/table?as_of=2025-03-30&dnt=1&fbclid=x", []string{"As of 30 March 2025"}, 59},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -64,6 +67,43 @@ func TestPages(t *testing.T) {
 	}
 }
 
+// TestOEmbedWordPress follows WordPress's discovery: it reads the oEmbed <link> of a map page, adds what
+// WP_oEmbed::fetch adds (maxwidth, maxheight, url replaced in place, dnt=1, then format=json, in that order, the way
+// add_query_arg appends them) and expects an embed; the API beside it still rejects the same unknown parameter.
+func TestOEmbedWordPress(t *testing.T) {
+	e := newEnv(t)
+	page := e.srv.URL + "/?as_of=2025-03-30&place=ru-bel-demidovka"
+	body := string(readAll(t, e.do(t, "GET", strings.TrimPrefix(page, e.srv.URL), nil, nil)))
+	m := regexp.MustCompile(`<link rel="alternate" type="application/json\+oembed" href="([^"]+)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("the page has no oEmbed discovery link")
+	}
+	provider, err := url.Parse(html.UnescapeString(m[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// add_query_arg keeps the order of existing arguments and appends new ones; WordPress urlencodes the url.
+	raw := provider.RawQuery
+	raw = strings.Replace(raw, "url="+url.QueryEscape(provider.Query().Get("url")), "url="+url.QueryEscape(page), 1)
+	raw += "&maxwidth=500&maxheight=750&dnt=1&format=json"
+	want := "url=" + url.QueryEscape(page) + "&maxwidth=500&maxheight=750&dnt=1&format=json"
+	if raw != want {
+		t.Fatalf("WordPress's query = %s, want %s", raw, want)
+	}
+	resp := e.do(t, "GET", provider.Path+"?"+raw, nil, nil)
+	b := readAll(t, resp)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s?%s = %d %s", provider.Path, raw, resp.StatusCode, b)
+	}
+	var o web.OEmbedResponse
+	if err := json.Unmarshal(b, &o); err != nil || o.Width != 500 || !strings.Contains(o.HTML, "<iframe") {
+		t.Fatalf("oEmbed = %+v, %v", o, err)
+	}
+	if resp := e.do(t, "GET", "/api/settlements?as_of=2025-03-30&dnt=1", nil, nil); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("GET /api/settlements?dnt=1 = %d, want 400: the API rejects parameters it does not know", resp.StatusCode)
+	}
+}
+
 // TestOEmbed: /oembed answers rich oEmbed for map pages of this server, and only for them.
 func TestOEmbed(t *testing.T) {
 	e := newEnv(t)
@@ -83,7 +123,10 @@ func TestOEmbed(t *testing.T) {
 		{"xml", "format=xml&url=" + url.QueryEscape(page), 501, 0},
 		{"bad format", "format=yaml&url=" + url.QueryEscape(page), 400, 0},
 		{"bad max width", "maxwidth=wide&url=" + url.QueryEscape(page), 400, 0},
-		{"unknown parameter", "callback=f&url=" + url.QueryEscape(page), 400, 0},
+		{"unknown parameter ignored", "callback=f&url=" + url.QueryEscape(page), 200, 640},
+		// The exact query WP_oEmbed::fetch sends to the endpoint the page's <link> names: the discovered URL with
+		// maxwidth and maxheight (wp_embed_defaults: 500 and 750), url (replaced in place), dnt=1, then format.
+		{"WordPress", "url=" + url.QueryEscape(page) + "&maxwidth=500&maxheight=750&dnt=1&format=json", 200, 500},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

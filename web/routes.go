@@ -50,9 +50,9 @@ func (s *Server) routes() {
 	get("/ogc/collections/:id", s.ogcCollection)
 	get("/ogc/collections/:id/items", s.ogcItems)
 	get("/ogc/collections/:id/items/:fid", s.ogcItem)
-	get("/export/settlements.csv", s.exportCSV)
-	get("/export/settlements.kml", s.exportKML)
-	get("/export/tiled.gpkg", s.exportGPKG)
+	for _, name := range []string{"settlements.csv", "settlements.kml", "tiled.gpkg"} {
+		get("/export/"+name, s.export(name))
+	}
 	s.pageRoutes(get)
 }
 
@@ -240,7 +240,11 @@ func (s *Server) addClaim(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cl, err := s.atlas.AddClaim(ctx, tok, c.Request().Body)
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	cl, err := s.atlas.AddClaim(ctx, tok, body)
 	if err != nil {
 		return err
 	}
@@ -254,7 +258,11 @@ func (s *Server) addSource(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	src, err := s.atlas.AddSource(ctx, tok, c.Request().Body)
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	src, err := s.atlas.AddSource(ctx, tok, body)
 	if err != nil {
 		return err
 	}
@@ -303,33 +311,4 @@ func (s *Server) ogcItems(c echo.Context) error {
 func (s *Server) ogcItem(c echo.Context) error {
 	d, err := s.ogc.Item(c.Request().Context(), s.ogcBase(c), c.Param("id"), c.Param("fid"), c.QueryParams())
 	return writeDoc(c, d, err)
-}
-
-// download streams an export; the parameters are checked before the first byte.
-func download(c echo.Context, media, name string, write func(w *bytes.Buffer) error) error {
-	var b bytes.Buffer
-	if err := write(&b); err != nil {
-		return err
-	}
-	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	shortCache(c)
-	return c.Blob(http.StatusOK, media, b.Bytes())
-}
-
-func (s *Server) exportCSV(c echo.Context) error {
-	return download(c, "text/csv; charset=utf-8", "settlements.csv", func(b *bytes.Buffer) error {
-		return s.atlas.ExportCSV(c.Request().Context(), c.QueryParams(), b)
-	})
-}
-
-func (s *Server) exportKML(c echo.Context) error {
-	return download(c, "application/vnd.google-earth.kml+xml", "settlements.kml", func(b *bytes.Buffer) error {
-		return s.atlas.ExportKML(c.Request().Context(), c.QueryParams(), b)
-	})
-}
-
-func (s *Server) exportGPKG(c echo.Context) error {
-	return download(c, "application/geopackage+sqlite3", "tiled.gpkg", func(b *bytes.Buffer) error {
-		return s.atlas.Snapshot(c.Request().Context(), c.QueryParams(), b)
-	})
 }

@@ -47,6 +47,9 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// Now is the clock of the rate limits; nil means time.Now.
 	Now func() time.Time
+	// MaxExports bounds the /export/ responses in progress at once (written or being sent); beyond it the answer
+	// is 429 with Retry-After. 0 means DefaultMaxExports.
+	MaxExports int
 }
 
 // Default basemap: OpenStreetMap's standard tiles, with their required attribution.
@@ -66,6 +69,8 @@ type Server struct {
 	requestIDs requestIDs
 	echo       *echo.Echo
 	limits     writeLimits
+	origins    *http.CrossOriginProtection
+	exports    chan struct{} // a slot per export in progress (export.go)
 }
 
 // New builds the server and its routes.
@@ -85,20 +90,32 @@ func New(cfg Config, a *atlas.Atlas, log *slog.Logger) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{cfg: cfg, atlas: a, ogc: a.OGC(), log: log, metrics: newMetrics(), echo: echo.New(),
-		limits: writeLimits{token: newLimiter(cfg.WriteRate), client: newLimiter(cfg.WriteRateIP), now: cfg.Now}}
+	if cfg.MaxExports <= 0 {
+		cfg.MaxExports = DefaultMaxExports
+	}
+	s := &Server{exports: make(chan struct{}, cfg.MaxExports), cfg: cfg, atlas: a, ogc: a.OGC(), log: log, metrics: newMetrics(), echo: echo.New(),
+		limits:  writeLimits{token: newLimiter(cfg.WriteRate), client: newLimiter(cfg.WriteRateIP), now: cfg.Now},
+		origins: newOriginCheck(cfg.PublicURL)}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	e.HTTPErrorHandler = s.handleError
 	e.Pre(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: s.requestIDs.next}))
-	e.Use(s.observe, s.recoverPanics, s.headers)
+	e.Use(s.observe, s.recoverPanics, s.headers, checkQuery, s.sameOriginWrites)
+	// CORS opens reads to every origin; writes get no CORS headers at all (and sameOriginWrites refuses them
+	// from other origins).
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+		Skipper:      func(c echo.Context) bool { return isWrite(c.Request()) },
 		AllowOrigins: []string{"*"}, AllowMethods: []string{http.MethodGet, http.MethodHead},
 		ExposeHeaders: []string{"ETag", echo.HeaderXRequestID},
 	}))
 	e.Use(s.limitWrites, limitBodies)
 	s.routes()
+	var patterns []string
+	for _, r := range e.Routes() {
+		patterns = append(patterns, r.Path)
+	}
+	s.metrics.setRoutes(patterns)
 	return s
 }
 

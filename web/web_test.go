@@ -61,6 +61,9 @@ func (e *env) do(t *testing.T, method, path string, body io.Reader, hdr map[stri
 	if err != nil {
 		t.Fatal(err)
 	}
+	if body != nil && method != http.MethodGet && method != http.MethodHead {
+		req.Header.Set("Content-Type", "application/json") // the tests' writes are JSON unless hdr says otherwise
+	}
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}
@@ -172,7 +175,7 @@ func TestWritesNeedAValidToken(t *testing.T) {
 		t.Error("a rejected write changed the claims")
 	}
 	bad := []struct{ body, want string }{
-		{`not json`, "not a JSON object"},
+		{`not json`, "not JSON"},
 		{`{"settlement":"nowhere","source":"isw","holder":"ua","degree":"presence","valid_at":"2025-04-08","published_at":"2025-04-09","evidence":"analyst-assessment","summary":"x"}`, "settlement"},
 		{strings.Replace(claim, `"holder":"ua"`, `"holder":"russia"`, 1), "holder"},
 		{strings.Replace(claim, `"published_at":"2025-04-09"`, `"published_at":"2025-05-09"`, 1), "published_at"},

@@ -444,12 +444,12 @@ type namedStatus struct {
 func cmdStatus(ctx context.Context, e env, args []string) error {
 	var (
 		dbPath, source string
-		asOf           = ledger.Today(time.Now())
+		asOf           ledger.Date // zero: the ledger's default view date
 		staleDays      int
 		asJSON, all    bool
 	)
 	fs := newFlags(e, "status", "status [--db PATH] [--as-of DATE] [--source ID] [--stale-days N] [--all] [--json] [SETTLEMENT…]", &dbPath)
-	fs.Var(dateFlag{&asOf}, "as-of", "the date, YYYY-MM-DD")
+	fs.Var(dateFlag{&asOf}, "as-of", "the date, YYYY-MM-DD (default: today, or the latest claims' date when every claim is stale)")
 	fs.StringVar(&source, "source", "", "the status as seen by this source alone")
 	staleFlag(fs, &staleDays)
 	fs.BoolVar(&all, "all", false, "list every settlement of the gazetteer, not only those with a view")
@@ -475,6 +475,10 @@ func cmdStatus(ctx context.Context, e env, args []string) error {
 			return fmt.Errorf("%w %q (tiled sources list)", ledger.ErrUnknownSource, source)
 		}
 	}
+	if asOf.IsZero() {
+		asOf = ix.DefaultAsOf(ledger.Today(time.Now()), ledger.Date{})
+	}
+	q := ledger.Query{AsOf: asOf, Source: source}
 	var sts []ledger.Status
 	switch {
 	case len(pos) > 0:
@@ -483,7 +487,7 @@ func cmdStatus(ctx context.Context, e env, args []string) error {
 			if err != nil {
 				return err
 			}
-			sts = append(sts, ix.StatusOf(p.ID, asOf, source))
+			sts = append(sts, ix.StatusOf(p.ID, q))
 		}
 	case all:
 		places, err := l.db.Gazetteer().AllPlaces(ctx)
@@ -491,10 +495,10 @@ func cmdStatus(ctx context.Context, e env, args []string) error {
 			return err
 		}
 		for _, p := range places {
-			sts = append(sts, ix.StatusOf(p.ID, asOf, source))
+			sts = append(sts, ix.StatusOf(p.ID, q))
 		}
 	default:
-		for _, st := range ix.StatusAll(asOf, source) {
+		for _, st := range ix.StatusAll(q) {
 			if st.Sources > 0 {
 				sts = append(sts, st)
 			}

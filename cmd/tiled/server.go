@@ -98,6 +98,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 	a := atlas.New(cfg.Atlas, atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(),
 		Sessions: db.Tokens(), Reviews: db.Reviews(), Snapshot: db.Snapshot})
+	defer a.Close() // removes the export files
 	if err := a.Ready(ctx); err != nil {
 		return err
 	}
