@@ -93,7 +93,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 			return err
 		}
 		if loaded {
-			log.Info("loaded the seed data into a fresh store", "db", cfg.DB)
+			log.Info("loaded the seed data into a fresh store", "db", db.Location())
 		}
 	}
 	a := atlas.New(cfg.Atlas, atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(),
@@ -104,7 +104,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 	srv := web.New(cfg.Web, a, log)
 	return srv.Run(ctx, func(addr string) {
-		fmt.Fprintf(e.stdout, "tiled: serving %s on http://%s (map at http://%s/)\n", cfg.DB, addr, addr)
+		fmt.Fprintf(e.stdout, "tiled: serving %s on http://%s (map at http://%s/)\n", db.Location(), addr, addr)
 	})
 }
 
