@@ -47,8 +47,12 @@ func (t *Tokens) RestoreToken(ctx context.Context, tok auth.Token, hash []byte) 
 		revoked = tok.RevokedAt.UTC().Format(timeFormat)
 	}
 	return t.db.writeTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, "INSERT INTO tokens (name, hash, created_at, revoked_at) VALUES (?, ?, ?, ?)",
-			tok.Name, hash, tok.CreatedAt.UTC().Format(timeFormat), revoked)
+		role := tok.Role
+		if role == "" {
+			role = auth.RoleAdmin // a token from a store without roles, like the tokens made before roles existed
+		}
+		_, err := tx.ExecContext(ctx, "INSERT INTO tokens (name, hash, created_at, revoked_at, role) VALUES (?, ?, ?, ?, ?)",
+			tok.Name, hash, tok.CreatedAt.UTC().Format(timeFormat), revoked, role)
 		if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed: tokens.name") {
 			return fmt.Errorf("%w: a token named %q exists", auth.ErrInvalidName, tok.Name)
 		}

@@ -182,7 +182,8 @@ func TestDeskSignInAndCSRF(t *testing.T) {
 		"cross-site":  {"Content-Type": "application/json", "X-CSRF-Token": c.csrf, "Sec-Fetch-Site": "cross-site"},
 	} {
 		resp, body := c.do("POST", "/desk/api/claims", deskClaim, hdr)
-		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, `"csrf"`) {
+		// A request the browser marks cross-site is refused by the same-origin rule for writes before the CSRF check.
+		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, `"csrf"`) && !strings.Contains(body, `"cross_origin"`) {
 			t.Errorf("%s: POST /desk/api/claims = %d %s, want 403 csrf", name, resp.StatusCode, body)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/tiled-maps/tiled/atlas"
 	"github.com/tiled-maps/tiled/auth"
 	"github.com/tiled-maps/tiled/seed"
+	"github.com/tiled-maps/tiled/store"
 	"github.com/tiled-maps/tiled/web"
 )
 
@@ -96,8 +97,11 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 			log.Info("loaded the seed data into a fresh store", "db", db.Location())
 		}
 	}
-	a := atlas.New(cfg.Atlas, atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(),
-		Sessions: db.Tokens(), Reviews: db.Reviews(), Snapshot: db.Snapshot})
+	deps := atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot}
+	if lite := db.SQLite(); lite != nil { // the desk's sessions and reviews: SQLite only so far
+		deps.Sessions, deps.Reviews = lite.Tokens(), lite.Reviews()
+	}
+	a := atlas.New(cfg.Atlas, deps)
 	defer a.Close() // removes the export files
 	if err := a.Ready(ctx); err != nil {
 		return err
@@ -146,7 +150,7 @@ func cmdToken(ctx context.Context, e env, args []string) error {
 		if err != nil {
 			return err
 		}
-		sessions, err := db.Tokens().Sessions(ctx, time.Now())
+		sessions, err := liveSessions(ctx, db)
 		if err != nil {
 			return err
 		}
@@ -171,7 +175,7 @@ func cmdToken(ctx context.Context, e env, args []string) error {
 		}
 		return tw.Flush()
 	case sub == "sessions" && len(pos) == 1:
-		sessions, err := db.Tokens().Sessions(ctx, time.Now())
+		sessions, err := liveSessions(ctx, db)
 		if err != nil {
 			return err
 		}
@@ -186,7 +190,7 @@ func cmdToken(ctx context.Context, e env, args []string) error {
 		}
 		return tw.Flush()
 	case sub == "revoke" && len(pos) == 2:
-		sessions, err := db.Tokens().Sessions(ctx, time.Now())
+		sessions, err := liveSessions(ctx, db)
 		if err != nil {
 			return err
 		}
@@ -204,4 +208,13 @@ func cmdToken(ctx context.Context, e env, args []string) error {
 	default:
 		return usagef("token: want create NAME, list, sessions or revoke NAME; got %q", strings.Join(pos, " "))
 	}
+}
+
+// liveSessions lists the store's live desk sessions (none for a store without sessions).
+func liveSessions(ctx context.Context, db *store.Store) ([]auth.Session, error) {
+	lite := db.SQLite()
+	if lite == nil {
+		return []auth.Session{}, nil
+	}
+	return lite.Tokens().Sessions(ctx, time.Now())
 }
