@@ -56,7 +56,7 @@ func (c settlementsCollection) Extent(ctx context.Context) (ogc.Extent, error) {
 		return ogc.Extent{}, err
 	}
 	ext := ogc.Extent{}
-	if len(pix.places) > 0 {
+	if pix.len() > 0 {
 		b := pix.bound
 		ext.BBox = &b
 	}
@@ -103,11 +103,11 @@ func (c settlementsCollection) Items(ctx context.Context, q ogc.Query) ([]*geojs
 	}
 	view := View{Query: ledger.Query{AsOf: c.a.defaultAsOf(lix, ledger.Date{})}, Today: true}
 	var matched []*geojson.Feature
-	for i := range pix.places { // places are ordered by id: a stable order for paging
-		p := &pix.places[i]
-		if !inBBox(q.BBox, p.Point) {
+	for i := range int32(pix.len()) { // places are ordered by id: a stable order for paging
+		if !inBBox(q.BBox, pix.recs[i].pt) {
 			continue
 		}
+		p := pix.at(i)
 		st := lix.StatusOf(p.ID, view.Query)
 		if !q.Datetime.IsZero() && !dayOverlaps(q.Datetime, st.Latest) {
 			continue

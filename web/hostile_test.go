@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -203,5 +206,61 @@ func TestJSONBodies(t *testing.T) {
 	}
 	if after := testdb.Snapshot(t, e.db); after != before {
 		t.Fatal("a refused body changed the store")
+	}
+}
+
+// TestHostHeaderNotInLinks: without a public URL, a Host header that does not name this server never reaches the
+// documents caches keep (TileJSON, style, OGC, oEmbed); nor does an X-Forwarded-Proto from an untrusted client. A
+// loopback name is kept, and a configured public URL always wins.
+func TestHostHeaderNotInLinks(t *testing.T) {
+	e := newEnv(t)
+	pub := newConfigEnv(t, web.Config{PublicURL: "https://maps.example.org/"})
+	_, port, _ := net.SplitHostPort(e.srv.Listener.Addr().String())
+	get := func(srvURL, path, host string, hdr map[string]string) (int, string) {
+		req, err := http.NewRequest("GET", srvURL+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = host
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	local := e.srv.URL // http://127.0.0.1:PORT: the connection's local address
+	oembed := "/oembed?format=json&url=" + url.QueryEscape(local+"/?as_of=2025-03-20")
+	for _, path := range []string{"/tiles.json", "/style.json", "/ogc", "/ogc/collections", oembed} {
+		for _, tc := range []struct {
+			name, host string
+			hdr        map[string]string
+			want       string
+		}{
+			{"foreign host", "evil.example", nil, local},
+			{"foreign host with port", "evil.example:" + port, nil, local},
+			{"foreign IP", "203.0.113.9:" + port, nil, local},
+			{"markup in host", `x"><script>`, nil, local},
+			{"forwarded proto from a client", "127.0.0.1:" + port, map[string]string{"X-Forwarded-Proto": "javascript", "X-Forwarded-Host": "evil.example"}, local},
+			{"loopback address", "127.0.0.1:" + port, nil, local},
+		} {
+			status, body := get(e.srv.URL, path, tc.host, tc.hdr)
+			if status == 400 && tc.name == "markup in host" {
+				continue // Go's server refuses the header itself
+			}
+			if status != 200 || strings.Contains(body, "evil") || strings.Contains(body, "203.0.113.9") || strings.Contains(body, "javascript") || !strings.Contains(body, strings.ReplaceAll(tc.want, "/", `\/`)) && !strings.Contains(body, tc.want) {
+				t.Errorf("GET %s with Host %q (%s) = %d, want 200 linking %s only:\n%.300s", path, tc.host, tc.name, status, tc.want, body)
+			}
+		}
+	}
+	if status, body := get(e.srv.URL, "/tiles.json", "localhost:"+port, nil); status != 200 || !strings.Contains(body, "http://localhost:"+port+"/tiles/") {
+		t.Errorf("GET /tiles.json with Host localhost:%s = %d, want links on localhost:\n%.300s", port, status, body)
+	}
+	if status, body := get(pub.srv.URL, "/tiles.json", "evil.example", nil); status != 200 || !strings.Contains(body, "https://maps.example.org/tiles/") || strings.Contains(body, "evil") {
+		t.Errorf("GET /tiles.json with a public URL = %d, want links on it:\n%.300s", status, body)
 	}
 }

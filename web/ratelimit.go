@@ -17,9 +17,9 @@ import (
 	"github.com/tiled-maps/tiled/atlas"
 )
 
-// ErrRateLimited is returned for a write over its token's or its client's rate; the response is a 429 with
-// Retry-After.
-var ErrRateLimited = errors.New("web: too many writes")
+// ErrRateLimited is returned for a write over its token's or its client's rate, and for an expensive read over its
+// client's rate; the response is a 429 with Retry-After.
+var ErrRateLimited = errors.New("web: too many requests")
 
 // Rate is a rate limit: at most N events in any Per, in bursts of up to N. The zero Rate means no limit.
 type Rate struct {
@@ -115,12 +115,13 @@ func ipExtractor(trusted []netip.Prefix) echo.IPExtractor {
 
 // rateLimitError is ErrRateLimited with what was limited and when to retry.
 type rateLimitError struct {
+	what       string // "writes" or "expensive reads"
 	scope      string // "token" or "client"
 	retryAfter time.Duration
 }
 
 func (e *rateLimitError) Error() string {
-	return fmt.Sprintf("too many writes from this %s: retry in %d s", e.scope, retryAfterSeconds(e.retryAfter))
+	return fmt.Sprintf("too many %s from this %s: retry in %d s", e.what, e.scope, retryAfterSeconds(e.retryAfter))
 }
 
 func (e *rateLimitError) Unwrap() error { return ErrRateLimited }
@@ -190,10 +191,42 @@ func (l *limiter) sweep(now time.Time) {
 	}
 }
 
-// writeLimits holds the write limiters of a server.
+// writeLimits holds the rate limiters of a server: writes by token and by client, expensive reads by client.
 type writeLimits struct {
-	token, client *limiter
-	now           func() time.Time
+	token, client, reads *limiter
+	now                  func() time.Time
+}
+
+// heavyLimit is the page size above which an API or OGC read counts as expensive.
+const heavyLimit = 1000
+
+// isExpensiveRead reports whether a read counts against Config.ReadRateIP: a whole export (an export request
+// without Range: ranges of the file GDAL's /vsicurl/ reads piecewise are cheap), or a page of more than heavyLimit
+// features or claims.
+func isExpensiveRead(c echo.Context) bool {
+	r := c.Request()
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	if strings.HasPrefix(c.Path(), "/export/") {
+		return r.Header.Get("Range") == ""
+	}
+	n, err := strconv.Atoi(c.QueryParam("limit"))
+	return err == nil && n > heavyLimit
+}
+
+// limitReads is the middleware that rate-limits expensive reads by client IP (Config.ReadRateIP). Ordinary reads —
+// tiles, pages, small API pages — are never limited.
+func (s *Server) limitReads(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if s.limits.reads.rate.Unlimited() || !isExpensiveRead(c) {
+			return next(c)
+		}
+		if ok, wait := s.limits.reads.allow(c.RealIP(), s.limits.now()); !ok {
+			return &rateLimitError{what: "expensive reads (exports, pages over 1000)", scope: "client", retryAfter: wait}
+		}
+		return next(c)
+	}
 }
 
 // isWrite reports whether a request changes something (anything but GET, HEAD and OPTIONS).
@@ -214,12 +247,12 @@ func (s *Server) limitWrites(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		now := s.limits.now()
 		if ok, wait := s.limits.client.allow(c.RealIP(), now); !ok {
-			return &rateLimitError{scope: "client", retryAfter: wait}
+			return &rateLimitError{what: "writes", scope: "client", retryAfter: wait}
 		}
 		if tok := bearer(c.Request().Header.Get(echo.HeaderAuthorization)); tok != "" {
 			sum := sha256.Sum256([]byte(tok))
 			if ok, wait := s.limits.token.allow(string(sum[:]), now); !ok {
-				return &rateLimitError{scope: "token", retryAfter: wait}
+				return &rateLimitError{what: "writes", scope: "token", retryAfter: wait}
 			}
 		}
 		return next(c)

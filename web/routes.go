@@ -90,6 +90,7 @@ func (s *Server) ready(c echo.Context) error {
 func (s *Server) metricsHandler(c echo.Context) error {
 	var b bytes.Buffer
 	s.metrics.write(&b, s.atlas.CacheStats())
+	s.conns.writeMetrics(&b)
 	return c.Blob(http.StatusOK, "text/plain; version=0.0.4; charset=utf-8", b.Bytes())
 }
 

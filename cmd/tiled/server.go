@@ -43,7 +43,7 @@ func envOr(e env, key, def string) string {
 func cmdServe(ctx context.Context, e env, args []string) error {
 	var cfg Config
 	var cacheMB int64
-	var writeRate, writeRateIP, trusted string
+	var writeRate, writeRateIP, readRateIP, trusted string
 	fs := newFlags(e, "serve", "serve [--db PATH] [--addr HOST:PORT] [flags]", &cfg.DB)
 	fs.StringVar(&cfg.Web.Addr, "addr", envOr(e, "TILED_ADDR", "127.0.0.1:8080"), "listen address ($TILED_ADDR)")
 	fs.StringVar(&cfg.Web.PublicURL, "public-url", e.getenv("TILED_PUBLIC_URL"), "public base URL for links; default: from each request ($TILED_PUBLIC_URL)")
@@ -58,6 +58,10 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&cfg.LogFormat, "log", envOr(e, "TILED_LOG", "json"), "log format: json or text")
 	fs.StringVar(&writeRate, "write-rate", envOr(e, "TILED_WRITE_RATE", "60/m"), "writes each token may make: N/s, N/m, N/h, or off ($TILED_WRITE_RATE)")
 	fs.StringVar(&writeRateIP, "write-rate-ip", envOr(e, "TILED_WRITE_RATE_IP", "120/m"), "write attempts each client IP may make: N/s, N/m, N/h, or off ($TILED_WRITE_RATE_IP)")
+	fs.StringVar(&readRateIP, "read-rate-ip", envOr(e, "TILED_READ_RATE_IP", "30/m"), "expensive reads (whole exports, pages over 1000) each client IP may make: N/s, N/m, N/h, or off ($TILED_READ_RATE_IP)")
+	fs.IntVar(&cfg.Web.MaxConns, "max-conns", web.DefaultMaxConns, "connections open at once; past it the longest-idle is closed, or the new one refused (-1: no bound)")
+	fs.IntVar(&cfg.Web.MaxConnsPerIP, "max-conns-ip", web.DefaultMaxConnsPerIP, "connections open at once from one client address, trusted proxies excepted (-1: no bound)")
+	fs.DurationVar(&cfg.Web.IdleTimeout, "idle-timeout", web.DefaultIdleTimeout, "close a keep-alive connection idle this long")
 	fs.StringVar(&trusted, "trusted-proxies", e.getenv("TILED_TRUSTED_PROXIES"), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For gives the client IP; none: the peer address ($TILED_TRUSTED_PROXIES)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
@@ -69,8 +73,14 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if cfg.Web.WriteRateIP, err = web.ParseRate(writeRateIP); err != nil {
 		return usagef("--write-rate-ip: %v", err)
 	}
+	if cfg.Web.ReadRateIP, err = web.ParseRate(readRateIP); err != nil {
+		return usagef("--read-rate-ip: %v", err)
+	}
 	if cfg.Web.TrustedProxies, err = web.ParsePrefixes(trusted); err != nil {
 		return usagef("--trusted-proxies: %v", err)
+	}
+	if cfg.Web.MaxConns == 0 || cfg.Web.MaxConnsPerIP == 0 || cfg.Web.IdleTimeout <= 0 {
+		return usagef("--max-conns and --max-conns-ip must be ≥ 1 (or -1 for no bound), --idle-timeout positive")
 	}
 	if cacheMB < 0 || cfg.Atlas.StaleDays < 1 || cfg.Atlas.MaxZoom < 0 || cfg.Atlas.MaxZoom > 22 || cfg.Atlas.SessionTTL < time.Minute {
 		return usagef("--cache-mb must be >= 0, --stale-days >= 1, --max-zoom in 0..22, --session-ttl at least 1m")
