@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -80,10 +81,14 @@ type Retraction struct {
 // Retract withdraws claim id. A source's retraction is recorded in the claim's own source's name (one source
 // cannot withdraw another's claim); an editorial retraction ("recorded in error", with the reason) needs an admin
 // token and is shown as such in the history.
-func (a *Atlas) Retract(ctx context.Context, tok auth.Token, id int64, body io.Reader) (ledger.Claim, error) {
+func (a *Atlas) Retract(ctx context.Context, tok auth.Token, claimID string, body io.Reader) (ledger.Claim, error) {
 	var r Retraction
 	if err := decodeStrict(body, &r); err != nil {
 		return ledger.Claim{}, err
+	}
+	id, err := strconv.ParseInt(claimID, 10, 64)
+	if err != nil || id <= 0 {
+		return ledger.Claim{}, paramErr("id", claimID, "want a claim id (a positive integer)")
 	}
 	r.Summary = strings.TrimSpace(r.Summary)
 	if r.Summary == "" {

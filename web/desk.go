@@ -357,11 +357,7 @@ func (s *Server) retract(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("claim id %q: want a positive integer", c.Param("id")))
-	}
-	cl, err := s.atlas.Retract(c.Request().Context(), tok, id, c.Request().Body)
+	cl, err := s.atlas.Retract(c.Request().Context(), tok, c.Param("id"), c.Request().Body)
 	if err != nil {
 		return err
 	}
