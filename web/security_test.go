@@ -61,8 +61,8 @@ func newConfigEnv(t *testing.T, cfg web.Config) *env {
 
 // writeBodies holds a valid body for every write route: the test of the routes fails when a route is missing here.
 var writeBodies = map[string]string{
-	"POST /api/claims":  `{"settlement":"ru-bel-demidovka","source":"isw","holder":"ua","degree":"presence","valid_at":"2025-04-08","published_at":"2025-04-09","evidence":"analyst-assessment","summary":"Token test."}`,
-	"POST /api/sources": `{"id":"token-test","name":"Token test","kind":"OSINT map","alignment":"independent"}`,
+	"POST /api/claims":             `{"settlement":"ru-bel-demidovka","source":"isw","holder":"ua","degree":"presence","valid_at":"2025-04-08","published_at":"2025-04-09","evidence":"analyst-assessment","summary":"Token test."}`,
+	"POST /api/sources":            `{"id":"token-test","name":"Token test","kind":"OSINT map","alignment":"independent"}`,
 	"POST /api/claims/:id/retract": `{"summary":"Token test."}`,
 }
 
