@@ -201,14 +201,13 @@ func (db *DB) PlacesVersion(ctx context.Context) (int64, error) {
 	return v, err
 }
 
-// bumpDataVersion increments the data version inside a write transaction and announces it on NotifyChannel
-// (delivered to listeners when the transaction commits, not before).
-func bumpDataVersion(ctx context.Context, tx pgx.Tx) error {
-	var v int64
-	if err := tx.QueryRow(ctx, "UPDATE tiled_meta SET value = value + 1 WHERE key = 'data_version' RETURNING value").Scan(&v); err != nil {
+// bumpDataVersion increments the data version inside a write transaction and announces it on NotifyChannel with
+// what changed (delivered to listeners when the transaction commits, not before).
+func bumpDataVersion(ctx context.Context, tx pgx.Tx, c Change) error {
+	if err := tx.QueryRow(ctx, "UPDATE tiled_meta SET value = value + 1 WHERE key = 'data_version' RETURNING value").Scan(&c.Version); err != nil {
 		return err
 	}
-	_, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", NotifyChannel, strconv.FormatInt(v, 10))
+	_, err := tx.Exec(ctx, "SELECT pg_notify($1, $2)", NotifyChannel, c.payload())
 	return err
 }
 

@@ -208,7 +208,7 @@ func (g *Gazetteer) ImportPlaces(ctx context.Context, fn func(w gazetteer.PlaceW
 		if _, err := tx.Exec(ctx, "UPDATE tiled_meta SET value = value + 1 WHERE key = 'places_version'"); err != nil {
 			return err
 		}
-		return bumpDataVersion(ctx, tx)
+		return bumpDataVersion(ctx, tx, Change{All: true})
 	})
 }
 

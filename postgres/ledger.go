@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -51,10 +52,17 @@ func (l *Ledger) Claims(ctx context.Context, f ledger.ClaimFilter) ([]ledger.Cla
 // succeeds; on error nothing is kept.
 func (l *Ledger) Write(ctx context.Context, fn func(w ledger.Writer) error) error {
 	return l.db.writeTx(ctx, func(tx pgx.Tx) error {
-		if err := fn(ledgerWriter{tx: tx}); err != nil {
+		w := &ledgerWriter{tx: tx, settlements: map[string]bool{}}
+		if err := fn(w); err != nil {
 			return err
 		}
-		return bumpDataVersion(ctx, tx)
+		c := Change{}
+		for id := range w.settlements {
+			c.Settlements = append(c.Settlements, id)
+		}
+		sort.Strings(c.Settlements)
+		c.All = w.sources // a new source or grade can change any view
+		return bumpDataVersion(ctx, tx, c)
 	})
 }
 
@@ -92,10 +100,14 @@ func scanClaim(r pgx.Row) (ledger.Claim, error) {
 	return c, nil
 }
 
-// ledgerWriter is the ledger.Writer of one write transaction.
-type ledgerWriter struct{ tx pgx.Tx }
+// ledgerWriter is the ledger.Writer of one write transaction; it notes what it changed for the notification.
+type ledgerWriter struct {
+	tx          pgx.Tx
+	settlements map[string]bool // of the claims added
+	sources     bool            // a source added or regraded
+}
 
-func (w ledgerWriter) Settlement(ctx context.Context, ref string) (string, error) {
+func (w *ledgerWriter) Settlement(ctx context.Context, ref string) (string, error) {
 	var id string
 	err := w.tx.QueryRow(ctx, "SELECT id FROM settlements WHERE id = $1 OR slug = $1 ORDER BY id = $1 DESC LIMIT 1", ref).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -104,7 +116,7 @@ func (w ledgerWriter) Settlement(ctx context.Context, ref string) (string, error
 	return id, err
 }
 
-func (w ledgerWriter) Source(ctx context.Context, id string) (ledger.Source, error) {
+func (w *ledgerWriter) Source(ctx context.Context, id string) (ledger.Source, error) {
 	s, err := scanSource(w.tx.QueryRow(ctx, "SELECT "+sourceColumns+" FROM sources WHERE id = $1", id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return s, fmt.Errorf("%w: %q", ledger.ErrUnknownSource, id)
@@ -112,7 +124,7 @@ func (w ledgerWriter) Source(ctx context.Context, id string) (ledger.Source, err
 	return s, err
 }
 
-func (w ledgerWriter) Claim(ctx context.Context, id int64) (ledger.Claim, int64, error) {
+func (w *ledgerWriter) Claim(ctx context.Context, id int64) (ledger.Claim, int64, error) {
 	c, err := scanClaim(w.tx.QueryRow(ctx, "SELECT "+claimColumns+" FROM claims WHERE id = $1", id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, 0, fmt.Errorf("%w: %d", ledger.ErrUnknownClaim, id)
@@ -125,13 +137,13 @@ func (w ledgerWriter) Claim(ctx context.Context, id int64) (ledger.Claim, int64,
 	return c, by, err
 }
 
-func (w ledgerWriter) LastClaimID(ctx context.Context) (int64, error) {
+func (w *ledgerWriter) LastClaimID(ctx context.Context) (int64, error) {
 	var id int64
 	err := w.tx.QueryRow(ctx, "SELECT coalesce(max(id), 0) FROM claims").Scan(&id)
 	return id, err
 }
 
-func (w ledgerWriter) Duplicate(ctx context.Context, c ledger.Claim) (int64, error) {
+func (w *ledgerWriter) Duplicate(ctx context.Context, c ledger.Claim) (int64, error) {
 	var id int64
 	err := w.tx.QueryRow(ctx, `SELECT c.id FROM claims c
 		WHERE c.settlement_id = $1 AND c.source_id = $2 AND c.holder = $3 AND coalesce(c.degree, '') = $4
@@ -145,7 +157,7 @@ func (w ledgerWriter) Duplicate(ctx context.Context, c ledger.Claim) (int64, err
 	return id, err
 }
 
-func (w ledgerWriter) AddSource(ctx context.Context, s ledger.Source) error {
+func (w *ledgerWriter) AddSource(ctx context.Context, s ledger.Source) error {
 	// A savepoint keeps the transaction usable after a refused insert, as SQLite's statement rollback does.
 	sp, err := w.tx.Begin(ctx)
 	if err != nil {
@@ -160,10 +172,11 @@ func (w ledgerWriter) AddSource(ctx context.Context, s ledger.Source) error {
 		}
 		return errors.Join(err, rerr)
 	}
+	w.sources = true
 	return sp.Commit(ctx)
 }
 
-func (w ledgerWriter) SetReliability(ctx context.Context, id string, r ledger.Reliability) error {
+func (w *ledgerWriter) SetReliability(ctx context.Context, id string, r ledger.Reliability) error {
 	tag, err := w.tx.Exec(ctx, "UPDATE sources SET reliability = $1, updated_at = now() WHERE id = $2", string(r), id)
 	if err != nil {
 		return err
@@ -171,10 +184,11 @@ func (w ledgerWriter) SetReliability(ctx context.Context, id string, r ledger.Re
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("%w: %q", ledger.ErrUnknownSource, id)
 	}
+	w.sources = true
 	return nil
 }
 
-func (w ledgerWriter) AddClaim(ctx context.Context, c ledger.Claim) (ledger.Claim, error) {
+func (w *ledgerWriter) AddClaim(ctx context.Context, c ledger.Claim) (ledger.Claim, error) {
 	if c.RecordedAt.IsZero() {
 		c.RecordedAt = time.Now()
 	}
@@ -193,5 +207,6 @@ func (w ledgerWriter) AddClaim(ctx context.Context, c ledger.Claim) (ledger.Clai
 	if err != nil {
 		return c, fmt.Errorf("postgres: add claim: %w", err)
 	}
+	w.settlements[c.SettlementID] = true
 	return c, nil
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/tiled-maps/tiled/storetest"
 )
 
-var cluster *pgtest.Cluster
+var cluster pgtest.Shared
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Run(m, &cluster)) }
 

@@ -68,6 +68,24 @@ func TestGDALReadsOGCAPI(t *testing.T) {
 	if !strings.Contains(out, "name (String) = Demidovka") || strings.Contains(out, "name (String) = Belgorod") {
 		t.Errorf("GDAL bbox read:\n%s", out)
 	}
+	// Field types come from the collection's schema (describedBy), not from guesses over the first page:
+	// precision_km is Real even on a page of whole numbers, and Demidovka's 4.5 stays 4.5.
+	out = ogrinfo(t, "-ro", "-so", "-oo", "PAGE_SIZE=1", url, "settlements")
+	for _, want := range []string{"precision_km: Real", "population: Integer", "approximate: Integer(Boolean)", "latest: Date"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("GDAL schema lacks %q:\n%s", want, out)
+		}
+	}
+	out = ogrinfo(t, "-ro", "-al", "-q", "-oo", "PAGE_SIZE=5", "-spat", "35.41", "50.89", "35.43", "50.90", url, "settlements")
+	if !strings.Contains(out, "precision_km (Real) = 4.5") {
+		t.Errorf("GDAL read Demidovka's precision_km as:\n%s", out)
+	}
+	// A query carried on the landing URL (GDAL sends it with every request) picks the day: Sudzha was Ukraine's
+	// on 1 September 2024.
+	out = ogrinfo(t, "-ro", "-al", "-q", "-spat", "35.26", "51.18", "35.28", "51.2", url+"?as_of=2024-09-01", "settlements")
+	if !strings.Contains(out, "name (String) = Sudzha") || !strings.Contains(out, "status (String) = ua") {
+		t.Errorf("GDAL with ?as_of=2024-09-01 on the landing URL:\n%s", out)
+	}
 }
 
 // TestGDALReadsTile fetches a vector tile over HTTP with GDAL's MVT driver.

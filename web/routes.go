@@ -2,14 +2,17 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/tiled-maps/tiled/atlas"
 	"github.com/tiled-maps/tiled/ogc"
 )
 
@@ -49,6 +52,9 @@ func (s *Server) routes() {
 	get("/ogc/collections", s.ogcCollections)
 	get("/ogc/collections/:id", s.ogcCollection)
 	get("/ogc/collections/:id/items", s.ogcItems)
+	get("/ogc/collections/:id/schema", s.ogcSchema(s.ogc.Schema))
+	get("/ogc/collections/:id/queryables", s.ogcSchema(s.ogc.Queryables))
+	get("/ogc/collections/:id/feature-schema", s.ogcSchema(s.ogc.FeatureSchema))
 	get("/ogc/collections/:id/items/:fid", s.ogcItem)
 	for _, name := range []string{"settlements.csv", "settlements.kml", "tiled.gpkg"} {
 		get("/export/"+name, s.export(name))
@@ -79,12 +85,20 @@ func (s *Server) health(c echo.Context) error {
 	return writeJSON(c, http.StatusOK, MediaJSON, map[string]string{"status": "ok"})
 }
 
+// readyBody is /ready's answer: the store's engine, the data version served, and whether other servers' writes
+// arrive by notification.
+type readyBody struct {
+	Status string `json:"status"`
+	atlas.StoreStatus
+}
+
 func (s *Server) ready(c echo.Context) error {
-	if err := s.atlas.Ready(c.Request().Context()); err != nil {
+	st, err := s.atlas.Status(c.Request().Context())
+	if err != nil {
 		s.log.Error("not ready", "error", err)
 		return writeJSON(c, http.StatusServiceUnavailable, MediaJSON, ErrorBody{Code: "not_ready", Description: "the store does not answer"})
 	}
-	return writeJSON(c, http.StatusOK, MediaJSON, map[string]string{"status": "ready"})
+	return writeJSON(c, http.StatusOK, MediaJSON, readyBody{Status: "ready", StoreStatus: st})
 }
 
 func (s *Server) metricsHandler(c echo.Context) error {
@@ -307,6 +321,15 @@ func (s *Server) ogcCollection(c echo.Context) error {
 func (s *Server) ogcItems(c echo.Context) error {
 	d, err := s.ogc.Items(c.Request().Context(), s.ogcBase(c), c.Param("id"), c.QueryParams())
 	return writeDoc(c, d, err)
+}
+
+// ogcSchema serves one of a collection's schema documents (Part 5 schema, Part 3 queryables, the features' JSON
+// Schema).
+func (s *Server) ogcSchema(op func(ctx context.Context, base, id string, q url.Values) (ogc.Document, error)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		d, err := op(c.Request().Context(), s.ogcBase(c), c.Param("id"), c.QueryParams())
+		return writeDoc(c, d, err)
+	}
 }
 
 func (s *Server) ogcItem(c echo.Context) error {

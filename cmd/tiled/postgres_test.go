@@ -12,7 +12,7 @@ import (
 	"github.com/tiled-maps/tiled/internal/pgtest"
 )
 
-var cluster *pgtest.Cluster
+var cluster pgtest.Shared
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Run(m, &cluster)) }
 

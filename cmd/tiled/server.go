@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/tiled-maps/tiled/atlas"
 	"github.com/tiled-maps/tiled/auth"
+	"github.com/tiled-maps/tiled/ledger"
+	"github.com/tiled-maps/tiled/postgres"
 	"github.com/tiled-maps/tiled/seed"
 	"github.com/tiled-maps/tiled/store"
 	"github.com/tiled-maps/tiled/web"
@@ -93,21 +96,34 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		handler = slog.NewTextHandler(logw, nil)
 	}
 	log := slog.New(handler)
-	db, err := openDB(ctx, cfg.DB)
+	db, err := openServed(ctx, cfg.DB, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	if cfg.Seed {
 		loaded, err := seed.Load(ctx, db)
-		if err != nil {
+		if errors.Is(err, ledger.ErrExists) && db.Kind() == store.KindPostgres {
+			// Several servers started at once on an empty database: another one seeded it first.
+			log.Info("the seed data was loaded by another server", "db", db.Location())
+		} else if err != nil {
 			return err
 		}
 		if loaded {
 			log.Info("loaded the seed data into a fresh store", "db", db.Location())
 		}
 	}
-	deps := atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot}
+	var listener *postgres.Listener
+	deps := atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot,
+		Status: func() (string, string) {
+			if listener == nil {
+				return string(db.Kind()), ""
+			}
+			if listener.Status().Connected {
+				return string(db.Kind()), "connected"
+			}
+			return string(db.Kind()), "reconnecting"
+		}}
 	if lite := db.SQLite(); lite != nil { // the desk's sessions and reviews: SQLite only so far
 		deps.Sessions, deps.Reviews = lite.Tokens(), lite.Reviews()
 	}
@@ -116,10 +132,43 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if err := a.Ready(ctx); err != nil {
 		return err
 	}
+	if pg := db.Postgres(); pg != nil {
+		// Writes through other servers on the database arrive as notifications: bring the atlas's views to the
+		// new data version at once rather than on the next request. (A failed refresh is retried by that request.)
+		lctx, stop := context.WithCancel(ctx)
+		defer stop()
+		listener = pg.Listen(lctx, log, func(c postgres.Change) {
+			if err := a.Ready(lctx); err != nil && lctx.Err() == nil {
+				log.Warn("refresh after a write by another server failed", "version", c.Version, "error", err)
+			}
+		})
+	}
 	srv := web.New(cfg.Web, a, log)
 	return srv.Run(ctx, func(addr string) {
 		fmt.Fprintf(e.stdout, "tiled: serving %s on http://%s (map at http://%s/)\n", db.Location(), addr, addr)
 	})
+}
+
+// openServed opens the store for serve. A PostgreSQL database that does not answer is retried with exponential
+// backoff (1 s doubling to 30 s), each failure logged, until it answers or ctx ends: a server started before its
+// database, or restarted while it is down, waits for it rather than exiting into a crash loop. A schema newer than
+// this build is not retried.
+func openServed(ctx context.Context, location string, log *slog.Logger) (*store.Store, error) {
+	backoff := time.Second
+	for attempt := 1; ; attempt++ {
+		db, err := openDB(ctx, location)
+		if err == nil || !postgres.IsDSN(location) || errors.Is(err, postgres.ErrSchema) || ctx.Err() != nil {
+			return db, err
+		}
+		log.Warn("the database does not answer; retrying", "db", postgres.Redact(location), "attempt", attempt,
+			"wait", backoff.String(), "error", err)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 30*time.Second)
+	}
 }
 
 func cmdToken(ctx context.Context, e env, args []string) error {

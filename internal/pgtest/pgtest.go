@@ -1,9 +1,10 @@
 // Package pgtest starts a throw-away PostgreSQL cluster with PostGIS for tests: initdb into a temporary directory,
 // a free port on 127.0.0.1, the unix socket in that directory, and everything stopped and removed at the end.
 //
-// A test package starts one cluster in TestMain with Run and asks it for a fresh database per test with
-// Cluster.Database. Where the PostgreSQL binaries or PostGIS are missing, Run still runs the tests and Database
-// skips them with a message (CI installs the Debian packages postgresql and postgresql-15-postgis-3).
+// A test package holds one Shared, asks it for a fresh database per test with Shared.Database (the cluster starts
+// on first use) and stops it in TestMain with Run. Where the PostgreSQL binaries or PostGIS are missing, Database
+// skips the test with a message; under CI (CI set) it fails it, and CI installs the Debian packages postgresql and
+// postgresql-15-postgis-3.
 //
 // initdb and postgres refuse to run as root: as root the cluster runs as the "postgres" OS user when there is one
 // (Debian's postgresql package creates it), else as nobody.
@@ -20,7 +21,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -226,13 +227,51 @@ func (c *Cluster) Stop() error {
 	return errors.Join(err, os.RemoveAll(c.dir))
 }
 
+// Shared is a cluster started on first use by the tests of one package and stopped after them (see Run), so that
+// a test binary whose selected tests need no PostgreSQL (or a child process it re-executes) starts none.
+type Shared struct {
+	once    sync.Once
+	cluster *Cluster
+	err     error
+}
+
+// Database returns the connection string of a fresh database of the shared cluster, starting the cluster on first
+// use. Where PostgreSQL or PostGIS is missing it skips tb with the reason; with CI set in the environment it fails
+// instead, so that CI cannot pass without running the PostgreSQL tests.
+func (s *Shared) Database(tb testing.TB) string {
+	tb.Helper()
+	s.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		s.cluster, s.err = Start(ctx)
+	})
+	if s.err != nil {
+		if os.Getenv("CI") != "" || !errors.Is(s.err, ErrUnavailable) {
+			tb.Fatal(s.err)
+		}
+		tb.Skipf("%v; CI installs them", s.err)
+	}
+	return s.cluster.Database(tb)
+}
+
+// Cluster returns the started cluster, or nil before the first Database call or when it failed to start.
+func (s *Shared) Cluster() *Cluster { return s.cluster }
+
+// Run runs the tests of m and stops the shared cluster if they started it: call it from TestMain.
+func Run(m *testing.M, s *Shared) int {
+	code := m.Run()
+	if s.cluster != nil {
+		if err := s.cluster.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "pgtest: stop:", err)
+		}
+	}
+	return code
+}
+
 // Database creates a fresh database (a copy of the PostGIS template) and returns its connection string; it is
-// dropped when tb ends. With no cluster (c is nil) it skips tb, saying why.
+// dropped when tb ends.
 func (c *Cluster) Database(tb testing.TB) string {
 	tb.Helper()
-	if c == nil {
-		tb.Skip("PostgreSQL with PostGIS not available here (Debian: postgresql postgresql-15-postgis-3); CI installs them")
-	}
 	name := fmt.Sprintf("t%d", c.n.Add(1))
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, c.DSN("postgres"))
@@ -252,27 +291,4 @@ func (c *Cluster) Database(tb testing.TB) string {
 		conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)") //nolint:errcheck // the cluster goes too
 	})
 	return c.DSN(name)
-}
-
-// Run starts a cluster into *c, runs the tests and stops it: call it from TestMain. When PostgreSQL is missing it
-// runs the tests with *c nil (Database skips); with CI set in the environment a missing PostgreSQL fails the run.
-func Run(m *testing.M, c **Cluster) int {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	cl, err := Start(ctx)
-	cancel()
-	if err != nil {
-		if os.Getenv("CI") != "" || !errors.Is(err, ErrUnavailable) {
-			fmt.Fprintln(os.Stderr, strings.TrimSpace(err.Error()))
-			return 1
-		}
-		fmt.Fprintln(os.Stderr, "pgtest: skipping the PostgreSQL tests:", err)
-	}
-	*c = cl
-	code := m.Run()
-	if cl != nil {
-		if err := cl.Stop(); err != nil {
-			fmt.Fprintln(os.Stderr, "pgtest: stop:", err)
-		}
-	}
-	return code
 }
