@@ -65,6 +65,8 @@ type Deps struct {
 	// Snapshot writes a consistent copy of the store's public data (a GeoPackage) to the new file path; ctx
 	// interrupts it, and on error it leaves no file.
 	Snapshot func(ctx context.Context, path string) error
+	// Reports keeps the reports posted to /api/reports; nil for a server that keeps none.
+	Reports ReportStore
 	// Status, optional, names the store's engine and the state of its change notifications for /ready (see
 	// StoreStatus).
 	Status func() (store, notifications string)

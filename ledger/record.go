@@ -203,6 +203,9 @@ func (cw *claimWriter) add(ctx context.Context, c Claim) (Claim, error) {
 	if dup, err := cw.w.Duplicate(ctx, c); err != nil {
 		return c, err
 	} else if dup != 0 {
+		if err := sameProposal(ctx, cw.w, c, dup); err != nil {
+			return c, err
+		}
 		return c, fieldErr("row", "", ErrExists, "repeats claim %d (same settlement, source, holder, degree, dates and summary)", dup)
 	}
 	if c.RecordedAt.IsZero() {
@@ -286,4 +289,21 @@ func nonEmpty(ss ...string) []string {
 		}
 	}
 	return out
+}
+
+// sameProposal returns a *ReviewedError when c, accepted from a report's proposal, repeats claim dup accepted from
+// the same proposal (two editors accepting it at once): the editor is told who accepted it first.
+func sameProposal(ctx context.Context, w Writer, c Claim, dup int64) error {
+	if c.Report == nil {
+		return nil
+	}
+	d, _, err := w.Claim(ctx, dup)
+	if err != nil {
+		return err
+	}
+	if d.Report == nil || d.Report.ReportID != c.Report.ReportID || d.Report.Proposal != c.Report.Proposal {
+		return nil
+	}
+	return &ReviewedError{First: Review{ReportID: d.Report.ReportID, Proposal: d.Report.Proposal, Decision: DecisionAccepted,
+		ClaimID: d.ID, By: d.RecordedBy, At: d.RecordedAt}}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/tiled-maps/tiled/gazetteer"
 	"github.com/tiled-maps/tiled/ledger"
 	"github.com/tiled-maps/tiled/postgres"
+	"github.com/tiled-maps/tiled/report"
 	"github.com/tiled-maps/tiled/sqlite"
 )
 
@@ -62,6 +63,7 @@ type Store struct {
 	ledger   ledger.Store
 	tokens   Tokens
 	db       engine
+	reports  report.Store // nil when the engine keeps no reports yet
 	lite     *sqlite.DB
 	pg       *postgres.DB
 }
@@ -86,7 +88,7 @@ func Open(ctx context.Context, location string) (*Store, error) {
 // FromSQLite wraps an open SQLite store.
 func FromSQLite(db *sqlite.DB) *Store {
 	return &Store{kind: KindSQLite, location: db.Path(), places: db.Gazetteer(), ledger: db.Ledger(),
-		tokens: db.Tokens(), db: db, lite: db}
+		tokens: db.Tokens(), db: db, lite: db, reports: db.Reports()}
 }
 
 // FromPostgres wraps an open PostgreSQL store.
@@ -109,6 +111,9 @@ func (s *Store) Ledger() ledger.Store { return s.ledger }
 
 // Tokens is the store's write tokens.
 func (s *Store) Tokens() Tokens { return s.tokens }
+
+// Reports is the store's reports (working material, never exported); nil for an engine that keeps none yet.
+func (s *Store) Reports() report.Store { return s.reports }
 
 // SQLite returns the SQLite store, or nil for PostgreSQL.
 func (s *Store) SQLite() *sqlite.DB { return s.lite }

@@ -59,9 +59,14 @@ func (s *Server) deskRoutes(p *pages) {
 	api := g.Group("/api", s.requireSession)
 	api.GET("/me", s.deskMe)
 	api.GET("/feed", s.deskFeed)
-	api.POST("/claims", s.deskAddClaim)
+	api.POST("/claims", s.addClaim)
 	api.POST("/claims/:id/retract", s.retract)
-	api.POST("/sources", s.deskAddSource)
+	api.POST("/sources", s.addSource)
+	api.GET("/reports", s.deskQueue)
+	api.POST("/reports", s.addReport)
+	api.GET("/reports/:id", s.deskReport)
+	api.POST("/reports/:id/proposals/:n/accept", s.acceptProposal)
+	api.POST("/reports/:id/proposals/:n/reject", s.rejectProposal)
 }
 
 // csrf is echo's CSRF middleware for the desk: the token is kept in an HttpOnly, SameSite=Strict cookie scoped to
@@ -327,22 +332,6 @@ func (s *Server) deskFeed(c echo.Context) error {
 	return writeJSON(c, http.StatusOK, MediaJSON, feed)
 }
 
-func (s *Server) deskAddClaim(c echo.Context) error {
-	cl, err := s.atlas.AddClaim(c.Request().Context(), deskToken(c), c.Request().Body)
-	if err != nil {
-		return err
-	}
-	return writeJSON(c, http.StatusCreated, MediaJSON, cl)
-}
-
-func (s *Server) deskAddSource(c echo.Context) error {
-	src, err := s.atlas.AddSource(c.Request().Context(), deskToken(c), c.Request().Body)
-	if err != nil {
-		return err
-	}
-	return writeJSON(c, http.StatusCreated, MediaJSON, src)
-}
-
 // writer returns the token of a write: the desk session's (set by requireSession) or the bearer token's.
 func (s *Server) writer(c echo.Context) (auth.Token, error) {
 	if tok, ok := c.Get(deskTokenKey).(auth.Token); ok {
@@ -357,7 +346,11 @@ func (s *Server) retract(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cl, err := s.atlas.Retract(c.Request().Context(), tok, c.Param("id"), c.Request().Body)
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	cl, err := s.atlas.Retract(c.Request().Context(), tok, c.Param("id"), body)
 	if err != nil {
 		return err
 	}
@@ -373,4 +366,57 @@ func (p *pages) renderStatus(c echo.Context, status int, name string, data any) 
 	h := c.Response().Header()
 	h.Set("Content-Security-Policy", p.csp())
 	return c.HTMLBlob(status, b.Bytes())
+}
+
+// deskQueue lists the reports with proposals still to review, newest first.
+func (s *Server) deskQueue(c echo.Context) error {
+	q, err := s.atlas.Queue(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return privateJSON(c, http.StatusOK, q)
+}
+
+// deskReport is a report as the review screen shows it.
+func (s *Server) deskReport(c echo.Context) error {
+	r, err := s.atlas.ReviewReport(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return privateJSON(c, http.StatusOK, r)
+}
+
+// acceptProposal records a proposal (as edited) as a claim: POST /api/reports/:id/proposals/:n/accept with a
+// bearer token, /desk/api/… with a session.
+func (s *Server) acceptProposal(c echo.Context) error {
+	tok, err := s.writer(c)
+	if err != nil {
+		return err
+	}
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	cl, err := s.atlas.AcceptProposal(c.Request().Context(), tok, c.Param("id"), c.Param("n"), body)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusCreated, MediaJSON, cl)
+}
+
+// rejectProposal records that a proposal is not a claim.
+func (s *Server) rejectProposal(c echo.Context) error {
+	tok, err := s.writer(c)
+	if err != nil {
+		return err
+	}
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	rv, err := s.atlas.RejectProposal(c.Request().Context(), tok, c.Param("id"), c.Param("n"), body)
+	if err != nil {
+		return err
+	}
+	return privateJSON(c, http.StatusCreated, rv)
 }

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -54,10 +55,17 @@ func newDeskEnv(t testing.TB, cfg web.Config) *deskEnv {
 	if _, err := seed.Load(ctx, db); err != nil {
 		t.Fatal(err)
 	}
+	// Real namesakes from elsewhere (testdata/namesakes.geojson, from shared/data/namesakes-sample.csv): a Demydivka
+	// of Rivne Oblast, Popovka of Korochansky District, …, so that reports hold ambiguous mentions.
+	b, err := os.ReadFile("testdata/namesakes.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testdb.ImportGeoJSON(t, db, b, "namesakes.geojson")
 	clock := &testClock{t: fixedNow}
 	a := atlas.New(atlas.Config{CacheBytes: 16 << 20, Now: clock.now, SessionTTL: time.Hour},
 		atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Sessions: db.Tokens(),
-			Reviews: db.Reviews(), Snapshot: db.Snapshot})
+			Reviews: db.Reviews(), Reports: db.Reports(), Snapshot: db.Snapshot})
 	if cfg.BasemapTiles == "" {
 		cfg.BasemapTiles = "none"
 	}

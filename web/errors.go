@@ -15,6 +15,7 @@ import (
 	"github.com/tiled-maps/tiled/internal/strictjson"
 	"github.com/tiled-maps/tiled/ledger"
 	"github.com/tiled-maps/tiled/ogc"
+	"github.com/tiled-maps/tiled/report"
 	"github.com/tiled-maps/tiled/tiles"
 )
 
@@ -45,6 +46,9 @@ var errorTable = []struct {
 	{ErrCSRF, http.StatusForbidden, "csrf"},
 	{ledger.ErrReviewed, http.StatusConflict, "already_reviewed"},
 	{atlas.ErrBodyTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
+	{report.ErrTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
+	{report.ErrNotFound, http.StatusNotFound, "not_found"},
+	{report.ErrInvalid, http.StatusUnprocessableEntity, "invalid"},
 	{strictjson.ErrTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
 	{strictjson.ErrMediaType, http.StatusUnsupportedMediaType, "unsupported_media_type"},
 	{strictjson.ErrInvalid, http.StatusBadRequest, "bad_request"},

@@ -268,7 +268,7 @@ func bearer(h string) string {
 	return f[1]
 }
 
-// limitBodies bounds the body of every write to atlas.MaxBodyBytes: a declared longer body is refused before it is
+// limitBodies bounds the body of every write to atlas.MaxBodyBytes (atlas.MaxReportBodyBytes for a report): a declared longer body is refused before it is
 // read (413), and no handler can read past the bound, whatever route a write reaches.
 func limitBodies(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -276,11 +276,15 @@ func limitBodies(next echo.HandlerFunc) echo.HandlerFunc {
 		if !isWrite(r) {
 			return next(c)
 		}
-		if r.ContentLength > atlas.MaxBodyBytes {
+		limit := int64(atlas.MaxBodyBytes)
+		if r.URL.Path == "/api/reports" || r.URL.Path == "/desk/api/reports" {
+			limit = atlas.MaxReportBodyBytes // a report's text is longer than any other write
+		}
+		if r.ContentLength > limit {
 			return atlas.ErrBodyTooLarge
 		}
 		// One byte more than the bound, so that the decoder can tell "exactly at the bound" from "over it".
-		r.Body = http.MaxBytesReader(c.Response(), r.Body, atlas.MaxBodyBytes+1)
+		r.Body = http.MaxBytesReader(c.Response(), r.Body, limit+1)
 		return next(c)
 	}
 }

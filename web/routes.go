@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/tiled-maps/tiled/atlas"
+	"github.com/tiled-maps/tiled/auth"
 	"github.com/tiled-maps/tiled/ogc"
 )
 
@@ -45,6 +46,12 @@ func (s *Server) routes() {
 	e.POST("/api/claims", s.addClaim)
 	e.POST("/api/sources", s.addSource)
 	e.POST("/api/claims/:id/retract", s.retract)
+	// Reports are the newsroom's working material: every route needs a token, and none is cached.
+	e.POST("/api/reports", s.addReport)
+	e.GET("/api/reports", s.listReports)
+	e.GET("/api/reports/:id", s.showReport)
+	e.POST("/api/reports/:id/proposals/:n/accept", s.acceptProposal)
+	e.POST("/api/reports/:id/proposals/:n/reject", s.rejectProposal)
 	get("/ogc", s.ogcLanding)
 	get("/ogc/", s.ogcLanding)
 	get("/ogc/conformance", s.ogcConformance)
@@ -251,7 +258,7 @@ func (s *Server) diff(c echo.Context) error {
 
 func (s *Server) addClaim(c echo.Context) error {
 	ctx := c.Request().Context()
-	tok, err := s.atlas.Authorize(ctx, c.Request().Header.Get(echo.HeaderAuthorization))
+	tok, err := s.authorized(c)
 	if err != nil {
 		return err
 	}
@@ -269,7 +276,7 @@ func (s *Server) addClaim(c echo.Context) error {
 
 func (s *Server) addSource(c echo.Context) error {
 	ctx := c.Request().Context()
-	tok, err := s.atlas.Authorize(ctx, c.Request().Header.Get(echo.HeaderAuthorization))
+	tok, err := s.authorized(c)
 	if err != nil {
 		return err
 	}
@@ -335,4 +342,54 @@ func (s *Server) ogcSchema(op func(ctx context.Context, base, id string, q url.V
 func (s *Server) ogcItem(c echo.Context) error {
 	d, err := s.ogc.Item(c.Request().Context(), s.ogcBase(c), c.Param("id"), c.Param("fid"), c.QueryParams())
 	return writeDoc(c, d, err)
+}
+
+// authorized checks the request's bearer token.
+func (s *Server) authorized(c echo.Context) (auth.Token, error) {
+	return s.writer(c) // the desk's session token, or the bearer token
+}
+
+// privateJSON writes a response that no cache may keep.
+func privateJSON(c echo.Context, status int, v any) error {
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return writeJSON(c, status, MediaJSON, v)
+}
+
+func (s *Server) addReport(c echo.Context) error {
+	tok, err := s.authorized(c)
+	if err != nil {
+		return err
+	}
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.atlas.AddReport(c.Request().Context(), tok, body)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Location", "/api/reports/"+strconv.FormatInt(r.ID, 10))
+	return privateJSON(c, http.StatusCreated, r)
+}
+
+func (s *Server) listReports(c echo.Context) error {
+	if _, err := s.authorized(c); err != nil {
+		return err
+	}
+	rs, err := s.atlas.Reports(c.Request().Context(), c.QueryParams())
+	if err != nil {
+		return err
+	}
+	return privateJSON(c, http.StatusOK, map[string]any{"reports": rs})
+}
+
+func (s *Server) showReport(c echo.Context) error {
+	if _, err := s.authorized(c); err != nil {
+		return err
+	}
+	r, err := s.atlas.Report(c.Request().Context(), c.Param("id"), c.QueryParams())
+	if err != nil {
+		return err
+	}
+	return privateJSON(c, http.StatusOK, r)
 }

@@ -65,6 +65,7 @@ func commands() []command {
 	cs = append(cs, serverCommands()...)
 	cs = append(cs, backupCommands()...)
 	cs = append(cs, exportCommands()...)
+	cs = append(cs, reportCommands()...)
 	cs = append(cs, copyCommands()...)
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	return cs

@@ -27,7 +27,7 @@ export function claimFields(t, desk, initial, opts = {}) {
   c.valid_at = h('input', { type: 'date', name: 'valid_at', value: v.valid_at || '', required: true });
   c.valid_precision = select('valid_precision', PRECISIONS.map((x) => [x, t('precision.' + x)]), v.valid_precision || 'day');
   c.published_at = h('input', { type: 'date', name: 'published_at', value: v.published_at || '', required: true });
-  c.evidence = select('evidence', EVIDENCE.map((x) => [x, t('evidence.' + x)]), v.evidence || 'official-statement');
+  c.evidence = select('evidence', [['', t('degree.')]].concat(EVIDENCE.map((x) => [x, t('evidence.' + x)])), v.evidence || '');
   c.summary = h('textarea', { name: 'summary', rows: 2, maxlength: 1000, required: true });
   c.summary.value = v.summary || '';
   c.relayed_by = h('input', { type: 'text', name: 'relayed_by', value: v.relayed_by || '' });

@@ -3,6 +3,7 @@
 // proposed claim, to accept (as edited), or reject. Accepting goes through the same atlas call as the API's.
 import { h, clear, field, uid } from './dom.js';
 import { claimFields, describeError, failField } from './claimfields.js';
+import { claimForm } from './claimform.js';
 import { miniMap } from './minimap.js';
 
 // chars splits a string into code points: the parser's offsets count characters, not UTF-16 units.
@@ -16,7 +17,7 @@ function placeLabel(p) {
 export async function showReview(desk, view, id) {
   const { t } = desk;
   const data = await desk.api.get('/desk/api/reports/' + id);
-  const rep = data.report;
+  const rep = data;
   const text = chars(rep.text);
   const gaz = data.gazetteer || {};
   const places = data.places || [];
@@ -50,6 +51,7 @@ export async function showReview(desk, view, id) {
     h('mark', { class: 'mention mention-region' }, t('mention.region')));
 
   const mapEl = h('div', { class: 'minimap', id: 'minimap', role: 'region', 'aria-label': t('review.map') });
+  const fixedEl = h('div', { class: 'fixed-places', 'aria-live': 'polite' });
   const cardsEl = h('div', { class: 'cards' });
   const meta = [rep.outlet, t.date(rep.published_at)].filter(Boolean).join(', ');
   clear(view).append(
@@ -58,7 +60,7 @@ export async function showReview(desk, view, id) {
     h('div', { class: 'review-grid' },
       h('section', { class: 'review-text', 'aria-labelledby': 'rt-title' }, h('h2', { id: 'rt-title' }, t('review.text')), legend, textEl),
       h('section', { class: 'review-side', 'aria-labelledby': 'rp-title' },
-        h('h2', { class: 'visually-hidden' }, t('review.map')), mapEl,
+        h('h2', { class: 'visually-hidden' }, t('review.map')), mapEl, fixedEl,
         h('h2', { id: 'rp-title' }, t('review.proposals')),
         claims.length ? cardsEl : h('p', { class: 'empty' }, t('review.none')))));
 
@@ -75,7 +77,23 @@ export async function showReview(desk, view, id) {
       marks[i].lastChild.textContent = ' (' + t('mention.resolved') + ')';
     }
     mm.highlight(placeID, [p.id, ...(p.alternatives || [])].filter(Boolean));
-    for (const card of cardsByPlace.get(i) || []) card.setSettlement(placeID);
+    const cards = cardsByPlace.get(i) || [];
+    for (const card of cards) card.setSettlement(placeID);
+    if (!cards.length) offerClaim(placeID);
+  }
+
+  // offerClaim: the parser proposes no claim about a mention it could not place; once the editor has placed it,
+  // the desk offers the claim form for that place, dated and attributed to the report's outlet.
+  const offered = new Set();
+  function offerClaim(placeID) {
+    if (offered.has(placeID)) return;
+    offered.add(placeID);
+    const g = gaz[placeID] || { id: placeID, name: placeID };
+    const form = claimForm(desk, { settlement: { id: placeID, name: placeLabel(g) },
+      initial: { published_at: rep.published_at, valid_at: rep.published_at, valid_precision: 'week',
+        relayed_by: rep.outlet || '', relay_url: rep.url || '' } });
+    fixedEl.appendChild(h('details', { class: 'card offer', open: true },
+      h('summary', {}, t('review.offer', { name: g.name })), form.el));
   }
 
   places.forEach((p, i) => {
