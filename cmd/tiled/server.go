@@ -133,6 +133,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if err := a.Ready(ctx); err != nil {
 		return err
 	}
+	cfg.Web.Storage = db.Storage
 	if pg := db.Postgres(); pg != nil {
 		// Writes through other servers on the database arrive as notifications: bring the atlas's views to the
 		// new data version at once rather than on the next request. (A failed refresh is retried by that request.)
