@@ -122,7 +122,10 @@ func (a *Atlas) ExportKML(ctx context.Context, q url.Values, w io.Writer) error 
 	}
 	var status, claims []kml.Element
 	for _, p := range ps {
-		hist := lix.History(p.ID)
+		hist, err := lix.History(ctx, p.ID)
+		if err != nil {
+			return err
+		}
 		if len(hist) == 0 {
 			continue
 		}
