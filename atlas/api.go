@@ -115,6 +115,11 @@ func (a *Atlas) Settlements(ctx context.Context, q url.Values) (*geojson.Feature
 	}
 	items := make([]item, len(picked))
 	for i, p := range picked {
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil { // the client went away: stop (a large store takes a while)
+				return nil, err
+			}
+		}
 		items[i] = item{p, lix.StatusOf(p.ID, view.Query)}
 	}
 	sort.Slice(items, func(i, j int) bool {
@@ -129,6 +134,11 @@ func (a *Atlas) Settlements(ctx context.Context, q url.Values) (*geojson.Feature
 	for i, it := range items {
 		if i == limit {
 			break
+		}
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
 		}
 		fc.Append(feature(it.p, it.st, view))
 	}

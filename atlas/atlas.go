@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"runtime"
 	"sync"
 	"time"
@@ -59,8 +58,14 @@ type Deps struct {
 	Ledger LedgerStore
 	// Tokens verifies write tokens.
 	Tokens auth.Store
-	// Snapshot writes a consistent copy of the whole store (a GeoPackage) to w.
-	Snapshot func(ctx context.Context, w io.Writer) error
+	// Snapshot writes a consistent copy of the store's public data (a GeoPackage) to the new file path; ctx
+	// interrupts it, and on error it leaves no file.
+	Snapshot func(ctx context.Context, path string) error
+	// Reports keeps the reports posted to /api/reports; nil for a server that keeps none.
+	Reports ReportStore
+	// Status, optional, names the store's engine and the state of its change notifications for /ready (see
+	// StoreStatus).
+	Status func() (store, notifications string)
 }
 
 // Config tunes the atlas.
@@ -75,6 +80,11 @@ type Config struct {
 	Now func() time.Time
 	// Attribution is shown in TileJSON and the style.
 	Attribution string
+	// ExportDir is where export files are written ("": the system's temporary directory), in a directory of
+	// their own that Close removes.
+	ExportDir string
+	// ExportFiles bounds the export files kept for reuse (0: DefaultExportFiles).
+	ExportFiles int
 }
 
 // Atlas answers the server's questions. It is safe for concurrent use.
@@ -89,6 +99,8 @@ type Atlas struct {
 	mu        sync.Mutex
 	known     *ledger.Index // the ledger index the tile cache reflects (see ledgerUpdated)
 	placesVer int64
+
+	exports exportFiles // export files on disk (exportfiles.go)
 
 	hot tileHotPath // what Tile keeps between calls: the indexes last used, the bound on concurrent builds (tiles.go)
 }

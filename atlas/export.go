@@ -3,6 +3,8 @@ package atlas
 import (
 	"context"
 	"encoding/csv"
+	"encoding/xml"
+	"errors"
 	"fmt"
 	"image/color"
 	"io"
@@ -62,7 +64,12 @@ func (a *Atlas) ExportCSV(ctx context.Context, q url.Values, w io.Writer) error 
 	if err := cw.Write(CSVColumns); err != nil {
 		return err
 	}
-	for _, p := range ps {
+	for i, p := range ps {
+		if i%1024 == 0 {
+			if err := ctx.Err(); err != nil { // the client went away: stop
+				return err
+			}
+		}
 		props := flatProps(p, lix.StatusOf(p.ID, view.Query), view)
 		rec := make([]string, len(CSVColumns))
 		for i, c := range CSVColumns {
@@ -115,20 +122,60 @@ func (a *Atlas) ExportKML(ctx context.Context, q url.Values, w io.Writer) error 
 	if err != nil {
 		return err
 	}
-	doc := []kml.Element{kml.Name("tiled: front-line settlements as of " + view.AsOf.String()),
-		kml.Description(DefaultAttribution)}
-	for h, c := range holderColours {
-		doc = append(doc, kml.SharedStyle("status-"+h, kml.IconStyle(kml.Color(c), kml.Scale(1.1))))
+	// Streamed: the document's head, then one placemark at a time, so that memory does not grow with the ledger.
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
 	}
-	var status, claims []kml.Element
-	for _, p := range ps {
-		hist, err := lix.History(ctx, p.ID)
-		if err != nil {
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	open := func(name string, attr ...xml.Attr) error {
+		return enc.EncodeToken(xml.StartElement{Name: xml.Name{Local: name}, Attr: attr})
+	}
+	closeEl := func(name string) error { return enc.EncodeToken(xml.EndElement{Name: xml.Name{Local: name}}) }
+	if err := errors.Join(open("kml", xml.Attr{Name: xml.Name{Local: "xmlns"}, Value: kml.Namespace}), open("Document")); err != nil {
+		return err
+	}
+	head := []kml.Element{kml.Name("tiled: front-line settlements as of " + view.AsOf.String()),
+		kml.Description(DefaultAttribution)}
+	styles := make([]string, 0, len(holderColours))
+	for h := range holderColours {
+		styles = append(styles, h)
+	}
+	sort.Strings(styles)
+	for _, h := range styles {
+		head = append(head, kml.SharedStyle("status-"+h, kml.IconStyle(kml.Color(holderColours[h]), kml.Scale(1.1))))
+	}
+	for _, el := range head {
+		if err := enc.Encode(el); err != nil {
 			return err
 		}
-		if len(hist) == 0 {
-			continue
+	}
+	folder := func(name string, each func(p *place, hist []ledger.Entry) error) error {
+		if err := open("Folder"); err != nil {
+			return err
 		}
+		if err := enc.Encode(kml.Name(name)); err != nil {
+			return err
+		}
+		for i, p := range ps {
+			if i%256 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			hist, err := lix.History(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			if len(hist) > 0 {
+				if err := each(p, hist); err != nil {
+					return err
+				}
+			}
+		}
+		return closeEl("Folder")
+	}
+	err = folder("Status as of "+view.AsOf.String(), func(p *place, _ []ledger.Entry) error {
 		st := lix.StatusOf(p.ID, view.Query)
 		pt, err := gkml.Encode(geo.ToGeomPoint(point(p.Point)))
 		if err != nil {
@@ -138,8 +185,17 @@ func (a *Atlas) ExportKML(ctx context.Context, q url.Values, w io.Writer) error 
 		if p.Approximate {
 			desc += fmt.Sprintf(" Approximate location (±%g km).", p.PrecisionKM)
 		}
-		status = append(status, kml.Placemark(kml.Name(kmlText(p.Name)), kml.Description(kmlText(desc)),
+		return enc.Encode(kml.Placemark(kml.Name(kmlText(p.Name)), kml.Description(kmlText(desc)),
 			kml.StyleURL("#status-"+string(st.Consensus)), pt))
+	})
+	if err != nil {
+		return err
+	}
+	err = folder("Claims over time", func(p *place, hist []ledger.Entry) error {
+		pt, err := gkml.Encode(geo.ToGeomPoint(point(p.Point)))
+		if err != nil {
+			return err
+		}
 		for i, e := range hist {
 			if !e.InForce() {
 				continue
@@ -148,17 +204,28 @@ func (a *Atlas) ExportKML(ctx context.Context, q url.Values, w io.Writer) error 
 			if end, ok := replacedOn(hist, i); ok {
 				span = append(span, kml.End(end.Time()))
 			}
-			pt, _ := gkml.Encode(geo.ToGeomPoint(point(p.Point)))
-			claims = append(claims, kml.Placemark(
+			err := enc.Encode(kml.Placemark(
 				kml.Name(kmlText(fmt.Sprintf("%s — %s: %s (%s)", p.Name, e.SourceID, e.Holder, e.Degree))),
 				kml.Description(kmlText(fmt.Sprintf("%s Valid %s (%s), published %s, relayed by %s. Evidence: %s.",
 					e.Summary, e.ValidAt, e.ValidPrecision, e.PublishedAt, orNone(e.RelayedBy), e.Evidence))),
 				kml.TimeSpan(span...), kml.StyleURL("#status-"+holderStyle(e.Holder)), pt))
+			if err != nil {
+				return err
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	doc = append(doc, kml.Folder(append([]kml.Element{kml.Name("Status as of " + view.AsOf.String())}, status...)...),
-		kml.Folder(append([]kml.Element{kml.Name("Claims over time")}, claims...)...))
-	return kml.KML(kml.Document(doc...)).WriteIndent(w, "", "  ")
+	if err := errors.Join(closeEl("Document"), closeEl("kml")); err != nil {
+		return err
+	}
+	if err := enc.Flush(); err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, "\n")
+	return err
 }
 
 // replacedOn returns the date from which the in-force claim hist[i] no longer gives its source's view: the valid_at
@@ -185,12 +252,4 @@ func orNone(s string) string {
 		return "(not recorded)"
 	}
 	return s
-}
-
-// Snapshot writes a consistent copy of the store (a GeoPackage) to w.
-func (a *Atlas) Snapshot(ctx context.Context, q url.Values, w io.Writer) error {
-	if err := onlyParams(q, nil); err != nil {
-		return err
-	}
-	return a.deps.Snapshot(ctx, w)
 }

@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/xml"
+	"errors"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -148,5 +150,65 @@ func TestExportKML(t *testing.T) {
 		if strings.Contains(pm.Name, "<") {
 			t.Errorf("status name %q carries markup", pm.Name)
 		}
+	}
+}
+
+// cancelAfter is a context whose Err reports cancellation from its n+1st call on: the client goes away while the
+// work is under way.
+type cancelAfter struct {
+	context.Context
+	n int
+}
+
+func (c *cancelAfter) Err() error {
+	if c.n <= 0 {
+		return context.Canceled
+	}
+	c.n--
+	return nil
+}
+
+// TestHeavyReadsStopWhenTheClientGoes: an export whose client goes away while it is written is abandoned and
+// leaves no file; a large read of settlements stops too.
+func TestHeavyReadsStopWhenTheClientGoes(t *testing.T) {
+	db := testdb.Open(t)
+	if _, err := seed.Load(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	a := atlas.New(atlas.Config{Now: benchNow, ExportDir: dir},
+		atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot})
+	defer a.Close()
+	for _, name := range []string{"settlements.csv", "settlements.kml"} {
+		f, err := a.Export(&cancelAfter{Context: context.Background(), n: 1}, name, nil)
+		if !errors.Is(err, context.Canceled) {
+			if f != nil {
+				f.Close()
+			}
+			t.Errorf("Export(%s) with the client gone = %v, want context.Canceled", name, err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if f, err := a.Export(ctx, "tiled.gpkg", nil); !errors.Is(err, context.Canceled) {
+		if f != nil {
+			f.Close()
+		}
+		t.Errorf("Export(tiled.gpkg) with the client gone = %v, want context.Canceled", err)
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, "*", "*"))
+	if len(left) != 0 {
+		t.Errorf("abandoned exports left files: %v", left)
+	}
+	if _, err := a.Settlements(&cancelAfter{Context: context.Background(), n: 0}, url.Values{"limit": {"10000"}}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Settlements(limit=10000) with the client gone = %v, want context.Canceled", err)
+	}
+	f, err := a.Export(context.Background(), "settlements.csv", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if left, _ := filepath.Glob(filepath.Join(dir, "*", "*")); len(left) != 1 {
+		t.Errorf("after one export: files %v, want one", left)
 	}
 }

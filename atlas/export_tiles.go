@@ -71,7 +71,7 @@ func (a *Atlas) PlanTiles(ctx context.Context, opt TileExportOptions) (*TilePlan
 		}
 	}
 	p := &TilePlan{View: view, Query: url.Values{"as_of": {view.AsOf.String()}},
-		src: tileSource{pix: pix, lix: lix, view: view}, opt: a.tileOptions(), zoom: [2]int{opt.MinZoom, opt.MaxZoom}}
+		src: tileSource{pix: pix, lix: lix, cl: newClaimSet(pix, lix), view: view}, opt: a.tileOptions(), zoom: [2]int{opt.MinZoom, opt.MaxZoom}}
 	if view.Source != "" {
 		p.Query.Set("source", view.Source)
 	}

@@ -1,6 +1,10 @@
 package atlas
 
 import (
+	"bytes"
+	"fmt"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -77,8 +81,11 @@ func tileProps(p *place, st ledger.Status, v View) map[string]any {
 	return props
 }
 
-func priority(p *place, st ledger.Status) float64 {
-	pr := float64(p.Population)
+func priority(p *place, st ledger.Status) float64 { return priorityOf(p.Population, st) }
+
+// priorityOf ranks a place for thinning: its population, lifted above every place without a view when it has one.
+func priorityOf(population int64, st ledger.Status) float64 {
+	pr := float64(population)
 	if st.Sources > 0 {
 		pr += claimedBoost
 	}
@@ -90,10 +97,39 @@ func point(p orb.Point) orb.Point {
 	return orb.Point{geo.Round(p.Lon(), 6), geo.Round(p.Lat(), 6)}
 }
 
-// feature is the GeoJSON feature of a settlement with its status.
+// feature is the GeoJSON feature of a settlement with its status. precision_km is written as a decimal always
+// (4.0, not 4): GDAL and QGIS type a field from the first values they see, and a field typed integer turns 4.5 into
+// 4 (GDAL) or 0 (QGIS), which reads as an exact location.
 func feature(p *place, st ledger.Status, v View) *geojson.Feature {
 	f := geojson.NewFeature(point(p.Point))
 	f.ID = p.ID
 	f.Properties = flatProps(p, st, v)
+	if km, ok := f.Properties["precision_km"].(float64); ok {
+		f.Properties["precision_km"] = Decimal(km)
+	}
 	return f
+}
+
+// Decimal is a number that JSON always writes with a decimal point (4.0, 4.5, 1e+21), so that readers which type a
+// field by its first values type it as real.
+type Decimal float64
+
+// MarshalJSON writes d with at least one digit after the decimal point.
+func (d Decimal) MarshalJSON() ([]byte, error) {
+	f := float64(d)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil, fmt.Errorf("atlas: decimal %v is not a JSON number", f)
+	}
+	bits := 64
+	if float64(float32(f)) == f { // stored as float32 (the place index): write 0.3, not 0.30000001192092896
+		bits = 32
+	}
+	b := strconv.AppendFloat(nil, f, 'f', -1, bits)
+	if len(b) > 21 { // as encoding/json: exponent form for very large numbers
+		b = strconv.AppendFloat(b[:0], f, 'e', -1, bits)
+	}
+	if !bytes.ContainsAny(b, ".e") {
+		b = append(b, '.', '0')
+	}
+	return b, nil
 }

@@ -3,6 +3,7 @@ package atlas
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"time"
 
@@ -38,9 +39,41 @@ func (settlementsCollection) Info() ogc.CollectionInfo {
 		TemporalProperty:    "latest",
 		TemporalDescription: "the date of the latest claim about the settlement (settlements without claims have none)",
 		Filters: []ogc.Filter{
-			{Name: "status", Description: "consensus holder today", Enum: consensusValues()},
+			{Name: "status", Description: "consensus holder on the date shown (as_of)", Enum: consensusValues()},
 			{Name: "country", Description: "ISO 3166-1 alpha-2 country code"},
 		},
+		Parameters: viewParameters("the status of each settlement as of that date, the map of that day " +
+			"(default: today, or the latest claims' date when every claim is stale)"),
+		Properties: []ogc.Property{
+			{Name: "id", Type: "string", Description: "settlement id"},
+			{Name: "name", Type: "string", Description: "name (BGN/PCGN romanisation)"},
+			{Name: "name_ru", Type: "string", Description: "Russian name"},
+			{Name: "name_uk", Type: "string", Description: "Ukrainian name"},
+			{Name: "country", Type: "string", Description: "ISO 3166-1 alpha-2 country code"},
+			{Name: "admin1", Type: "string", Description: "oblast"},
+			{Name: "admin2", Type: "string", Description: "district"},
+			{Name: "population", Type: "integer", Description: "population, where known"},
+			{Name: "feature_code", Type: "string", Description: "GeoNames feature code"},
+			{Name: "approximate", Type: "boolean", Description: "the location is approximate (see precision_km)"},
+			{Name: "precision_km", Type: "number", Description: "radius of the location's uncertainty in km, for approximate locations"},
+			{Name: "status", Type: "string", Description: "consensus holder", Enum: consensusValues()},
+			{Name: "disputed", Type: "boolean", Description: "current sources disagree"},
+			{Name: "stale", Type: "boolean", Description: "every claim is older than the staleness window"},
+			{Name: "sources", Type: "integer", Description: "number of sources with a view"},
+			{Name: "latest", Type: "string", Format: "date", Description: "date of the latest claim"},
+			{Name: "holders", Type: "string", Description: "each source's holder, source:holder;…"},
+			{Name: "view", Type: "string", Description: "consensus or the source shown"},
+			{Name: "as_of", Type: "string", Format: "date", Description: "the date the status is for"},
+		},
+	}
+}
+
+// viewParameters are the items parameters that pick the day a collection shows: as_of and known_on.
+func viewParameters(asOf string) []ogc.Parameter {
+	return []ogc.Parameter{
+		{Name: "as_of", Format: "date", Description: "A date, YYYY-MM-DD: " + asOf + "."},
+		{Name: "known_on", Format: "date", Description: "A date, YYYY-MM-DD: only claims published on or before it " +
+			"count, the ledger as it could be read that day (a correction published later does not apply yet)."},
 	}
 }
 
@@ -55,7 +88,7 @@ func (c settlementsCollection) Extent(ctx context.Context) (ogc.Extent, error) {
 		return ogc.Extent{}, err
 	}
 	ext := ogc.Extent{}
-	if len(pix.places) > 0 {
+	if pix.len() > 0 {
 		b := pix.bound
 		ext.BBox = &b
 	}
@@ -85,45 +118,74 @@ func dayOverlaps(iv ogc.Interval, d ledger.Date) bool {
 
 func inBBox(b *orb.Bound, p orb.Point) bool { return b == nil || b.Contains(p) }
 
+// Items pages through the settlements in id order by keyset: the page starts after q.After, found by binary search,
+// and a status is computed only for the settlements a filter needs it for or the page shows. The count of matches
+// (numberMatched) walks every settlement; it is made when that walk is cheap (no filter on the status) or on the
+// first page, and left out (-1) otherwise.
 func (c settlementsCollection) Items(ctx context.Context, q ogc.Query) ([]*geojson.Feature, int, error) {
 	pix, lix, err := c.a.state(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
-	view := View{Query: ledger.Query{AsOf: c.a.defaultAsOf(lix, ledger.Date{})}, Today: true}
-	var matched []*geojson.Feature
-	for i := range pix.places { // places are ordered by id: a stable order for paging
-		p := &pix.places[i]
-		if !inBBox(q.BBox, p.Point) {
-			continue
-		}
-		st := lix.StatusOf(p.ID, view.Query)
-		if !q.Datetime.IsZero() && !dayOverlaps(q.Datetime, st.Latest) {
-			continue
-		}
-		if v, ok := q.Filters["status"]; ok && v != string(st.Consensus) {
-			continue
-		}
-		if v, ok := q.Filters["country"]; ok && v != p.Country {
-			continue
-		}
-		matched = append(matched, nil)
-		if n := len(matched); n > q.Offset && n <= q.Offset+q.Limit {
-			matched[n-1] = feature(p, st, view)
-		}
+	view, err := c.a.parseView(lix, q.Params["as_of"], "", q.Params["known_on"])
+	if err != nil {
+		return nil, 0, err
 	}
-	return page(matched, q), len(matched), nil
-}
-
-// page returns the features of matched between offset and offset+limit.
-func page(matched []*geojson.Feature, q ogc.Query) []*geojson.Feature {
-	lo := min(q.Offset, len(matched))
-	hi := min(q.Offset+q.Limit, len(matched))
-	out := matched[lo:hi]
-	if out == nil {
-		out = []*geojson.Feature{}
+	status, byStatus := q.Filters["status"]
+	needStatus := byStatus || !q.Datetime.IsZero()
+	country, byCountry := q.Filters["country"]
+	start := 0
+	if q.After != "" {
+		start = sort.Search(pix.len(), func(i int) bool { return pix.id(int32(i)) > q.After })
 	}
-	return out
+	counting := !needStatus || q.After == ""
+	first := start
+	if counting {
+		first = 0
+	}
+	out := []*geojson.Feature{}
+	matched, skipped := 0, 0
+	for i := int32(first); int(i) < pix.len(); i++ {
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil { // the client went away
+				return nil, 0, err
+			}
+		}
+		r := &pix.recs[i]
+		if !inBBox(q.BBox, r.pt) || byCountry && country != pix.shared[r.country] {
+			continue
+		}
+		var st ledger.Status
+		if needStatus {
+			st = lix.StatusOf(pix.id(i), view.Query)
+			if byStatus && status != string(st.Consensus) || !q.Datetime.IsZero() && !dayOverlaps(q.Datetime, st.Latest) {
+				continue
+			}
+		}
+		matched++
+		if int(i) < start {
+			continue
+		}
+		if skipped < q.Offset {
+			skipped++
+			continue
+		}
+		if len(out) > q.Limit { // the page and the one beyond it are found: only the count goes on
+			if !counting {
+				break
+			}
+			continue
+		}
+		p := pix.at(i)
+		if !needStatus {
+			st = lix.StatusOf(p.ID, view.Query)
+		}
+		out = append(out, feature(p, st, view))
+	}
+	if !counting {
+		matched = -1
+	}
+	return out, matched, nil
 }
 
 func (c settlementsCollection) Item(ctx context.Context, id string) (*geojson.Feature, error) {
@@ -163,6 +225,31 @@ func (claimsCollection) Info() ogc.CollectionInfo {
 			{Name: "holder", Description: "the side the source says holds the settlement", Enum: holders},
 			{Name: "evidence", Description: "what the claim rests on", Enum: evidence},
 		},
+		Parameters: viewParameters("only claims valid on or before that date (valid_at), the record as it stood " +
+			"that day"),
+		Properties: []ogc.Property{
+			{Name: "id", Type: "integer", Description: "claim id"},
+			{Name: "settlement", Type: "string", Description: "settlement id"},
+			{Name: "settlement_name", Type: "string", Description: "settlement name"},
+			{Name: "source", Type: "string", Description: "source id"},
+			{Name: "holder", Type: "string", Description: "the side the source says holds the settlement", Enum: holders},
+			{Name: "degree", Type: "string", Description: "how far the holder holds it"},
+			{Name: "valid_at", Type: "string", Format: "date", Description: "the date the claim describes"},
+			{Name: "valid_precision", Type: "string", Description: "precision of valid_at: day, week or month"},
+			{Name: "published_at", Type: "string", Format: "date", Description: "the date the source published it"},
+			{Name: "recorded_at", Type: "string", Format: "date-time", Description: "when it entered the ledger"},
+			{Name: "evidence", Type: "string", Description: "what the claim rests on", Enum: evidence},
+			{Name: "summary", Type: "string", Description: "the claim in tiled's words"},
+			{Name: "credibility", Type: "integer", Description: "Admiralty credibility grade, 1 (confirmed) to 6"},
+			{Name: "in_force", Type: "boolean", Description: "the claim still counts (not superseded or retracted)"},
+			{Name: "approximate_location", Type: "boolean", Description: "the settlement's location is approximate"},
+			{Name: "relayed_by", Type: "string", Description: "the outlet that relayed the claim"},
+			{Name: "relay_url", Type: "string", Format: "uri", Description: "where it was relayed"},
+			{Name: "supersedes", Type: "integer", Description: "the claim this one corrects"},
+			{Name: "retracts", Type: "integer", Description: "the claim this one withdraws"},
+			{Name: "superseded_by", Type: "integer", Description: "the claim that corrects this one"},
+			{Name: "retracted_by", Type: "integer", Description: "the claim that withdraws this one"},
+		},
 	}
 }
 
@@ -187,8 +274,14 @@ func (c claimsCollection) Extent(ctx context.Context) (ogc.Extent, error) {
 	return ext, nil
 }
 
-// claimFeatures returns every claim as a feature in claim id order.
-func (c claimsCollection) all(ctx context.Context) ([]*geojson.Feature, error) {
+// claimAt is a claim with the settlement it is about.
+type claimAt struct {
+	p *place
+	e ledger.Entry
+}
+
+// all returns every claim with its settlement, in claim id order.
+func (c claimsCollection) all(ctx context.Context) ([]claimAt, error) {
 	pix, lix, err := c.a.state(ctx)
 	if err != nil {
 		return nil, err
@@ -197,10 +290,10 @@ func (c claimsCollection) all(ctx context.Context) ([]*geojson.Feature, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []*geojson.Feature
+	var out []claimAt
 	for _, e := range entries { // in claim id order
 		if p, ok := pix.place(e.SettlementID); ok {
-			out = append(out, claimFeature(p, e))
+			out = append(out, claimAt{p, e})
 		}
 	}
 	return out, nil
@@ -233,33 +326,69 @@ func claimFeature(p *place, e ledger.Entry) *geojson.Feature {
 	return f
 }
 
+// Items pages through the claims in id order by keyset (the page starts after the claim q.After), building
+// features only for the page.
 func (c claimsCollection) Items(ctx context.Context, q ogc.Query) ([]*geojson.Feature, int, error) {
 	all, err := c.all(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
-	var matched []*geojson.Feature
-	for _, f := range all {
-		if !inBBox(q.BBox, f.Point()) {
-			continue
-		}
-		if !q.Datetime.IsZero() {
-			d, _ := ledger.ParseDate(f.Properties["valid_at"].(string))
-			if !dayOverlaps(q.Datetime, d) {
-				continue
+	var asOf, knownOn ledger.Date
+	for name, d := range map[string]*ledger.Date{"as_of": &asOf, "known_on": &knownOn} {
+		if v, ok := q.Params[name]; ok {
+			if *d, err = ledger.ParseDate(v); err != nil {
+				return nil, 0, paramErr(name, v, "want a date YYYY-MM-DD")
 			}
+		}
+	}
+	var after int64 = -1
+	if q.After != "" {
+		if after, err = strconv.ParseInt(q.After, 10, 64); err != nil {
+			return nil, 0, paramErr("cursor", q.After, "want a claim id from a next link")
+		}
+	}
+	out := []*geojson.Feature{}
+	matched, skipped := 0, 0
+	for i, ca := range all {
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, 0, err
+			}
+		}
+		e := ca.e
+		if !inBBox(q.BBox, ca.p.Point) || !q.Datetime.IsZero() && !dayOverlaps(q.Datetime, e.ValidAt) ||
+			!asOf.IsZero() && e.ValidAt.After(asOf) || !knownOn.IsZero() && e.PublishedAt.After(knownOn) {
+			continue
 		}
 		ok := true
 		for k, v := range q.Filters {
-			if fmt.Sprint(f.Properties[k]) != v {
-				ok = false
+			switch k {
+			case "settlement":
+				ok = ok && ca.p.ID == v
+			case "source":
+				ok = ok && e.SourceID == v
+			case "holder":
+				ok = ok && string(e.Holder) == v
+			case "evidence":
+				ok = ok && string(e.Evidence) == v
 			}
 		}
-		if ok {
-			matched = append(matched, f)
+		if !ok {
+			continue
+		}
+		matched++
+		if e.ID <= after {
+			continue
+		}
+		if skipped < q.Offset {
+			skipped++
+			continue
+		}
+		if len(out) <= q.Limit {
+			out = append(out, claimFeature(ca.p, e))
 		}
 	}
-	return page(matched, q), len(matched), nil
+	return out, matched, nil
 }
 
 func (c claimsCollection) Item(ctx context.Context, id string) (*geojson.Feature, error) {
@@ -271,10 +400,9 @@ func (c claimsCollection) Item(ctx context.Context, id string) (*geojson.Feature
 	if err != nil {
 		return nil, err
 	}
-	for _, f := range all {
-		if f.ID.(int64) == n {
-			return f, nil
-		}
+	i := sort.Search(len(all), func(i int) bool { return all[i].e.ID >= n })
+	if i == len(all) || all[i].e.ID != n {
+		return nil, fmt.Errorf("%w: claim %d", ogc.ErrNotFound, n)
 	}
-	return nil, fmt.Errorf("%w: claim %d", ogc.ErrNotFound, n)
+	return claimFeature(all[i].p, all[i].e), nil
 }

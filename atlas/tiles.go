@@ -1,9 +1,10 @@
 package atlas
 
 import (
-	"container/heap"
+	"cmp"
 	"context"
 	"net/url"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -29,68 +30,142 @@ type TileResult struct {
 type tileSource struct {
 	pix  *placeIndex
 	lix  *ledger.Index
+	cl   *claimSet // the places with claims; nil: computed on use
 	view View
+}
+
+// claimSet is the set of places the ledger has claims about, by place number: most places have none, and their
+// status (unknown, no views) needs no lookup in the ledger.
+type claimSet struct {
+	pix    *placeIndex
+	lix    *ledger.Index
+	has    []uint64 // bit i: place i has claims
+	byRank []int32  // those places in rank order (population, then number)
+}
+
+func newClaimSet(pix *placeIndex, lix *ledger.Index) *claimSet {
+	cs := &claimSet{pix: pix, lix: lix, has: make([]uint64, (pix.len()+63)/64)}
+	for _, id := range lix.Settlements() {
+		if i, ok := pix.lookup(id); ok {
+			cs.has[i/64] |= 1 << (i % 64)
+			cs.byRank = append(cs.byRank, i)
+		}
+	}
+	slices.SortFunc(cs.byRank, pix.kd.cmp)
+	return cs
+}
+
+func (cs *claimSet) claimed(i int32) bool { return cs.has[i/64]&(1<<(i%64)) != 0 }
+
+func (s tileSource) claims() *claimSet {
+	if s.cl != nil {
+		return s.cl
+	}
+	return newClaimSet(s.pix, s.lix)
+}
+
+// feature makes the tile feature of place i with status st.
+func (s tileSource) feature(i int32, st ledger.Status, prio float64) tiles.Feature {
+	r := &s.pix.recs[i]
+	return tiles.Feature{ID: s.pix.id(i), Point: r.pt, Priority: prio, Emphasis: st.Sources > 0,
+		LazyProps: func() map[string]any {
+			p := s.pix.at(i)
+			if st.Settlement == "" { // a place without claims: its (unknown) status is made only now
+				st = s.lix.StatusOf(p.ID, s.view.Query)
+			}
+			return tileProps(p, st, s.view)
+		}}
+}
+
+// status returns place i's status, or the zero Status (no views) without asking the ledger when it has no claims.
+func (s tileSource) status(cs *claimSet, i int32) ledger.Status {
+	if !cs.claimed(i) {
+		return ledger.Status{}
+	}
+	return s.lix.StatusOf(s.pix.id(i), s.view.Query)
 }
 
 // Features implements tiles.Source.
 func (s tileSource) Features(_ context.Context, b orb.Bound) ([]tiles.Feature, error) {
 	var out []tiles.Feature
-	s.pix.within(b, func(p *place) {
-		st := s.lix.StatusOf(p.ID, s.view.Query)
-		out = append(out, tiles.Feature{ID: p.ID, Point: p.Point, Priority: priority(p, st),
-			LazyProps: func() map[string]any { return tileProps(p, st, s.view) }})
+	cs := s.claims()
+	s.pix.kd.within(s.pix.recs, b, func(i int32) {
+		st := s.status(cs, i)
+		out = append(out, s.feature(i, st, priorityOf(s.pix.recs[i].pop, st)))
 	})
 	return out, nil
 }
 
-// FeaturesLimit implements tiles.LimitSource: it keeps only the limit places of highest priority (ties by id) in a
-// min-heap while it walks the bound, and builds features for those alone.
+// FeaturesLimit implements tiles.LimitSource. Places with a view at the date outrank every other place, and among
+// the others the most populous win: so the answer is the best of (a) the places with claims inside b, taken in rank
+// order until limit of them have a view, and (b) the limit most populous places inside b, which the k-d tree gives
+// from its ranked lists. Neither walks every place in b: a world tile over a million places reads a few thousand.
 func (s tileSource) FeaturesLimit(_ context.Context, b orb.Bound, limit int) ([]tiles.Feature, error) {
-	h := make(candHeap, 0, limit)
-	s.pix.within(b, func(p *place) {
-		st := s.lix.StatusOf(p.ID, s.view.Query)
-		c := cand{p: p, st: st, prio: priority(p, st)}
-		if len(h) < limit {
-			heap.Push(&h, c)
-		} else if c.outranks(h[0]) {
-			h[0] = c
-			heap.Fix(&h, 0)
+	cs := s.claims()
+	recs := s.pix.recs
+	var cands []cand
+	seen := map[int32]ledger.Status{} // the claimed places looked at, with their status
+	viewed := 0
+	take := func(i int32) bool {
+		st := s.lix.StatusOf(s.pix.id(i), s.view.Query)
+		seen[i] = st
+		if st.Sources > 0 {
+			cands = append(cands, cand{i: i, st: st, prio: priorityOf(recs[i].pop, st)})
+			viewed++
 		}
+		return viewed < limit
+	}
+	if n := s.pix.kd.count(recs, b); n <= len(cs.byRank) {
+		// Fewer places in b than places with claims: look at those in b.
+		var inB []int32
+		s.pix.kd.within(recs, b, func(i int32) {
+			if cs.claimed(i) {
+				inB = append(inB, i)
+			}
+		})
+		slices.SortFunc(inB, s.pix.kd.cmp)
+		for _, i := range inB {
+			if !take(i) {
+				break
+			}
+		}
+	} else {
+		for _, i := range cs.byRank {
+			if inBound(b, recs[i].pt) && !take(i) {
+				break
+			}
+		}
+	}
+	if viewed < limit {
+		for _, i := range s.pix.kd.best(recs, b, limit) {
+			st, ok := seen[i]
+			if !ok && cs.claimed(i) {
+				st = s.lix.StatusOf(s.pix.id(i), s.view.Query)
+			}
+			if st.Sources > 0 && ok {
+				continue // already a candidate
+			}
+			cands = append(cands, cand{i: i, st: st, prio: priorityOf(recs[i].pop, st)})
+		}
+	}
+	slices.SortFunc(cands, func(a, b cand) int {
+		if c := cmp.Compare(b.prio, a.prio); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.i, b.i)
 	})
-	out := make([]tiles.Feature, len(h))
-	for i, c := range h {
-		out[i] = tiles.Feature{ID: c.p.ID, Point: c.p.Point, Priority: c.prio,
-			LazyProps: func() map[string]any { return tileProps(c.p, c.st, s.view) }}
+	cands = cands[:min(len(cands), limit)]
+	out := make([]tiles.Feature, len(cands))
+	for k, c := range cands {
+		out[k] = s.feature(c.i, c.st, c.prio)
 	}
 	return out, nil
 }
 
 type cand struct {
-	p    *place
+	i    int32
 	st   ledger.Status
 	prio float64
-}
-
-// outranks orders as tiles.Build does: higher priority first, then the smaller id.
-func (c cand) outranks(d cand) bool {
-	if c.prio != d.prio {
-		return c.prio > d.prio
-	}
-	return c.p.ID < d.p.ID
-}
-
-// candHeap is a min-heap: the weakest candidate on top, to be replaced by a stronger one.
-type candHeap []cand
-
-func (h candHeap) Len() int           { return len(h) }
-func (h candHeap) Less(i, j int) bool { return h[j].outranks(h[i]) }
-func (h candHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *candHeap) Push(x any)        { *h = append(*h, x.(cand)) }
-func (h *candHeap) Pop() any {
-	old := *h
-	c := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return c
 }
 
 // tileParams are the query parameters a tile request may carry.
@@ -106,7 +181,7 @@ func (a *Atlas) Tile(ctx context.Context, z, x, y string, q url.Values) (TileRes
 	if err := onlyParams(q, tileParams); err != nil {
 		return res, err
 	}
-	pix, lix, err := a.tileState(ctx)
+	pix, lix, cl, err := a.tileState(ctx)
 	if err != nil {
 		return res, err
 	}
@@ -126,7 +201,7 @@ func (a *Atlas) Tile(ctx context.Context, z, x, y string, q url.Values) (TileRes
 		res.Entry, res.Hit = e, true
 		return res, nil
 	}
-	raw, err := a.buildTile(ctx, tileSource{pix: pix, lix: lix, view: view}, t)
+	raw, err := a.buildTile(ctx, tileSource{pix: pix, lix: lix, cl: cl, view: view}, t)
 	if err != nil {
 		return res, err
 	}
@@ -181,7 +256,7 @@ func (a *Atlas) TileJSON(ctx context.Context, base string, q url.Values) (tiles.
 	opt := tiles.TileJSONOptions{Name: "tiled settlements", Attribution: a.cfg.Attribution, Tiles: []string{tmpl},
 		Description: "Settlements of the front line with each source's control claims, as of " + view.AsOf.String(),
 		DataVersion: strconv.FormatInt(lix.Version(), 10), MaxZoom: a.cfg.MaxZoom}
-	if len(pix.places) > 0 {
+	if pix.len() > 0 {
 		b := pix.bound
 		opt.Bounds = [4]float64{b.Min.Lon(), b.Min.Lat(), b.Max.Lon(), b.Max.Lat()}
 	}
@@ -234,27 +309,35 @@ type tileHotPath struct {
 type tileSnapshot struct {
 	pix *placeIndex
 	lix *ledger.Index
+	cl  *claimSet
 	at  time.Time
 }
 
-// tileState returns the indexes a tile is built from: those of the last call when they are younger than
-// TileStateMaxAge and no own write has happened or is running since, else a.state's.
-func (a *Atlas) tileState(ctx context.Context) (*placeIndex, *ledger.Index, error) {
-	if s := a.hot.recent.Load(); s != nil && time.Since(s.at) < TileStateMaxAge {
+// tileState returns the indexes a tile is built from, and the set of places with claims: those of the last call
+// when they are younger than TileStateMaxAge and no own write has happened or is running since, else a.state's.
+func (a *Atlas) tileState(ctx context.Context) (*placeIndex, *ledger.Index, *claimSet, error) {
+	prev := a.hot.recent.Load()
+	if prev != nil && time.Since(prev.at) < TileStateMaxAge {
 		a.mu.Lock()
-		current := a.known == s.lix && a.placesVer == s.pix.version
+		current := a.known == prev.lix && a.placesVer == prev.pix.version
 		a.mu.Unlock()
 		if current {
-			return s.pix, s.lix, nil
+			return prev.pix, prev.lix, prev.cl, nil
 		}
 	}
 	at := time.Now()
 	pix, lix, err := a.state(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	a.hot.recent.Store(&tileSnapshot{pix: pix, lix: lix, at: at})
-	return pix, lix, nil
+	var cl *claimSet
+	if prev != nil && prev.cl.pix == pix && prev.cl.lix == lix {
+		cl = prev.cl
+	} else {
+		cl = newClaimSet(pix, lix)
+	}
+	a.hot.recent.Store(&tileSnapshot{pix: pix, lix: lix, cl: cl, at: at})
+	return pix, lix, cl, nil
 }
 
 // buildTile builds t with at most GOMAXPROCS builds at a time. A build is CPU-bound, so more at once adds no

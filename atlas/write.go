@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/tiled-maps/tiled/auth"
+	"github.com/tiled-maps/tiled/internal/strictjson"
 	"github.com/tiled-maps/tiled/ledger"
 )
 
@@ -22,23 +23,18 @@ func (a *Atlas) Authorize(ctx context.Context, header string) (auth.Token, error
 	return auth.Service{Store: a.deps.Tokens}.Verify(ctx, header)
 }
 
-// decodeFields reads a JSON object whose values are strings or numbers into text fields.
+// decodeFields reads a JSON object whose values are strings or numbers into text fields, strictly (see
+// internal/strictjson: one value, valid UTF-8, no lone surrogates, no repeated names, at most MaxBodyBytes).
 func decodeFields(body io.Reader) (map[string]string, error) {
-	lr := &io.LimitedReader{R: body, N: MaxBodyBytes + 1}
-	dec := json.NewDecoder(lr)
-	dec.UseNumber()
 	var raw map[string]any
-	if err := dec.Decode(&raw); err != nil {
-		if lr.N <= 0 {
+	if err := strictjson.Decode(body, MaxBodyBytes, &raw); err != nil {
+		if errors.Is(err, strictjson.ErrTooLarge) {
 			return nil, ErrBodyTooLarge
 		}
-		return nil, fmt.Errorf("%w: body is not a JSON object: %v", ErrBadRequest, err)
+		return nil, fmt.Errorf("%w: %v", ErrBadRequest, err)
 	}
-	if lr.N <= 0 {
-		return nil, ErrBodyTooLarge
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("%w: body holds more than one JSON value", ErrBadRequest)
+	if raw == nil {
+		return nil, fmt.Errorf("%w: body is not a JSON object", ErrBadRequest)
 	}
 	out := make(map[string]string, len(raw))
 	for k, v := range raw {

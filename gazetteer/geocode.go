@@ -11,6 +11,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/tiled-maps/tiled/admin"
 	"github.com/tiled-maps/tiled/geo"
 	"github.com/tiled-maps/tiled/names"
 )
@@ -207,6 +208,11 @@ var countryWords = map[string]string{
 
 func (g Geocoder) parseContext(ctx context.Context, text string, cands []*scored) (contextInfo, error) {
 	var ci contextInfo
+	// Units named anywhere in the context, in any spelling and case ("Корочанский район Белгородской области",
+	// "Oryol Oblast"), by their English names.
+	for _, m := range admin.Default().Find(text) {
+		ci.addAdmin(m.Name())
+	}
 	for _, part := range contextSplit.Split(text, -1) {
 		part = strings.TrimSpace(part)
 		if names.Normalize(part) == "" {
@@ -225,7 +231,7 @@ func (g Geocoder) parseContext(ctx context.Context, text string, cands []*scored
 			}
 		}
 		if isAdmin || names.StripAdminWords(part) != names.Normalize(part) {
-			ci.admins = append(ci.admins, part)
+			ci.addAdmin(part)
 			continue
 		}
 		ms, err := g.Store.PlacesByKeys(ctx, names.QueryKeys(part))
@@ -242,6 +248,16 @@ func (g Geocoder) parseContext(ctx context.Context, text string, cands []*scored
 		}
 	}
 	return ci, nil
+}
+
+// addAdmin adds an admin unit named in the context unless one naming the same unit is there already.
+func (ci *contextInfo) addAdmin(name string) {
+	for _, a := range ci.admins {
+		if names.AdminKey(a) == names.AdminKey(name) {
+			return
+		}
+	}
+	ci.admins = append(ci.admins, name)
 }
 
 func (ci contextInfo) given(q Query) bool { return len(ci.parts) > 0 || q.Near != nil }

@@ -167,3 +167,37 @@ func summary(r gazetteer.Result) []string {
 	}
 	return out
 }
+
+// TestGeocodeContextRegions: context names oblasts and districts in any case and spelling.
+func TestGeocodeContextRegions(t *testing.T) {
+	db := withNamesakes(t)
+	g := gazetteer.Geocoder{Store: db.Gazetteer()}
+	tests := []struct {
+		name, q, context string
+		wantTop          []string // any of these
+		wantNotTop       string
+	}{
+		{"Russian genitive district and oblast", "Поповке", "Корочанский район Белгородской области",
+			[]string{"ns-ru-bel-popovka-korocha"}, "ns-ua-sum-popivka-okhtyrka"},
+		{"Belgorod oblast in the genitive", "Поповке", "Белгородской области",
+			[]string{"ns-ru-bel-popovka-korocha", "ru-bel-popovka-kr"}, "ns-ua-sum-popivka-okhtyrka"},
+		{"Ukrainian colloquial oblast", "Попівка", "Сумщина", []string{"ns-ua-sum-popivka-okhtyrka"}, ""},
+		{"Tula in the genitive", "Прилесье", "Тульской области", []string{"ns-ru-tul-prilesye-uzlovaya"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := g.Geocode(context.Background(), gazetteer.Query{Name: tt.q, Context: tt.context})
+			if err != nil || len(res.Candidates) == 0 {
+				t.Fatalf("Geocode(%q, %q) = %v, %v", tt.q, tt.context, res, err)
+			}
+			top := res.Candidates[0].Place.ID
+			ok := false
+			for _, w := range tt.wantTop {
+				ok = ok || top == w
+			}
+			if !ok || top == tt.wantNotTop {
+				t.Errorf("Geocode(%q, %q) top = %s, want one of %v; all: %v", tt.q, tt.context, top, tt.wantTop, summary(res))
+			}
+		})
+	}
+}

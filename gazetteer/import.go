@@ -3,8 +3,8 @@ package gazetteer
 import (
 	"context"
 	"fmt"
+	"github.com/tiled-maps/tiled/admin"
 	"io"
-	"strings"
 
 	"github.com/tiled-maps/tiled/geo"
 	"github.com/tiled-maps/tiled/names"
@@ -161,16 +161,5 @@ func locate(a, p Place) Place {
 // SameAdmin reports whether two admin unit names denote the same unit across scripts and forms ("Belgorod Oblast",
 // "Белгородская область", "Belgorodskaya Oblast'"). Empty names never match.
 func SameAdmin(a, b string) bool {
-	ka, kb := names.AdminKey(a), names.AdminKey(b)
-	if ka == "" || kb == "" {
-		return false
-	}
-	if ka == kb {
-		return true
-	}
-	if len(ka) > len(kb) {
-		ka, kb = kb, ka
-	}
-	// A stem of at least 4 letters may stand for a longer form ("krasnoaruz" for a longer adjective).
-	return len(ka) >= 4 && strings.HasPrefix(kb, ka)
+	return admin.Default().Same(a, b)
 }

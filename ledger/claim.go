@@ -3,6 +3,7 @@ package ledger
 import (
 	"net/url"
 	"regexp"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -10,6 +11,27 @@ import (
 // MaxSummary is the longest summary a claim may carry, in characters: a summary is a sentence or two in our own
 // words, not a copy of the report.
 const MaxSummary = 1000
+
+// Length limits, in characters, of the other text a source or a claim carries. They are far above any real value
+// (the longest seed source name is under 60 characters) and keep a write from storing megabytes in a name.
+const (
+	// MaxID bounds a source id and a claim's settlement and source ids.
+	MaxID = 64
+	// MaxName bounds a source's name and kind.
+	MaxName = 200
+	// MaxNotes bounds a source's notes and a claim's relayed_by.
+	MaxNotes = 2000
+	// MaxURL bounds a source's URL and a claim's relay_url (bytes: URLs are ASCII).
+	MaxURL = 2048
+)
+
+// EarliestDate is the earliest date a claim may describe or be published on: the ledger records the events of a
+// war that began in the 21st century, and a year like 0024 or 1024 is a typing mistake, not history.
+var EarliestDate = MakeDate(1900, time.January, 1)
+
+// ReservedSourceID is the view name that means "every source" (the consensus) in URLs and exports: no source may
+// be registered under it.
+const ReservedSourceID = "consensus"
 
 // Source is a registered source of claims.
 type Source struct {
@@ -35,12 +57,26 @@ var sourceIDPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 // Validate checks s, returning a *FieldError for the first bad field.
 func (s Source) Validate() error {
 	switch {
+	case len(s.ID) > MaxID:
+		return fieldErr("id", "", nil, "longer than %d characters", MaxID)
 	case !sourceIDPattern.MatchString(s.ID):
 		return fieldErr("id", s.ID, nil, "want a lowercase slug of letters, digits and hyphens (\"ru-mod\")")
+	case s.ID == ReservedSourceID:
+		return fieldErr("id", s.ID, nil, "reserved: %q names the consensus of all sources", ReservedSourceID)
 	case s.Name == "":
 		return fieldErr("name", "", nil, "required")
+	case utf8.RuneCountInString(s.Name) > MaxName:
+		return fieldErr("name", "", nil, "longer than %d characters", MaxName)
+	case strings.EqualFold(strings.TrimSpace(s.Name), ReservedSourceID):
+		return fieldErr("name", s.Name, nil, "reserved: %q names the consensus of all sources", ReservedSourceID)
 	case s.Kind == "":
 		return fieldErr("kind", "", nil, "required (official, analyst organisation, OSINT map, Telegram channel, …)")
+	case utf8.RuneCountInString(s.Kind) > MaxName:
+		return fieldErr("kind", "", nil, "longer than %d characters", MaxName)
+	case utf8.RuneCountInString(s.Notes) > MaxNotes:
+		return fieldErr("notes", "", nil, "longer than %d characters", MaxNotes)
+	case len(s.URL) > MaxURL:
+		return fieldErr("url", "", nil, "longer than %d bytes", MaxURL)
 	case !s.Alignment.Valid():
 		return fieldErr("alignment", string(s.Alignment), nil, "want one of %s", join(Alignments()))
 	case !s.Reliability.Valid():
@@ -100,8 +136,12 @@ func (c Claim) Validate(today Date) error {
 		return fieldErr("id", itoa(c.ID), nil, "want a positive integer")
 	case c.SettlementID == "":
 		return fieldErr("settlement", "", nil, "required")
+	case len(c.SettlementID) > MaxID:
+		return fieldErr("settlement", "", nil, "longer than %d characters", MaxID)
 	case c.SourceID == "":
 		return fieldErr("source", "", nil, "required")
+	case len(c.SourceID) > MaxID:
+		return fieldErr("source", "", nil, "longer than %d characters", MaxID)
 	case !c.Holder.Valid():
 		return fieldErr("holder", string(c.Holder), nil, "want one of %s", join(Holders()))
 	case c.Degree != "" && !c.Degree.Valid():
@@ -110,10 +150,14 @@ func (c Claim) Validate(today Date) error {
 		return fieldErr("degree", "", nil, "required unless the holder is unknown or the claim is a retraction; want one of %s", join(Degrees()))
 	case c.ValidAt.IsZero():
 		return fieldErr("valid_at", "", nil, "required (YYYY-MM-DD)")
+	case c.ValidAt.Before(EarliestDate):
+		return fieldErr("valid_at", c.ValidAt.String(), nil, "before %s", EarliestDate)
 	case !c.ValidPrecision.Valid():
 		return fieldErr("valid_precision", string(c.ValidPrecision), nil, "want one of %s", join(Precisions()))
 	case c.PublishedAt.IsZero():
 		return fieldErr("published_at", "", nil, "required (YYYY-MM-DD)")
+	case c.PublishedAt.Before(EarliestDate):
+		return fieldErr("published_at", c.PublishedAt.String(), nil, "before %s", EarliestDate)
 	case !today.IsZero() && c.PublishedAt.After(today):
 		return fieldErr("published_at", c.PublishedAt.String(), nil, "in the future (today is %s)", today)
 	case c.ValidAt.After(c.PublishedAt):
@@ -124,6 +168,10 @@ func (c Claim) Validate(today Date) error {
 		return fieldErr("summary", "", nil, "required: say what was claimed, in our own words")
 	case utf8.RuneCountInString(c.Summary) > MaxSummary:
 		return fieldErr("summary", "", nil, "longer than %d characters: summarise, do not copy", MaxSummary)
+	case utf8.RuneCountInString(c.RelayedBy) > MaxNotes:
+		return fieldErr("relayed_by", "", nil, "longer than %d characters", MaxNotes)
+	case len(c.RelayURL) > MaxURL:
+		return fieldErr("relay_url", "", nil, "longer than %d bytes", MaxURL)
 	case !c.Credibility.Valid():
 		return fieldErr("credibility", itoa(int64(c.Credibility)), nil, "want a grade 1–6")
 	case c.Supersedes < 0:

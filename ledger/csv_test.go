@@ -141,6 +141,13 @@ func TestReadSources(t *testing.T) {
 		{"bad id", "Bad Id,X,official,ru,,", "id"},
 		{"no name", "x,,official,ru,,", "name"},
 		{"bad url", "x,X,official,ru,mil.ru,", "url"},
+		{"id consensus", "consensus,X,official,ru,,", "id"},
+		{"name consensus", "x, Consensus,official,ru,,", "name"},
+		{"long id", strings.Repeat("a", ledger.MaxID+1) + ",X,official,ru,,", "id"},
+		{"long name", "x," + strings.Repeat("я", ledger.MaxName+1) + ",official,ru,,", "name"},
+		{"long kind", "x,X," + strings.Repeat("k", ledger.MaxName+1) + ",ru,,", "kind"},
+		{"long url", "x,X,official,ru,https://mil.ru/" + strings.Repeat("a", ledger.MaxURL) + ",", "url"},
+		{"long notes", "x,X,official,ru,," + strings.Repeat("n", ledger.MaxNotes+1), "notes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -181,6 +188,16 @@ func TestClaimValidate(t *testing.T) {
 		{"relative relay url", func(c *ledger.Claim) { c.RelayURL = "/news/1" }, "relay_url"},
 		{"no settlement", func(c *ledger.Claim) { c.SettlementID = "" }, "settlement"},
 		{"bad holder", func(c *ledger.Claim) { c.Holder = "RU" }, "holder"},
+		{"valid 1900-01-01", func(c *ledger.Claim) { c.ValidAt = ledger.MakeDate(1900, 1, 1) }, ""},
+		{"valid before 1900", func(c *ledger.Claim) { c.ValidAt = ledger.MakeDate(1899, 12, 31) }, "valid_at"},
+		{"valid in year 0024", func(c *ledger.Claim) { c.ValidAt = ledger.MakeDate(24, 9, 1) }, "valid_at"},
+		{"published before 1900", func(c *ledger.Claim) {
+			c.ValidAt, c.PublishedAt = ledger.MakeDate(1024, 1, 1), ledger.MakeDate(1024, 1, 2)
+		}, "valid_at"},
+		{"long settlement id", func(c *ledger.Claim) { c.SettlementID = strings.Repeat("1", ledger.MaxID+1) }, "settlement"},
+		{"long source id", func(c *ledger.Claim) { c.SourceID = strings.Repeat("a", ledger.MaxID+1) }, "source"},
+		{"long relayed_by", func(c *ledger.Claim) { c.RelayedBy = strings.Repeat("T", ledger.MaxNotes+1) }, "relayed_by"},
+		{"long relay url", func(c *ledger.Claim) { c.RelayURL = "https://t.me/" + strings.Repeat("a", ledger.MaxURL) }, "relay_url"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

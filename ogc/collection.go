@@ -15,8 +15,11 @@ type Collection interface {
 	Info() CollectionInfo
 	// Extent returns the spatial and temporal extent of the collection's features as they are now.
 	Extent(ctx context.Context) (Extent, error)
-	// Items returns the features matching q (every filter set in it), in a stable order, after skipping
-	// q.Offset of them and at most q.Limit, with the number of features matching q regardless of limit and offset.
+	// Items returns the features matching q (every filter set in it), in a stable order: those after the feature
+	// whose id is q.After (keyset paging: the whole order need not be walked again; "" starts at the beginning),
+	// after skipping q.Offset of them, and at most q.Limit+1 of them — one more than the page tells the service that
+	// another page follows. matched is the number of features matching q regardless of After, Offset and Limit, or
+	// -1 when counting them would cost more than the page itself (the response then leaves numberMatched out).
 	Items(ctx context.Context, q Query) (features []*geojson.Feature, matched int, err error)
 	// Item returns the feature with id, or an error wrapping ErrNotFound. The service does not modify it.
 	Item(ctx context.Context, id string) (*geojson.Feature, error)
@@ -39,8 +42,40 @@ type CollectionInfo struct {
 	// OpenAPI definition of datetime for this collection quotes it.
 	TemporalDescription string
 	// Filters are the feature properties clients may filter on by equality with a query parameter of the same
-	// name (OGC 17-069r4 §7.15.5, /rec/core/fc-filters), as in /collections/claims/items?holder=ua.
+	// name (OGC 17-069r4 §7.15.5, /rec/core/fc-filters), as in /collections/claims/items?holder=ua. They are the
+	// collection's queryables (OGC API – Features – Part 3).
 	Filters []Filter
+	// Parameters are further query parameters of the items operation (Query.Params), such as a date the features
+	// are shown as of. The API definition documents them.
+	Parameters []Parameter
+	// Properties describe the feature properties with their types: the collection's schema (OGC API – Features –
+	// Part 5) and the JSON Schema of its features that GDAL reads field types from, so that a number is a number
+	// whether or not the first page has a fractional one.
+	Properties []Property
+}
+
+// Parameter is a query parameter of a collection's items operation beyond those of Part 1 and the filters.
+type Parameter struct {
+	// Name is the parameter's name. It may not be that of an items parameter or a filter.
+	Name string
+	// Description says what the parameter does.
+	Description string
+	// Format is "date" for a YYYY-MM-DD date, which the service checks; "" for any text.
+	Format string
+}
+
+// Property is a feature property of a collection's schema.
+type Property struct {
+	// Name is the property's name in the features' properties.
+	Name string
+	// Type is the JSON Schema type: "string", "number", "integer" or "boolean".
+	Type string
+	// Format refines a string: "date", "date-time" or "uri"; "" for none.
+	Format string
+	// Title and Description say what the property holds.
+	Title, Description string
+	// Enum lists the values the property takes, when they are few and fixed.
+	Enum []string
 }
 
 // Filter is a feature property that the items of a collection can be filtered on: ?{Name}={value} selects the

@@ -102,6 +102,8 @@ func newTestService(tb testing.TB) *Service {
 		Description: "Test collections",
 		Published:   []Collection{settlements, claims},
 		Now:         testNow,
+		// Pages of 10 as GDAL asks for them, so that the 57 test features make several pages.
+		DefaultLimit: 10,
 	}
 	if err := s.Validate(); err != nil {
 		tb.Fatal(err)
@@ -150,4 +152,12 @@ func timePtr(tb testing.TB, s string) *time.Time {
 		tb.Fatal(err)
 	}
 	return &t
+}
+
+// matchedOf returns a page's numberMatched, -1 when it is left out.
+func matchedOf(fc *FeatureCollection) int {
+	if fc.NumberMatched == nil {
+		return -1
+	}
+	return *fc.NumberMatched
 }

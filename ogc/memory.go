@@ -120,7 +120,8 @@ func (c *MemoryCollection) Info() CollectionInfo { return c.info }
 // Extent returns the bounding box of the features' geometries and the span of their temporal property.
 func (c *MemoryCollection) Extent(context.Context) (Extent, error) { return c.extent, nil }
 
-// Items returns the page of features matching q, in the order the collection was made with, and how many match.
+// Items returns the page of features matching q, in the order the collection was made with (after the feature
+// q.After, when set; an unknown one gives an empty page), with one more feature when one follows, and how many match.
 // A feature matches q.BBox when its geometry intersects the box (a feature without geometry never does), q.Datetime
 // when the time in its temporal property, an instant or a whole day, shares an instant with the interval (a feature
 // without one never does), and each of q.Filters when its property of that name, written as text, equals the value.
@@ -128,16 +129,31 @@ func (c *MemoryCollection) Items(ctx context.Context, q Query) ([]*geojson.Featu
 	if err := ctx.Err(); err != nil {
 		return nil, 0, err
 	}
+	start := 0
+	if q.After != "" {
+		i, ok := c.byID[q.After]
+		if !ok {
+			return nil, 0, nil
+		}
+		start = i + 1
+	}
 	var page []*geojson.Feature
-	matched := 0
+	matched, skipped := 0, 0
 	for i, f := range c.features {
 		if !c.matches(i, f, q) {
 			continue
 		}
-		if matched >= q.Offset && len(page) < q.Limit {
+		matched++
+		if i < start {
+			continue
+		}
+		if skipped < q.Offset {
+			skipped++
+			continue
+		}
+		if len(page) <= q.Limit {
 			page = append(page, f)
 		}
-		matched++
 	}
 	return page, matched, nil
 }

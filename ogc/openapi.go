@@ -76,15 +76,31 @@ func (s *Service) OpenAPI(base string, params url.Values) (Document, error) {
 		if info.TemporalProperty != "" {
 			items = append(items, datetimeParam(info))
 		}
-		items = append(items, ref("parameters/limit"), ref("parameters/offset"))
+		items = append(items, ref("parameters/limit"), ref("parameters/cursor"), ref("parameters/offset"))
 		for _, f := range info.Filters {
 			items = append(items, filterParam(f))
+		}
+		for _, x := range info.Parameters {
+			schema := obj{"type": "string"}
+			if x.Format != "" {
+				schema["format"] = x.Format
+			}
+			items = append(items, obj{"name": x.Name, "in": "query", "description": x.Description, "required": false,
+				"style": "form", "explode": false, "schema": schema})
 		}
 		items = append(items, ref("parameters/f-geojson"))
 		paths[p+"/items"] = get("getFeatures."+info.ID, "Features of "+name,
 			"A page of the features of "+name+" that match the parameters. The page links to the next one "+
 				"while features remain.",
 			"Data", items, ref("responses/Features"), errsNotFound)
+		for _, sd := range []struct{ path, op, summary, description string }{
+			{"/schema", "getSchema.", "Schema of ", "The properties of the features and their types (OGC API – Features – Part 5)."},
+			{"/queryables", "getQueryables.", "Queryables of ", "The properties items can be filtered on (OGC API – Features – Part 3)."},
+			{"/feature-schema", "getFeatureSchema.", "JSON Schema of a feature of ", "A GeoJSON feature of the collection with its properties' types (the describedBy link)."},
+		} {
+			paths[p+sd.path] = get(sd.op+info.ID, sd.summary+name, sd.description, "Data", fJSON,
+				response("The schema.", MediaTypeJSONSchema, obj{"type": "object"}), errsNotFound)
+		}
 		paths[p+"/items/{featureId}"] = get("getFeature."+info.ID, "A feature of "+name,
 			"One feature of "+name+", by its id.",
 			"Data", []any{ref("parameters/featureId"), ref("parameters/f-geojson")}, ref("responses/Feature"),
@@ -149,6 +165,11 @@ func filterParam(f Filter) obj {
 	}
 }
 
+// response returns an OpenAPI response of the media type with the schema.
+func response(description, mediaType string, schema obj) obj {
+	return obj{"description": description, "content": obj{mediaType: obj{"schema": schema}}}
+}
+
 // components returns the reusable parameters, responses and schemas of the API definition.
 func components(def, maxLimit int) obj {
 	format := func(formats ...string) obj {
@@ -161,9 +182,6 @@ func components(def, maxLimit int) obj {
 			"explode":     false,
 			"schema":      obj{"type": "string", "enum": formats},
 		}
-	}
-	response := func(description, mediaType string, schema obj) obj {
-		return obj{"description": description, "content": obj{mediaType: obj{"schema": schema}}}
 	}
 	links := obj{"type": "array", "items": ref("schemas/link")}
 	return obj{
@@ -187,12 +205,22 @@ func components(def, maxLimit int) obj {
 			"limit": obj{
 				"name": paramLimit,
 				"in":   "query",
-				"description": "The number of features on a page. A value out of range is rejected with a 400 " +
-					"rather than clamped.",
+				"description": "The number of features on a page. A limit above the maximum is served as the " +
+					"maximum; below 1 it is rejected.",
 				"required": false,
 				"style":    "form",
 				"explode":  false,
 				"schema":   obj{"type": "integer", "minimum": 1, "maximum": maxLimit, "default": def},
+			},
+			"cursor": obj{
+				"name": paramCursor,
+				"in":   "query",
+				"description": "Where the page starts: the next link sets it to the id of the last feature of the " +
+					"page before. Any page costs the same.",
+				"required": false,
+				"style":    "form",
+				"explode":  false,
+				"schema":   obj{"type": "string"},
 			},
 			"offset": obj{
 				"name":        paramOffset,

@@ -51,7 +51,9 @@ func TestOpenAPI(t *testing.T) {
 	want := []string{
 		"/", "/conformance", "/api", "/collections",
 		"/collections/settlements", "/collections/settlements/items", "/collections/settlements/items/{featureId}",
+		"/collections/settlements/schema", "/collections/settlements/queryables", "/collections/settlements/feature-schema",
 		"/collections/claims", "/collections/claims/items", "/collections/claims/items/{featureId}",
+		"/collections/claims/schema", "/collections/claims/queryables", "/collections/claims/feature-schema",
 	}
 	var got []string
 	for p := range paths {
@@ -131,8 +133,8 @@ func TestOpenAPIItemsParameters(t *testing.T) {
 		path string
 		want []string
 	}{
-		{"/collections/settlements/items", []string{"bbox", "f", "limit", "offset"}},
-		{"/collections/claims/items", []string{"bbox", "datetime", "f", "holder", "limit", "offset"}},
+		{"/collections/settlements/items", []string{"bbox", "cursor", "f", "limit", "offset"}},
+		{"/collections/claims/items", []string{"bbox", "cursor", "datetime", "f", "holder", "limit", "offset"}},
 		{"/collections/claims/items/{featureId}", []string{"f"}},
 		{"/", []string{"f"}},
 	}
@@ -144,8 +146,8 @@ func TestOpenAPIItemsParameters(t *testing.T) {
 		})
 	}
 	limit := jsonAt(m, "components", "parameters", "limit", "schema")
-	if jsonAt(limit, "minimum") != 1.0 || jsonAt(limit, "maximum") != float64(DefaultMaxLimit) || jsonAt(limit, "default") != float64(DefaultLimit) {
-		t.Errorf("limit schema = %v, want 1..%d default %d", limit, DefaultMaxLimit, DefaultLimit)
+	if jsonAt(limit, "minimum") != 1.0 || jsonAt(limit, "maximum") != float64(DefaultMaxLimit) || jsonAt(limit, "default") != 10.0 {
+		t.Errorf("limit schema = %v, want 1..%d default 10 (the test service's)", limit, DefaultMaxLimit)
 	}
 	params, _ := jsonAt(m, "paths", "/collections/claims/items", "get", "parameters").([]any)
 	for _, p := range params {

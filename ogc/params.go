@@ -23,9 +23,15 @@ type Query struct {
 	// Filters holds the collection's property filters (CollectionInfo.Filters) given in the request, by name; nil
 	// when none was given. A feature matches when its property equals the value.
 	Filters map[string]string
+	// Params holds the collection's further parameters (CollectionInfo.Parameters) given in the request, by name;
+	// nil when none was given.
+	Params map[string]string
 	// Limit is the page size, 1..Service.MaxLimit.
 	Limit int
-	// Offset is the number of matching features to skip, 0..MaxOffset.
+	// After is the id (as text) of the last feature of the previous page, from the next link's cursor: the page
+	// starts after it. "" starts at the first feature.
+	After string
+	// Offset is the number of matching features to skip, 0..MaxOffset (after After).
 	Offset int
 }
 
@@ -216,12 +222,24 @@ func ParseBBox(s string) (orb.Bound, error) {
 	return orb.Bound{Min: orb.Point{minLon, minLat}, Max: orb.Point{maxLon, maxLat}}, nil
 }
 
-// parseLimit parses the value of the limit parameter: an integer in 1..maxLimit. It rejects rather than clamps a
-// limit above maxLimit: Service.MaxLimit says why, and how that departs from OGC 17-069r4.
+// parseLimit parses the value of the limit parameter: a positive integer, clamped to maxLimit. A limit above the
+// maximum is served as the maximum, as OGC 17-069r4 Requirement 22 C (/req/core/fc-limit-response-1) says: it
+// "SHALL NOT result in an error". A limit of 0, a negative one or one that is not a number is a *ParamError.
 func parseLimit(s string, maxLimit int) (int, error) {
-	n, ok := parseCount(s)
-	if !ok || n < 1 || n > maxLimit {
-		return 0, paramErr("limit", s, "want an integer from 1 to %d", maxLimit)
+	bad := func() (int, error) {
+		return 0, paramErr("limit", s, "want a positive integer (at most %d features are served per page)", maxLimit)
+	}
+	if s == "" || strings.TrimLeft(s, "0123456789") != "" {
+		return bad()
+	}
+	n, err := strconv.Atoi(s)
+	switch {
+	case err != nil: // digits only, so too large for an int: more than the maximum
+		return maxLimit, nil
+	case n < 1:
+		return bad()
+	case n > maxLimit:
+		return maxLimit, nil
 	}
 	return n, nil
 }
@@ -251,13 +269,14 @@ const (
 	paramDatetime = "datetime"
 	paramLimit    = "limit"
 	paramOffset   = "offset"
+	paramCursor   = "cursor"
 	paramFormat   = "f"
 )
 
 // reservedParam reports whether name is a query parameter of items that a property filter may not take.
 func reservedParam(name string) bool {
 	switch name {
-	case paramBBox, paramDatetime, paramLimit, paramOffset, paramFormat:
+	case paramBBox, paramDatetime, paramLimit, paramOffset, paramCursor, paramFormat:
 		return true
 	}
 	return false
@@ -267,6 +286,7 @@ func reservedParam(name string) bool {
 type itemsParams struct {
 	temporal     bool     // datetime is accepted
 	filters      []string // property filters accepted
+	params       []Parameter
 	defaultLimit int
 	maxLimit     int
 }
@@ -299,6 +319,11 @@ func parseItemsQuery(params url.Values, p itemsParams) (Query, error) {
 			q.Limit, err = parseLimit(v, p.maxLimit)
 		case name == paramOffset:
 			q.Offset, err = parseOffset(v)
+		case name == paramCursor:
+			if v == "" {
+				return Query{}, paramErr(name, v, "empty: leave it out to start at the first feature")
+			}
+			q.After = v
 		case name == paramFormat:
 			err = checkFormat(v, "json", "geojson")
 		case slices.Contains(p.filters, name):
@@ -310,7 +335,19 @@ func parseItemsQuery(params url.Values, p itemsParams) (Query, error) {
 			}
 			q.Filters[name] = v
 		default:
-			return Query{}, unknownParam(name, v, p.accepted())
+			i := slices.IndexFunc(p.params, func(x Parameter) bool { return x.Name == name })
+			if i < 0 {
+				return Query{}, unknownParam(name, v, p.accepted())
+			}
+			if p.params[i].Format == "date" {
+				if _, err := time.Parse(dateLayout, v); err != nil || len(v) != len(dateLayout) {
+					return Query{}, paramErr(name, v, "want a date YYYY-MM-DD")
+				}
+			}
+			if q.Params == nil {
+				q.Params = make(map[string]string)
+			}
+			q.Params[name] = v
 		}
 		if err != nil {
 			return Query{}, err
@@ -325,31 +362,28 @@ func (p itemsParams) accepted() []string {
 	if p.temporal {
 		names = append(names, paramDatetime)
 	}
-	names = append(names, paramLimit, paramOffset, paramFormat)
-	return append(names, p.filters...)
+	names = append(names, paramLimit, paramCursor, paramOffset, paramFormat)
+	names = append(names, p.filters...)
+	for _, x := range p.params {
+		names = append(names, x.Name)
+	}
+	return names
 }
 
-// checkParams rejects every query parameter but f with one of the given formats: the parameters of the endpoints
-// other than items. Errors are *ParamError.
+// checkParams checks the f parameter, when given, against the formats an endpoint offers: the parameters of the
+// endpoints other than items. Other parameters are ignored: GDAL's OAPIF driver carries the query of the URL it
+// was given (OAPIF:https://…/ogc?as_of=2025-03-30) to every request it makes, the landing page, the API definition
+// and /collections included, where they mean nothing; items, which they are for, checks them. Errors are
+// *ParamError.
 func checkParams(params url.Values, formats ...string) error {
-	names := make([]string, 0, len(params))
-	for name := range params {
-		names = append(names, name)
+	values, ok := params[paramFormat]
+	if !ok {
+		return nil
 	}
-	slices.Sort(names)
-	for _, name := range names {
-		values := params[name]
-		if len(values) != 1 {
-			return paramErr(name, "", "given %d times: give it once", len(values))
-		}
-		if name != paramFormat {
-			return unknownParam(name, values[0], []string{paramFormat})
-		}
-		if err := checkFormat(values[0], formats...); err != nil {
-			return err
-		}
+	if len(values) != 1 {
+		return paramErr(paramFormat, "", "given %d times: give it once", len(values))
 	}
-	return nil
+	return checkFormat(values[0], formats...)
 }
 
 // checkFormat checks the value of the f parameter against the formats an endpoint offers.

@@ -31,6 +31,25 @@ const (
 	ConfGeoJSON = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson"
 	// ConfOAS30 is the OpenAPI Specification 3.0 conformance class.
 	ConfOAS30 = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30"
+	// ConfQueryables is the Queryables conformance class of OGC API – Features – Part 3 (/collections/{id}/queryables).
+	ConfQueryables = "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables"
+	// ConfQueryablesParams is Part 3's class of queryables used as query parameters, as the filters are.
+	ConfQueryablesParams = "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters"
+	// ConfSchemas is the Schemas conformance class of OGC API – Features – Part 5 (/collections/{id}/schema).
+	ConfSchemas = "http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/schemas"
+)
+
+// Link relations and media types of the schema documents.
+const (
+	// RelSchema links a collection to its schema (Part 5).
+	RelSchema = "http://www.opengis.net/def/rel/ogc/1.0/schema"
+	// RelQueryables links a collection to its queryables (Part 3).
+	RelQueryables = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+	// RelDescribedBy links a collection to the JSON Schema of its GeoJSON features; GDAL's OAPIF driver reads the
+	// field types from it (it matches the relation "describedBy" exactly).
+	RelDescribedBy = "describedBy"
+	// MediaTypeJSONSchema is the media type of the schemas.
+	MediaTypeJSONSchema = "application/schema+json"
 )
 
 // Reference systems of the service.
@@ -43,8 +62,10 @@ const (
 
 // Page sizes used when the Service leaves them zero.
 const (
-	// DefaultLimit is the page size of an items request without limit.
-	DefaultLimit = 10
+	// DefaultLimit is the page size of an items request without limit, advertised in the API definition. Pages are
+	// cheap (keyset paging), and a client reading a whole collection makes a hundredth of the requests it would
+	// with pages of 10.
+	DefaultLimit = 1000
 	// DefaultMaxLimit is the largest limit an items request may give.
 	DefaultMaxLimit = 10000
 )
@@ -59,14 +80,9 @@ type Service struct {
 	Title, Description string
 	// Published lists the collections the service publishes, in the order /collections lists them.
 	Published []Collection
-	// MaxLimit is the largest limit an items request may give; 0 means DefaultMaxLimit. The OpenAPI definition
-	// advertises it as the maximum of limit.
-	//
-	// A limit above MaxLimit (or below 1) is rejected with a *ParamError rather than clamped, because the issue
-	// this package was written for asks that out-of-range limits be rejected. That departs from OGC 17-069r4
-	// Requirement 22 C (/req/core/fc-limit-response-1), which says a limit above the maximum "SHALL NOT result in
-	// an error" and is to be served as the maximum; GDAL and QGIS read the maximum from the OpenAPI definition and
-	// stay within it, but a client that does not may get a 400 where the standard promises a page.
+	// MaxLimit is the largest page an items request gets; 0 means DefaultMaxLimit. The OpenAPI definition
+	// advertises it as the maximum of limit. A larger limit is served as MaxLimit, not rejected, as OGC 17-069r4
+	// Requirement 22 C (/req/core/fc-limit-response-1) says; a limit below 1 is a 400.
 	MaxLimit int
 	// DefaultLimit is the page size of an items request without limit; 0 means DefaultLimit.
 	DefaultLimit int
@@ -174,8 +190,9 @@ type FeatureCollection struct {
 	Links []Link `json:"links"`
 	// TimeStamp is when the response was made, RFC 3339 in UTC.
 	TimeStamp string `json:"timeStamp"`
-	// NumberMatched is the number of features matching the request's filters, on every page.
-	NumberMatched int `json:"numberMatched"`
+	// NumberMatched is the number of features matching the request's filters; nil (left out) on a page where
+	// counting them would cost more than the page (Collection.Items).
+	NumberMatched *int `json:"numberMatched,omitempty"`
 	// NumberReturned is the number of features on this page.
 	NumberReturned int `json:"numberReturned"`
 }
@@ -214,6 +231,13 @@ func (s *Service) Validate() error {
 				return fmt.Errorf("%w: collection %q: filter %q is given twice", ErrInvalidService, info.ID, f.Name)
 			}
 			filters[f.Name] = true
+		}
+		for _, p := range info.Parameters {
+			if !validName(p.Name) || reservedParam(p.Name) || filters[p.Name] {
+				return fmt.Errorf("%w: collection %q: parameter %q is invalid, an items parameter or given twice",
+					ErrInvalidService, info.ID, p.Name)
+			}
+			filters[p.Name] = true
 		}
 	}
 	return nil
@@ -312,7 +336,7 @@ func (s *Service) Conformance(base string, params url.Values) (Document, error) 
 		return Document{}, err
 	}
 	return Document{MediaType: MediaTypeJSON, Body: ConformanceDeclaration{
-		ConformsTo: []string{ConfCore, ConfGeoJSON, ConfOAS30},
+		ConformsTo: []string{ConfCore, ConfGeoJSON, ConfOAS30, ConfQueryables, ConfQueryablesParams, ConfSchemas},
 		Links: []Link{
 			{Href: newURLs(base).conformance(), Rel: "self", Type: MediaTypeJSON, Title: "This document"},
 		},
@@ -369,6 +393,9 @@ func describe(ctx context.Context, u urls, c Collection, info CollectionInfo) (C
 		Links: []Link{
 			{Href: u.collection(info.ID), Rel: "self", Type: MediaTypeJSON, Title: "This collection"},
 			{Href: u.items(info.ID, nil), Rel: "items", Type: MediaTypeGeoJSON, Title: "Features of " + titleOf(info)},
+			{Href: u.collection(info.ID) + "/schema", Rel: RelSchema, Type: MediaTypeJSONSchema, Title: "Schema of " + titleOf(info)},
+			{Href: u.collection(info.ID) + "/queryables", Rel: RelQueryables, Type: MediaTypeJSONSchema, Title: "Queryables of " + titleOf(info)},
+			{Href: u.collection(info.ID) + "/feature-schema", Rel: RelDescribedBy, Type: MediaTypeJSONSchema, Title: "JSON Schema of a feature of " + titleOf(info)},
 		},
 		ItemType:   "feature",
 		CRS:        []string{CRS84},
@@ -408,23 +435,25 @@ func timeString(t *time.Time) *string {
 //
 //   - bbox: see ParseBBox;
 //   - datetime, for a collection with a temporal property: see ParseDatetime;
-//   - limit: the page size, 1..MaxLimit, DefaultLimit when absent; a limit out of range is rejected, not
-//     clamped (see Service.MaxLimit for why);
-//   - offset: the number of matching features to skip, 0..MaxOffset, 0 when absent;
-//   - the collection's property filters (CollectionInfo.Filters);
+//   - limit: the page size, DefaultLimit when absent; a limit above MaxLimit is served as MaxLimit;
+//   - cursor: where the page starts, as the next link sets it (keyset paging: the id of the previous page's last
+//     feature, so a page costs the same wherever it lies);
+//   - offset: a number of matching features to skip, 0..MaxOffset, 0 when absent;
+//   - the collection's property filters (CollectionInfo.Filters) and parameters (CollectionInfo.Parameters);
 //   - f=json or f=geojson, which change nothing.
 //
-// Any other parameter, or one given twice, is rejected. The body is a *FeatureCollection with numberMatched,
-// numberReturned, timeStamp and links self, collection, next (while features remain after this page) and prev
-// (when offset > 0); next and prev repeat the request's filters with an explicit limit and offset. Errors are a
-// *ParamError, an error wrapping ErrNotFound for an unknown collection, or the collection's own error, wrapped.
+// Any other parameter, or one given twice, is rejected. The body is a *FeatureCollection with numberMatched (where
+// the collection counts it), numberReturned, timeStamp and links self, collection, next (while features remain
+// after this page: the request's parameters with the cursor of this page's last feature) and prev (for a request
+// with offset > 0 and no cursor). Errors are a *ParamError, an error wrapping ErrNotFound for an unknown collection,
+// or the collection's own error, wrapped.
 func (s *Service) Items(ctx context.Context, base, id string, params url.Values) (Document, error) {
 	c, info, err := s.find(id)
 	if err != nil {
 		return Document{}, err
 	}
 	def, maxLimit := s.limits()
-	p := itemsParams{temporal: info.TemporalProperty != "", defaultLimit: def, maxLimit: maxLimit}
+	p := itemsParams{temporal: info.TemporalProperty != "", params: info.Parameters, defaultLimit: def, maxLimit: maxLimit}
 	for _, f := range info.Filters {
 		p.filters = append(p.filters, f.Name)
 	}
@@ -436,7 +465,8 @@ func (s *Service) Items(ctx context.Context, base, id string, params url.Values)
 	if err != nil {
 		return Document{}, fmt.Errorf("ogc: items of collection %q: %w", id, err)
 	}
-	if len(features) > q.Limit {
+	more := len(features) > q.Limit
+	if more {
 		features = features[:q.Limit]
 	}
 	if features == nil {
@@ -451,30 +481,45 @@ func (s *Service) Items(ctx context.Context, base, id string, params url.Values)
 			{Href: u.collection(id), Rel: "collection", Type: MediaTypeJSON, Title: titleOf(info)},
 		},
 		TimeStamp:      s.now().UTC().Format(time.RFC3339),
-		NumberMatched:  matched,
 		NumberReturned: len(features),
 	}
-	page := func(offset int) url.Values {
+	if matched >= 0 {
+		fc.NumberMatched = &matched
+	}
+	with := func(set func(v url.Values)) url.Values {
 		v := make(url.Values, len(params)+2)
 		for name, values := range params {
 			v[name] = values
 		}
 		v.Set(paramLimit, strconv.Itoa(q.Limit))
-		if offset > 0 {
-			v.Set(paramOffset, strconv.Itoa(offset))
-		} else {
-			v.Del(paramOffset)
-		}
+		set(v)
 		return v
 	}
-	// An empty page has no next, even if the collection miscounted: a next link to the same offset would loop.
-	if next := q.Offset + len(features); len(features) > 0 && next < matched && next <= MaxOffset {
-		fc.Links = append(fc.Links, Link{Href: u.items(id, page(next)), Rel: "next", Type: MediaTypeGeoJSON, Title: "Next page"})
+	// An empty page has no next, even if the collection said there was more: a next link to the same place would loop.
+	if last, ok := lastID(features); more && ok {
+		fc.Links = append(fc.Links, Link{Href: u.items(id, with(func(v url.Values) {
+			v.Del(paramOffset)
+			v.Set(paramCursor, last)
+		})), Rel: "next", Type: MediaTypeGeoJSON, Title: "Next page"})
 	}
-	if q.Offset > 0 {
-		fc.Links = append(fc.Links, Link{Href: u.items(id, page(max(q.Offset-q.Limit, 0))), Rel: "prev", Type: MediaTypeGeoJSON, Title: "Previous page"})
+	if q.Offset > 0 && q.After == "" {
+		fc.Links = append(fc.Links, Link{Href: u.items(id, with(func(v url.Values) {
+			if prev := max(q.Offset-q.Limit, 0); prev > 0 {
+				v.Set(paramOffset, strconv.Itoa(prev))
+			} else {
+				v.Del(paramOffset)
+			}
+		})), Rel: "prev", Type: MediaTypeGeoJSON, Title: "Previous page"})
 	}
 	return Document{MediaType: MediaTypeGeoJSON, Body: fc}, nil
+}
+
+// lastID returns the id, as text, of the last of features: the cursor of the page after them.
+func lastID(features []*geojson.Feature) (string, bool) {
+	if len(features) == 0 || features[len(features)-1] == nil {
+		return "", false
+	}
+	return idText(features[len(features)-1].ID)
 }
 
 // Item returns the feature fid of the collection with id, with links self and collection, or an error wrapping

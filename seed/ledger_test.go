@@ -67,8 +67,8 @@ func TestSeedLedgerLoads(t *testing.T) {
 	if n != ix.Len() || n != 16 {
 		t.Errorf("seed ledger holds %d claims, want the 16 of data/claims.csv", n)
 	}
-	if got := len(ix.Sources()); got != 10 {
-		t.Errorf("seed registry holds %d sources, want the 10 of data/sources.csv", got)
+	if got := len(ix.Sources()); got != 12 {
+		t.Errorf("seed registry holds %d sources, want the 12 of data/sources.csv", got)
 	}
 	want := []string{sudzha, demidovka, popovka, prilesye, gogolevka, goptarovka}
 	if got := ix.Settlements(); !slices.Equal(got, want) {

@@ -7,11 +7,9 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/url"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -265,23 +263,65 @@ func (db *DB) Checkpoint(ctx context.Context) error {
 	return err
 }
 
-// Snapshot writes a consistent copy of the whole store — a GeoPackage — to w: SQLite's VACUUM INTO a temporary
-// file inside one read transaction, streamed and then removed. Writers are not blocked meanwhile.
-func (db *DB) Snapshot(ctx context.Context, w io.Writer) error {
-	dir, err := os.MkdirTemp("", "tiled-snapshot-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "tiled.gpkg")
+// Snapshot writes a consistent copy of the store's public data — a GeoPackage — to the new file path: SQLite's
+// VACUUM INTO inside one read transaction (writers are not blocked), then every table that is not public data
+// (ExportTable) dropped and the file vacuumed again, so that nothing of them is left in its free pages. Write
+// tokens, sessions, pasted reports and the store's bookkeeping never leave in a snapshot. The request context
+// interrupts the copy; on any error the file is removed.
+func (db *DB) Snapshot(ctx context.Context, path string) (err error) {
+	defer func() {
+		if err != nil {
+			os.Remove(path)
+		}
+	}()
 	if _, err := db.read.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
 		return fmt.Errorf("sqlite: snapshot: %w", err)
 	}
-	f, err := os.Open(path)
+	snap, err := sql.Open("sqlite3", "file:"+path+"?_foreign_keys=off")
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	_, err = io.Copy(w, f)
-	return err
+	defer snap.Close()
+	snap.SetMaxOpenConns(1)
+	rows, err := snap.QueryContext(ctx, "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'")
+	if err != nil {
+		return fmt.Errorf("sqlite: snapshot: %w", err)
+	}
+	var drop []string
+	for rows.Next() {
+		var typ, name string
+		if err := rows.Scan(&typ, &name); err != nil {
+			rows.Close()
+			return err
+		}
+		if !ExportTable(name) {
+			drop = append(drop, "DROP "+strings.ToUpper(typ)+" IF EXISTS "+quoteIdent(name))
+		}
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	for _, q := range append(drop,
+		"DELETE FROM gpkg_contents WHERE table_name NOT IN (SELECT name FROM sqlite_master)",
+		"DELETE FROM gpkg_geometry_columns WHERE table_name NOT IN (SELECT name FROM sqlite_master)",
+		"DELETE FROM gpkg_extensions WHERE table_name IS NOT NULL AND table_name NOT IN (SELECT name FROM sqlite_master)",
+		"VACUUM") {
+		if _, err := snap.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("sqlite: snapshot: %s: %w", q, err)
+		}
+	}
+	return snap.Close()
 }
+
+// ExportTable reports whether the table (or view) name is public data that snapshots keep: the GeoPackage's own
+// tables, the settlements with their spatial index, the sources and the claims. Anything else — tokens, sessions,
+// reports, the match keys, the schema's bookkeeping, and any table added later — stays out unless listed here.
+func ExportTable(name string) bool {
+	switch name {
+	case "settlements", "sources", "claims":
+		return true
+	}
+	return strings.HasPrefix(name, "gpkg_") || strings.HasPrefix(name, "rtree_settlements_geom")
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

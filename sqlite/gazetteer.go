@@ -140,6 +140,11 @@ func (g *Gazetteer) AllPlaces(ctx context.Context) ([]gazetteer.Place, error) {
 	return collectPlaces(ctx, g.db.read, "SELECT "+placeColumns+" FROM settlements s ORDER BY s.id")
 }
 
+// EachPlace calls fn with every full place in id order, one at a time.
+func (g *Gazetteer) EachPlace(ctx context.Context, fn func(gazetteer.Place) error) error {
+	return eachPlace(ctx, g.db.read, fn, "SELECT "+placeColumns+" FROM settlements s ORDER BY s.id")
+}
+
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }

@@ -39,6 +39,42 @@ func (t *Tokens) CreateToken(ctx context.Context, name string, hash []byte) (aut
 	return auth.Token{ID: id, Name: name, CreatedAt: created}, err
 }
 
+// RestoreToken stores a token as another store had it (id aside): its hash, creation and revocation times. Copies
+// between stores use it.
+func (t *Tokens) RestoreToken(ctx context.Context, tok auth.Token, hash []byte) error {
+	var revoked any
+	if tok.RevokedAt != nil {
+		revoked = tok.RevokedAt.UTC().Format(timeFormat)
+	}
+	return t.db.writeTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "INSERT INTO tokens (name, hash, created_at, revoked_at) VALUES (?, ?, ?, ?)",
+			tok.Name, hash, tok.CreatedAt.UTC().Format(timeFormat), revoked)
+		if err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed: tokens.name") {
+			return fmt.Errorf("%w: a token named %q exists", auth.ErrInvalidName, tok.Name)
+		}
+		return err
+	})
+}
+
+// TokenHashes returns the stored hash of every token by name.
+func (t *Tokens) TokenHashes(ctx context.Context) (map[string][]byte, error) {
+	rows, err := t.db.read.QueryContext(ctx, "SELECT name, hash FROM tokens")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]byte{}
+	for rows.Next() {
+		var name string
+		var hash []byte
+		if err := rows.Scan(&name, &hash); err != nil {
+			return nil, err
+		}
+		out[name] = hash
+	}
+	return out, rows.Err()
+}
+
 // TokenByHash finds a token by its hash.
 func (t *Tokens) TokenByHash(ctx context.Context, hash []byte) (auth.Token, error) {
 	row := t.db.read.QueryRowContext(ctx, "SELECT id, name, hash, created_at, revoked_at FROM tokens WHERE hash = ?", hash)

@@ -41,6 +41,9 @@ type Feature struct {
 	// Props are the MVT attributes, keyed by the Field* names. Values are string, bool, float64 or int64 (other
 	// Go integer and float types are converted); nil values are skipped. A FieldID entry is replaced by ID.
 	Props map[string]any
+	// Emphasis marks a feature that must stay in view: a place with claims. Build never drops one for a feature
+	// without it, draws none without it on top of it, and always labels it (see Options.Labels).
+	Emphasis bool
 	// LazyProps, when Props is nil, returns them: Build calls it only for the features it keeps, so a low-zoom
 	// tile over 100,000 places builds attributes for its few hundred survivors only.
 	LazyProps func() map[string]any

@@ -399,8 +399,8 @@ func TestBrowser(t *testing.T) {
 		}
 		tb.eval(`({rows: document.querySelectorAll("#about-dialog table.sources tbody tr").length,
 			text: document.getElementById("about-dialog").innerText, licence: document.getElementById("licences-link").href})`, &about)
-		if about.Rows != 10 {
-			t.Errorf("About lists %d sources, want 10", about.Rows)
+		if about.Rows != 12 {
+			t.Errorf("About lists %d sources, want 12", about.Rows)
 		}
 		for _, want := range []string{"Russia-aligned", "Ukraine-aligned", "independent", "F: reliability cannot be judged", "GeoNames (CC BY 4.0)"} {
 			if !strings.Contains(about.Text, want) {

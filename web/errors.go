@@ -12,8 +12,10 @@ import (
 	"github.com/tiled-maps/tiled/atlas"
 	"github.com/tiled-maps/tiled/auth"
 	"github.com/tiled-maps/tiled/gazetteer"
+	"github.com/tiled-maps/tiled/internal/strictjson"
 	"github.com/tiled-maps/tiled/ledger"
 	"github.com/tiled-maps/tiled/ogc"
+	"github.com/tiled-maps/tiled/report"
 	"github.com/tiled-maps/tiled/tiles"
 )
 
@@ -37,7 +39,16 @@ var errorTable = []struct {
 	{auth.ErrBadToken, http.StatusUnauthorized, "unauthorized"},
 	{auth.ErrRevoked, http.StatusForbidden, "token_revoked"},
 	{atlas.ErrBodyTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
+	{report.ErrTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
+	{report.ErrNotFound, http.StatusNotFound, "not_found"},
+	{report.ErrInvalid, http.StatusUnprocessableEntity, "invalid"},
+	{strictjson.ErrTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
+	{strictjson.ErrMediaType, http.StatusUnsupportedMediaType, "unsupported_media_type"},
+	{strictjson.ErrInvalid, http.StatusBadRequest, "bad_request"},
+	{ErrCrossOrigin, http.StatusForbidden, "cross_origin"},
+	{ErrQuery, http.StatusBadRequest, "bad_request"},
 	{ErrRateLimited, http.StatusTooManyRequests, "rate_limited"},
+	{ErrExportsBusy, http.StatusTooManyRequests, "too_many_exports"},
 	{tiles.ErrBadTile, http.StatusBadRequest, "bad_tile"},
 	{tiles.ErrBadPath, http.StatusBadRequest, "bad_tile"},
 	{ogc.ErrNotFound, http.StatusNotFound, "not_found"},

@@ -28,7 +28,7 @@ func ogrinfo(t *testing.T, args ...string) string {
 		t.Skip("ogrinfo (GDAL, Debian gdal-bin) not installed; CI installs it")
 	}
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "GDAL_HTTP_TIMEOUT=20", "CPL_VSIL_CURL_ALLOWED_EXTENSIONS=.mvt,.pbf,.gpkg,.json", "GDAL_DISABLE_READDIR_ON_OPEN=EMPTY_DIR")
+	cmd.Env = append(os.Environ(), "GDAL_HTTP_TIMEOUT=20", "CPL_VSIL_CURL_ALLOWED_EXTENSIONS=.mvt,.pbf,.gpkg,.json,.csv,.kml", "GDAL_DISABLE_READDIR_ON_OPEN=EMPTY_DIR")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("ogrinfo %v: %v\n%s", args, err, out)
@@ -67,6 +67,24 @@ func TestGDALReadsOGCAPI(t *testing.T) {
 	out = ogrinfo(t, "-ro", "-al", "-q", "-spat", "35.3", "50.8", "35.5", "51.0", url, "settlements")
 	if !strings.Contains(out, "name (String) = Demidovka") || strings.Contains(out, "name (String) = Belgorod") {
 		t.Errorf("GDAL bbox read:\n%s", out)
+	}
+	// Field types come from the collection's schema (describedBy), not from guesses over the first page:
+	// precision_km is Real even on a page of whole numbers, and Demidovka's 4.5 stays 4.5.
+	out = ogrinfo(t, "-ro", "-so", "-oo", "PAGE_SIZE=1", url, "settlements")
+	for _, want := range []string{"precision_km: Real", "population: Integer", "approximate: Integer(Boolean)", "latest: Date"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("GDAL schema lacks %q:\n%s", want, out)
+		}
+	}
+	out = ogrinfo(t, "-ro", "-al", "-q", "-oo", "PAGE_SIZE=5", "-spat", "35.41", "50.89", "35.43", "50.90", url, "settlements")
+	if !strings.Contains(out, "precision_km (Real) = 4.5") {
+		t.Errorf("GDAL read Demidovka's precision_km as:\n%s", out)
+	}
+	// A query carried on the landing URL (GDAL sends it with every request) picks the day: Sudzha was Ukraine's
+	// on 1 September 2024.
+	out = ogrinfo(t, "-ro", "-al", "-q", "-spat", "35.26", "51.18", "35.28", "51.2", url+"?as_of=2024-09-01", "settlements")
+	if !strings.Contains(out, "name (String) = Sudzha") || !strings.Contains(out, "status (String) = ua") {
+		t.Errorf("GDAL with ?as_of=2024-09-01 on the landing URL:\n%s", out)
 	}
 }
 
@@ -131,5 +149,24 @@ func TestRunShutsDownGracefully(t *testing.T) {
 	}
 	if _, err := http.Get("http://" + addr + "/health"); err == nil {
 		t.Error("server still answers after shutdown")
+	}
+}
+
+// TestGDALOpensExportsByURL: GDAL opens each export where it lies, by URL (/vsicurl/, as QGIS does for a layer
+// added from a URL): it needs a HEAD with Content-Length and byte ranges, and reads the GeoPackage in pieces.
+func TestGDALOpensExportsByURL(t *testing.T) {
+	e := newEnv(t)
+	n, _ := e.db.Gazetteer().CountPlaces(context.Background())
+	out := ogrinfo(t, "-ro", "-so", "/vsicurl/"+e.srv.URL+"/export/tiled.gpkg", "settlements")
+	if got := featureCount(t, out); got != intStr(n) {
+		t.Errorf("GDAL count of /vsicurl/ tiled.gpkg settlements = %s, want %d\n%s", got, n, out)
+	}
+	out = ogrinfo(t, "-ro", "-so", "/vsicurl/"+e.srv.URL+"/export/tiled.gpkg", "claims")
+	if got := featureCount(t, out); got != "16" {
+		t.Errorf("GDAL count of /vsicurl/ tiled.gpkg claims = %s, want 16\n%s", got, out)
+	}
+	out = ogrinfo(t, "-ro", "-so", "-al", "CSV:/vsicurl/"+e.srv.URL+"/export/settlements.csv?as_of=2025-03-30")
+	if got := featureCount(t, out); got != intStr(n) {
+		t.Errorf("GDAL count of /vsicurl/ settlements.csv = %s, want %d\n%s", got, n, out)
 	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"io"
+	"net/http"
 	"sort"
 	"strconv"
 	"sync"
@@ -39,9 +40,13 @@ type routeKey struct {
 	status        int
 }
 
-// metrics collects the counters /metrics exposes in the Prometheus text format.
+// metrics collects the counters /metrics exposes in the Prometheus text format. Every label takes a bounded set of
+// values, whatever clients send: the method is one of the standard ones or "other", the route one of the server's
+// route patterns (set by setRoutes) or "other", the status a number from 100 to 599 or 0. Before, each distinct
+// method a client invented was a new series, kept for good.
 type metrics struct {
 	mu        sync.Mutex
+	routes    map[string]bool
 	requests  map[routeKey]uint64
 	latency   map[string]*histogram // by route
 	tileBuild histogram
@@ -51,9 +56,36 @@ func newMetrics() *metrics {
 	return &metrics{requests: map[routeKey]uint64{}, latency: map[string]*histogram{}}
 }
 
-func (m *metrics) observe(method, route string, status int, d time.Duration) {
+// setRoutes gives the route patterns that may appear as labels ("unmatched" is always one).
+func (m *metrics) setRoutes(routes []string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.routes = map[string]bool{"unmatched": true}
+	for _, r := range routes {
+		m.routes[r] = true
+	}
+}
+
+// metricMethod is the method's label: a standard method, or "other".
+func metricMethod(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete,
+		http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return m
+	}
+	return "other"
+}
+
+func (m *metrics) observe(method, route string, status int, d time.Duration) {
+	method = metricMethod(method)
+	if status < 100 || status > 599 {
+		status = 0
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.routes[route] {
+		route = "other"
+	}
 	m.requests[routeKey{method, route, status}]++
 	h := m.latency[route]
 	if h == nil {

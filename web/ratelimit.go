@@ -17,9 +17,9 @@ import (
 	"github.com/tiled-maps/tiled/atlas"
 )
 
-// ErrRateLimited is returned for a write over its token's or its client's rate; the response is a 429 with
-// Retry-After.
-var ErrRateLimited = errors.New("web: too many writes")
+// ErrRateLimited is returned for a write over its token's or its client's rate, and for an expensive read over its
+// client's rate; the response is a 429 with Retry-After.
+var ErrRateLimited = errors.New("web: too many requests")
 
 // Rate is a rate limit: at most N events in any Per, in bursts of up to N. The zero Rate means no limit.
 type Rate struct {
@@ -115,12 +115,13 @@ func ipExtractor(trusted []netip.Prefix) echo.IPExtractor {
 
 // rateLimitError is ErrRateLimited with what was limited and when to retry.
 type rateLimitError struct {
+	what       string // "writes" or "expensive reads"
 	scope      string // "token" or "client"
 	retryAfter time.Duration
 }
 
 func (e *rateLimitError) Error() string {
-	return fmt.Sprintf("too many writes from this %s: retry in %d s", e.scope, retryAfterSeconds(e.retryAfter))
+	return fmt.Sprintf("too many %s from this %s: retry in %d s", e.what, e.scope, retryAfterSeconds(e.retryAfter))
 }
 
 func (e *rateLimitError) Unwrap() error { return ErrRateLimited }
@@ -190,10 +191,42 @@ func (l *limiter) sweep(now time.Time) {
 	}
 }
 
-// writeLimits holds the write limiters of a server.
+// writeLimits holds the rate limiters of a server: writes by token and by client, expensive reads by client.
 type writeLimits struct {
-	token, client *limiter
-	now           func() time.Time
+	token, client, reads *limiter
+	now                  func() time.Time
+}
+
+// heavyLimit is the page size above which an API or OGC read counts as expensive.
+const heavyLimit = 1000
+
+// isExpensiveRead reports whether a read counts against Config.ReadRateIP: a whole export (an export request
+// without Range: ranges of the file GDAL's /vsicurl/ reads piecewise are cheap), or a page of more than heavyLimit
+// features or claims.
+func isExpensiveRead(c echo.Context) bool {
+	r := c.Request()
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	if strings.HasPrefix(c.Path(), "/export/") {
+		return r.Header.Get("Range") == ""
+	}
+	n, err := strconv.Atoi(c.QueryParam("limit"))
+	return err == nil && n > heavyLimit
+}
+
+// limitReads is the middleware that rate-limits expensive reads by client IP (Config.ReadRateIP). Ordinary reads —
+// tiles, pages, small API pages — are never limited.
+func (s *Server) limitReads(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if s.limits.reads.rate.Unlimited() || !isExpensiveRead(c) {
+			return next(c)
+		}
+		if ok, wait := s.limits.reads.allow(c.RealIP(), s.limits.now()); !ok {
+			return &rateLimitError{what: "expensive reads (exports, pages over 1000)", scope: "client", retryAfter: wait}
+		}
+		return next(c)
+	}
 }
 
 // isWrite reports whether a request changes something (anything but GET, HEAD and OPTIONS).
@@ -214,12 +247,12 @@ func (s *Server) limitWrites(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		now := s.limits.now()
 		if ok, wait := s.limits.client.allow(c.RealIP(), now); !ok {
-			return &rateLimitError{scope: "client", retryAfter: wait}
+			return &rateLimitError{what: "writes", scope: "client", retryAfter: wait}
 		}
 		if tok := bearer(c.Request().Header.Get(echo.HeaderAuthorization)); tok != "" {
 			sum := sha256.Sum256([]byte(tok))
 			if ok, wait := s.limits.token.allow(string(sum[:]), now); !ok {
-				return &rateLimitError{scope: "token", retryAfter: wait}
+				return &rateLimitError{what: "writes", scope: "token", retryAfter: wait}
 			}
 		}
 		return next(c)
@@ -235,7 +268,7 @@ func bearer(h string) string {
 	return f[1]
 }
 
-// limitBodies bounds the body of every write to atlas.MaxBodyBytes: a declared longer body is refused before it is
+// limitBodies bounds the body of every write to atlas.MaxBodyBytes (atlas.MaxReportBodyBytes for a report): a declared longer body is refused before it is
 // read (413), and no handler can read past the bound, whatever route a write reaches.
 func limitBodies(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -243,11 +276,15 @@ func limitBodies(next echo.HandlerFunc) echo.HandlerFunc {
 		if !isWrite(r) {
 			return next(c)
 		}
-		if r.ContentLength > atlas.MaxBodyBytes {
+		limit := int64(atlas.MaxBodyBytes)
+		if r.URL.Path == "/api/reports" {
+			limit = atlas.MaxReportBodyBytes // a report's text is longer than any other write
+		}
+		if r.ContentLength > limit {
 			return atlas.ErrBodyTooLarge
 		}
 		// One byte more than the bound, so that the decoder can tell "exactly at the bound" from "over it".
-		r.Body = http.MaxBytesReader(c.Response(), r.Body, atlas.MaxBodyBytes+1)
+		r.Body = http.MaxBytesReader(c.Response(), r.Body, limit+1)
 		return next(c)
 	}
 }

@@ -2,14 +2,18 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/tiled-maps/tiled/atlas"
+	"github.com/tiled-maps/tiled/auth"
 	"github.com/tiled-maps/tiled/ogc"
 )
 
@@ -41,6 +45,10 @@ func (s *Server) routes() {
 	get("/api/diff", s.diff)
 	e.POST("/api/claims", s.addClaim)
 	e.POST("/api/sources", s.addSource)
+	// Reports are the newsroom's working material: every route needs a token, and none is cached.
+	e.POST("/api/reports", s.addReport)
+	e.GET("/api/reports", s.listReports)
+	e.GET("/api/reports/:id", s.showReport)
 	get("/ogc", s.ogcLanding)
 	get("/ogc/", s.ogcLanding)
 	get("/ogc/conformance", s.ogcConformance)
@@ -48,10 +56,13 @@ func (s *Server) routes() {
 	get("/ogc/collections", s.ogcCollections)
 	get("/ogc/collections/:id", s.ogcCollection)
 	get("/ogc/collections/:id/items", s.ogcItems)
+	get("/ogc/collections/:id/schema", s.ogcSchema(s.ogc.Schema))
+	get("/ogc/collections/:id/queryables", s.ogcSchema(s.ogc.Queryables))
+	get("/ogc/collections/:id/feature-schema", s.ogcSchema(s.ogc.FeatureSchema))
 	get("/ogc/collections/:id/items/:fid", s.ogcItem)
-	get("/export/settlements.csv", s.exportCSV)
-	get("/export/settlements.kml", s.exportKML)
-	get("/export/tiled.gpkg", s.exportGPKG)
+	for _, name := range []string{"settlements.csv", "settlements.kml", "tiled.gpkg"} {
+		get("/export/"+name, s.export(name))
+	}
 	s.pageRoutes(get)
 }
 
@@ -78,17 +89,26 @@ func (s *Server) health(c echo.Context) error {
 	return writeJSON(c, http.StatusOK, MediaJSON, map[string]string{"status": "ok"})
 }
 
+// readyBody is /ready's answer: the store's engine, the data version served, and whether other servers' writes
+// arrive by notification.
+type readyBody struct {
+	Status string `json:"status"`
+	atlas.StoreStatus
+}
+
 func (s *Server) ready(c echo.Context) error {
-	if err := s.atlas.Ready(c.Request().Context()); err != nil {
+	st, err := s.atlas.Status(c.Request().Context())
+	if err != nil {
 		s.log.Error("not ready", "error", err)
 		return writeJSON(c, http.StatusServiceUnavailable, MediaJSON, ErrorBody{Code: "not_ready", Description: "the store does not answer"})
 	}
-	return writeJSON(c, http.StatusOK, MediaJSON, map[string]string{"status": "ready"})
+	return writeJSON(c, http.StatusOK, MediaJSON, readyBody{Status: "ready", StoreStatus: st})
 }
 
 func (s *Server) metricsHandler(c echo.Context) error {
 	var b bytes.Buffer
 	s.metrics.write(&b, s.atlas.CacheStats())
+	s.conns.writeMetrics(&b)
 	return c.Blob(http.StatusOK, "text/plain; version=0.0.4; charset=utf-8", b.Bytes())
 }
 
@@ -239,7 +259,11 @@ func (s *Server) addClaim(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	cl, err := s.atlas.AddClaim(ctx, tok, c.Request().Body)
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	cl, err := s.atlas.AddClaim(ctx, tok, body)
 	if err != nil {
 		return err
 	}
@@ -253,7 +277,11 @@ func (s *Server) addSource(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	src, err := s.atlas.AddSource(ctx, tok, c.Request().Body)
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	src, err := s.atlas.AddSource(ctx, tok, body)
 	if err != nil {
 		return err
 	}
@@ -299,36 +327,66 @@ func (s *Server) ogcItems(c echo.Context) error {
 	return writeDoc(c, d, err)
 }
 
+// ogcSchema serves one of a collection's schema documents (Part 5 schema, Part 3 queryables, the features' JSON
+// Schema).
+func (s *Server) ogcSchema(op func(ctx context.Context, base, id string, q url.Values) (ogc.Document, error)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		d, err := op(c.Request().Context(), s.ogcBase(c), c.Param("id"), c.QueryParams())
+		return writeDoc(c, d, err)
+	}
+}
+
 func (s *Server) ogcItem(c echo.Context) error {
 	d, err := s.ogc.Item(c.Request().Context(), s.ogcBase(c), c.Param("id"), c.Param("fid"), c.QueryParams())
 	return writeDoc(c, d, err)
 }
 
-// download streams an export; the parameters are checked before the first byte.
-func download(c echo.Context, media, name string, write func(w *bytes.Buffer) error) error {
-	var b bytes.Buffer
-	if err := write(&b); err != nil {
+// authorized checks the request's bearer token.
+func (s *Server) authorized(c echo.Context) (auth.Token, error) {
+	return s.atlas.Authorize(c.Request().Context(), c.Request().Header.Get(echo.HeaderAuthorization))
+}
+
+// privateJSON writes a response that no cache may keep.
+func privateJSON(c echo.Context, status int, v any) error {
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return writeJSON(c, status, MediaJSON, v)
+}
+
+func (s *Server) addReport(c echo.Context) error {
+	tok, err := s.authorized(c)
+	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	shortCache(c)
-	return c.Blob(http.StatusOK, media, b.Bytes())
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.atlas.AddReport(c.Request().Context(), tok, body)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Location", "/api/reports/"+strconv.FormatInt(r.ID, 10))
+	return privateJSON(c, http.StatusCreated, r)
 }
 
-func (s *Server) exportCSV(c echo.Context) error {
-	return download(c, "text/csv; charset=utf-8", "settlements.csv", func(b *bytes.Buffer) error {
-		return s.atlas.ExportCSV(c.Request().Context(), c.QueryParams(), b)
-	})
+func (s *Server) listReports(c echo.Context) error {
+	if _, err := s.authorized(c); err != nil {
+		return err
+	}
+	rs, err := s.atlas.Reports(c.Request().Context(), c.QueryParams())
+	if err != nil {
+		return err
+	}
+	return privateJSON(c, http.StatusOK, map[string]any{"reports": rs})
 }
 
-func (s *Server) exportKML(c echo.Context) error {
-	return download(c, "application/vnd.google-earth.kml+xml", "settlements.kml", func(b *bytes.Buffer) error {
-		return s.atlas.ExportKML(c.Request().Context(), c.QueryParams(), b)
-	})
-}
-
-func (s *Server) exportGPKG(c echo.Context) error {
-	return download(c, "application/geopackage+sqlite3", "tiled.gpkg", func(b *bytes.Buffer) error {
-		return s.atlas.Snapshot(c.Request().Context(), c.QueryParams(), b)
-	})
+func (s *Server) showReport(c echo.Context) error {
+	if _, err := s.authorized(c); err != nil {
+		return err
+	}
+	r, err := s.atlas.Report(c.Request().Context(), c.Param("id"), c.QueryParams())
+	if err != nil {
+		return err
+	}
+	return privateJSON(c, http.StatusOK, r)
 }

@@ -47,7 +47,7 @@ func newConfigEnv(t *testing.T, cfg web.Config) *env {
 		t.Fatal(err)
 	}
 	a := atlas.New(atlas.Config{CacheBytes: 16 << 20, Now: func() time.Time { return fixedNow }},
-		atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot})
+		atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot, Reports: db.Reports()})
 	cfg.BasemapTiles = "none"
 	s := web.New(cfg, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv := httptest.NewServer(s.Handler())
@@ -63,6 +63,7 @@ func newConfigEnv(t *testing.T, cfg web.Config) *env {
 var writeBodies = map[string]string{
 	"POST /api/claims":  `{"settlement":"ru-bel-demidovka","source":"isw","holder":"ua","degree":"presence","valid_at":"2025-04-08","published_at":"2025-04-09","evidence":"analyst-assessment","summary":"Token test."}`,
 	"POST /api/sources": `{"id":"token-test","name":"Token test","kind":"OSINT map","alignment":"independent"}`,
+	"POST /api/reports": `{"text":"ISW assessed that Russian forces advanced in Demidovka.","published_at":"2025-04-08"}`,
 }
 
 // TestEveryWriteRouteRejectsBadTokens sends every write route a valid body with no token, a malformed header, a
@@ -333,14 +334,18 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 }
 
-// TestWriteBodyLimits: every write route refuses a body over atlas.MaxBodyBytes with 413, declared or streamed,
+// TestWriteBodyLimits: every write route refuses a body over atlas.MaxBodyBytes (reports: atlas.MaxReportBodyBytes) with 413, declared or streamed,
 // and stores nothing.
 func TestWriteBodyLimits(t *testing.T) {
 	e := newEnv(t)
 	before := testdb.Snapshot(t, e.db)
-	big := `{"summary":"` + strings.Repeat("x", atlas.MaxBodyBytes) + `"}`
 	for r := range writeBodies {
 		method, path, _ := strings.Cut(r, " ")
+		limit := atlas.MaxBodyBytes
+		if path == "/api/reports" {
+			limit = atlas.MaxReportBodyBytes // a report's text may be longer than any other write
+		}
+		big := `{"summary":"` + strings.Repeat("x", limit) + `"}`
 		for _, streamed := range []bool{false, true} {
 			t.Run(r+"/streamed="+strconv.FormatBool(streamed), func(t *testing.T) {
 				var body io.Reader = strings.NewReader(big)

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/netip"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,11 +41,25 @@ type Config struct {
 	// WriteRateIP bounds the writes (attempts, with or without a valid token) each client IP may make; the zero Rate
 	// sets no limit.
 	WriteRateIP Rate
+	// ReadRateIP bounds the expensive reads (whole exports, API and OGC pages of more than 1000) each client IP may
+	// make; the zero Rate sets no limit.
+	ReadRateIP Rate
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For header is believed. With none, a client's IP is
 	// the connection's peer address and forwarding headers are ignored.
 	TrustedProxies []netip.Prefix
 	// Now is the clock of the rate limits; nil means time.Now.
 	Now func() time.Time
+	// MaxConns bounds the connections open at once; past it the longest-idle connection is closed to make room, or
+	// the new one refused when all are busy. 0 means DefaultMaxConns, < 0 no bound.
+	MaxConns int
+	// MaxConnsPerIP bounds the connections open at once from one client address (a trusted proxy's connections
+	// count towards MaxConns only). 0 means DefaultMaxConnsPerIP, < 0 no bound.
+	MaxConnsPerIP int
+	// IdleTimeout closes a keep-alive connection idle for this long; 0 means DefaultIdleTimeout.
+	IdleTimeout time.Duration
+	// MaxExports bounds the /export/ responses in progress at once (written or being sent); beyond it the answer
+	// is 429 with Retry-After. 0 means DefaultMaxExports.
+	MaxExports int
 }
 
 // Default basemap: OpenStreetMap's standard tiles, with their required attribution.
@@ -66,6 +79,10 @@ type Server struct {
 	requestIDs requestIDs
 	echo       *echo.Echo
 	limits     writeLimits
+	origins    *http.CrossOriginProtection
+	conns      *connLimiter
+	hostWarned atomic.Bool   // the Host warning is logged once
+	exports    chan struct{} // a slot per export in progress (export.go)
 }
 
 // New builds the server and its routes.
@@ -85,20 +102,42 @@ func New(cfg Config, a *atlas.Atlas, log *slog.Logger) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{cfg: cfg, atlas: a, ogc: a.OGC(), log: log, metrics: newMetrics(), echo: echo.New(),
-		limits: writeLimits{token: newLimiter(cfg.WriteRate), client: newLimiter(cfg.WriteRateIP), now: cfg.Now}}
+	if cfg.MaxConns == 0 {
+		cfg.MaxConns = DefaultMaxConns
+	}
+	if cfg.MaxConnsPerIP == 0 {
+		cfg.MaxConnsPerIP = DefaultMaxConnsPerIP
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.MaxExports <= 0 {
+		cfg.MaxExports = DefaultMaxExports
+	}
+	s := &Server{exports: make(chan struct{}, cfg.MaxExports), cfg: cfg, atlas: a, ogc: a.OGC(), log: log, metrics: newMetrics(), echo: echo.New(),
+		limits: writeLimits{token: newLimiter(cfg.WriteRate), client: newLimiter(cfg.WriteRateIP),
+			reads: newLimiter(cfg.ReadRateIP), now: cfg.Now},
+		origins: newOriginCheck(cfg.PublicURL), conns: newConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP, cfg.TrustedProxies)}
 	e := s.echo
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	e.HTTPErrorHandler = s.handleError
 	e.Pre(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: s.requestIDs.next}))
-	e.Use(s.observe, s.recoverPanics, s.headers)
+	e.Use(s.observe, s.recoverPanics, s.headers, checkQuery, s.sameOriginWrites)
+	// CORS opens reads to every origin; writes get no CORS headers at all (and sameOriginWrites refuses them
+	// from other origins).
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+		Skipper:      func(c echo.Context) bool { return isWrite(c.Request()) },
 		AllowOrigins: []string{"*"}, AllowMethods: []string{http.MethodGet, http.MethodHead},
 		ExposeHeaders: []string{"ETag", echo.HeaderXRequestID},
 	}))
-	e.Use(s.limitWrites, limitBodies)
+	e.Use(s.limitWrites, s.limitReads, limitBodies)
 	s.routes()
+	var patterns []string
+	for _, r := range e.Routes() {
+		patterns = append(patterns, r.Path)
+	}
+	s.metrics.setRoutes(patterns)
 	return s
 }
 
@@ -112,12 +151,20 @@ func (s *Server) Run(ctx context.Context, ready func(addr string)) error {
 	if err != nil {
 		return err
 	}
+	// Past the limit on open files, Accept fails and nobody is served: keep the connection bound under it, with room
+	// for the store's files.
+	if fl := fdLimit(); fl > 0 && (s.conns.max <= 0 || s.conns.max > fl-128) {
+		s.conns.max = max(fl-128, 16)
+		s.log.Warn("connection bound lowered to fit the limit on open files", "max_conns", s.conns.max, "nofile", fl)
+	}
+	ln = s.conns.listener(ln)
 	srv := &http.Server{
 		Handler:           s.echo,
+		ConnState:         s.conns.connState,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      2 * time.Minute, // exports of a large store take a while
-		IdleTimeout:       2 * time.Minute,
+		IdleTimeout:       s.cfg.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
@@ -160,14 +207,6 @@ func (r *requestIDs) next() string {
 		r.prefix = hex.EncodeToString(b[:]) + "-"
 	})
 	return r.prefix + strconv.FormatUint(r.n.Add(1), 36)
-}
-
-// baseURL is the public URL links are built on.
-func (s *Server) baseURL(c echo.Context) string {
-	if s.cfg.PublicURL != "" {
-		return strings.TrimSuffix(s.cfg.PublicURL, "/")
-	}
-	return c.Scheme() + "://" + c.Request().Host
 }
 
 // observe logs each request and feeds the metrics, labelled by route pattern (not raw path).

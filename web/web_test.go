@@ -44,7 +44,7 @@ func newBenchEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	a := atlas.New(atlas.Config{CacheBytes: 64 << 20, Now: func() time.Time { return fixedNow }},
-		atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot})
+		atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot, Reports: db.Reports()})
 	s := web.New(web.Config{BasemapTiles: "none"}, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
@@ -60,6 +60,9 @@ func (e *env) do(t *testing.T, method, path string, body io.Reader, hdr map[stri
 	req, err := http.NewRequest(method, e.srv.URL+path, body)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if body != nil && method != http.MethodGet && method != http.MethodHead {
+		req.Header.Set("Content-Type", "application/json") // the tests' writes are JSON unless hdr says otherwise
 	}
 	for k, v := range hdr {
 		req.Header.Set(k, v)
@@ -120,7 +123,9 @@ func TestBadInput(t *testing.T) {
 		{"unknown collection", "GET", "/ogc/collections/roads", "", nil, 404, "roads"},
 		{"unknown collection items", "GET", "/ogc/collections/roads/items", "", nil, 404, "roads"},
 		{"unknown feature", "GET", "/ogc/collections/settlements/items/nowhere", "", nil, 404, "nowhere"},
-		{"ogc limit out of range", "GET", "/ogc/collections/settlements/items?limit=10001", "", nil, 400, "limit"},
+		{"ogc limit 0", "GET", "/ogc/collections/settlements/items?limit=0", "", nil, 400, "limit"},
+		{"ogc as_of not a date", "GET", "/ogc/collections/settlements/items?as_of=2025-13-01", "", nil, 400, "as_of"},
+		{"ogc unknown items parameter", "GET", "/ogc/collections/claims/items?colour=red", "", nil, 400, "colour"},
 		{"ogc bad bbox", "GET", "/ogc/collections/settlements/items?bbox=a,b,c,d", "", nil, 400, "bbox"},
 		{"ogc bad datetime", "GET", "/ogc/collections/claims/items?datetime=../..", "", nil, 400, "datetime"},
 		{"ogc unknown parameter", "GET", "/ogc/collections/claims/items?foo=1", "", nil, 400, "foo"},
@@ -172,7 +177,7 @@ func TestWritesNeedAValidToken(t *testing.T) {
 		t.Error("a rejected write changed the claims")
 	}
 	bad := []struct{ body, want string }{
-		{`not json`, "not a JSON object"},
+		{`not json`, "not JSON"},
 		{`{"settlement":"nowhere","source":"isw","holder":"ua","degree":"presence","valid_at":"2025-04-08","published_at":"2025-04-09","evidence":"analyst-assessment","summary":"x"}`, "settlement"},
 		{strings.Replace(claim, `"holder":"ua"`, `"holder":"russia"`, 1), "holder"},
 		{strings.Replace(claim, `"published_at":"2025-04-09"`, `"published_at":"2025-05-09"`, 1), "published_at"},

@@ -288,6 +288,7 @@ func TestCrashDuringClaimWrites(t *testing.T) {
 					body := fmt.Sprintf(`{"settlement":"ru-bel-demidovka","source":"isw","holder":"contested","degree":"fighting","valid_at":"2025-04-09","published_at":"2025-04-09","evidence":"analyst-assessment","summary":%q}`, summary)
 					req, _ := http.NewRequest("POST", base+"/api/claims", strings.NewReader(body))
 					req.Header.Set("Authorization", "Bearer "+secret)
+					req.Header.Set("Content-Type", "application/json")
 					resp, err := client.Do(req)
 					if err != nil {
 						mu.Lock()

@@ -18,7 +18,7 @@ import (
 	"github.com/tiled-maps/tiled/atlas"
 	"github.com/tiled-maps/tiled/gazetteer"
 	"github.com/tiled-maps/tiled/seed"
-	"github.com/tiled-maps/tiled/sqlite"
+	"github.com/tiled-maps/tiled/store"
 )
 
 func gazetteerCommands() []command {
@@ -33,8 +33,10 @@ func gazetteerCommands() []command {
 	}
 }
 
-func openDB(ctx context.Context, path string) (*sqlite.DB, error) {
-	return sqlite.Open(ctx, path)
+// openDB opens the store every command works on: a postgres:// URL opens PostgreSQL, anything else is the path of
+// a SQLite/GeoPackage file.
+func openDB(ctx context.Context, location string) (*store.Store, error) {
+	return store.Open(ctx, location)
 }
 
 func cmdSeed(ctx context.Context, e env, args []string) error {
@@ -53,14 +55,14 @@ func cmdSeed(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if !loaded {
-		fmt.Fprintf(e.stdout, "%s already holds places; seed data not loaded\n", dbPath)
+		fmt.Fprintf(e.stdout, "%s already holds places; seed data not loaded\n", db.Location())
 		return nil
 	}
 	n, err := db.Gazetteer().CountPlaces(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "loaded the seed data into %s: %d places\n", dbPath, n)
+	fmt.Fprintf(e.stdout, "loaded the seed data into %s: %d places\n", db.Location(), n)
 	return nil
 }
 

@@ -16,7 +16,7 @@ import (
 
 	"github.com/tiled-maps/tiled/gazetteer"
 	"github.com/tiled-maps/tiled/ledger"
-	"github.com/tiled-maps/tiled/sqlite"
+	"github.com/tiled-maps/tiled/store"
 )
 
 // ledgerCommands returns the control-status ledger commands.
@@ -66,7 +66,7 @@ func subNames(subs []subcommand) string {
 
 // ledgerCtx is an open store with what the ledger commands use.
 type ledgerCtx struct {
-	db  *sqlite.DB
+	db  *store.Store
 	rec ledger.Recorder
 }
 
@@ -213,7 +213,7 @@ func cmdClaimsImport(ctx context.Context, e env, args []string) error {
 				fmt.Fprintf(e.stdout, "%s holds no claims; nothing imported\n", file)
 				return nil
 			}
-			fmt.Fprintf(e.stdout, "imported %d claims from %s into %s (ids %d–%d)\n", st.Claims, file, dbPath, st.FirstID, st.LastID)
+			fmt.Fprintf(e.stdout, "imported %d claims from %s into %s (ids %d–%d)\n", st.Claims, file, l.db.Location(), st.FirstID, st.LastID)
 			return nil
 		})
 }

@@ -1,7 +1,8 @@
 // Command tiled is the front-line settlement map server and its command-line tools: gazetteer import and
 // geocoding, the control-status ledger, and the map server.
 //
-// Run "tiled help" for the commands. Every command takes --db PATH (default tiled.db, or $TILED_DB).
+// Run "tiled help" for the commands. Every command takes --db PATH|URL (default tiled.db, or $TILED_DB): a file path
+// keeps the SQLite/GeoPackage store, a postgres:// URL selects PostgreSQL/PostGIS.
 package main
 
 import (
@@ -64,6 +65,8 @@ func commands() []command {
 	cs = append(cs, serverCommands()...)
 	cs = append(cs, backupCommands()...)
 	cs = append(cs, exportCommands()...)
+	cs = append(cs, reportCommands()...)
+	cs = append(cs, copyCommands()...)
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	return cs
 }
@@ -91,7 +94,8 @@ func printHelp(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %s\n      %s\n", c.usage, c.summary)
 	}
-	fmt.Fprintln(w, "\nEvery command takes --db PATH (default tiled.db, or $TILED_DB). \"tiled COMMAND -h\" lists its flags.")
+	fmt.Fprintln(w, "\nEvery command takes --db PATH (default tiled.db, or $TILED_DB); a postgres:// URL instead of a path selects")
+	fmt.Fprintln(w, "PostgreSQL/PostGIS. \"tiled COMMAND -h\" lists its flags.")
 }
 
 // newFlags returns a flag set for cmd with the shared --db flag bound to db.
@@ -102,7 +106,7 @@ func newFlags(e env, c string, usage string, db *string) *flag.FlagSet {
 	if def == "" {
 		def = "tiled.db"
 	}
-	fs.StringVar(db, "db", def, "path of the SQLite/GeoPackage store")
+	fs.StringVar(db, "db", def, "the store: a SQLite/GeoPackage file path, or a postgres:// URL for PostgreSQL/PostGIS")
 	fs.Usage = func() {
 		fmt.Fprintf(e.stderr, "Usage: tiled %s\n", usage)
 		fs.PrintDefaults()

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -11,7 +12,10 @@ import (
 
 	"github.com/tiled-maps/tiled/atlas"
 	"github.com/tiled-maps/tiled/auth"
+	"github.com/tiled-maps/tiled/ledger"
+	"github.com/tiled-maps/tiled/postgres"
 	"github.com/tiled-maps/tiled/seed"
+	"github.com/tiled-maps/tiled/store"
 	"github.com/tiled-maps/tiled/web"
 )
 
@@ -42,7 +46,7 @@ func envOr(e env, key, def string) string {
 func cmdServe(ctx context.Context, e env, args []string) error {
 	var cfg Config
 	var cacheMB int64
-	var writeRate, writeRateIP, trusted string
+	var writeRate, writeRateIP, readRateIP, trusted string
 	fs := newFlags(e, "serve", "serve [--db PATH] [--addr HOST:PORT] [flags]", &cfg.DB)
 	fs.StringVar(&cfg.Web.Addr, "addr", envOr(e, "TILED_ADDR", "127.0.0.1:8080"), "listen address ($TILED_ADDR)")
 	fs.StringVar(&cfg.Web.PublicURL, "public-url", e.getenv("TILED_PUBLIC_URL"), "public base URL for links; default: from each request ($TILED_PUBLIC_URL)")
@@ -56,6 +60,10 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&cfg.LogFormat, "log", envOr(e, "TILED_LOG", "json"), "log format: json or text")
 	fs.StringVar(&writeRate, "write-rate", envOr(e, "TILED_WRITE_RATE", "60/m"), "writes each token may make: N/s, N/m, N/h, or off ($TILED_WRITE_RATE)")
 	fs.StringVar(&writeRateIP, "write-rate-ip", envOr(e, "TILED_WRITE_RATE_IP", "120/m"), "write attempts each client IP may make: N/s, N/m, N/h, or off ($TILED_WRITE_RATE_IP)")
+	fs.StringVar(&readRateIP, "read-rate-ip", envOr(e, "TILED_READ_RATE_IP", "30/m"), "expensive reads (whole exports, pages over 1000) each client IP may make: N/s, N/m, N/h, or off ($TILED_READ_RATE_IP)")
+	fs.IntVar(&cfg.Web.MaxConns, "max-conns", web.DefaultMaxConns, "connections open at once; past it the longest-idle is closed, or the new one refused (-1: no bound)")
+	fs.IntVar(&cfg.Web.MaxConnsPerIP, "max-conns-ip", web.DefaultMaxConnsPerIP, "connections open at once from one client address, trusted proxies excepted (-1: no bound)")
+	fs.DurationVar(&cfg.Web.IdleTimeout, "idle-timeout", web.DefaultIdleTimeout, "close a keep-alive connection idle this long")
 	fs.StringVar(&trusted, "trusted-proxies", e.getenv("TILED_TRUSTED_PROXIES"), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For gives the client IP; none: the peer address ($TILED_TRUSTED_PROXIES)")
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
@@ -67,8 +75,14 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if cfg.Web.WriteRateIP, err = web.ParseRate(writeRateIP); err != nil {
 		return usagef("--write-rate-ip: %v", err)
 	}
+	if cfg.Web.ReadRateIP, err = web.ParseRate(readRateIP); err != nil {
+		return usagef("--read-rate-ip: %v", err)
+	}
 	if cfg.Web.TrustedProxies, err = web.ParsePrefixes(trusted); err != nil {
 		return usagef("--trusted-proxies: %v", err)
+	}
+	if cfg.Web.MaxConns == 0 || cfg.Web.MaxConnsPerIP == 0 || cfg.Web.IdleTimeout <= 0 {
+		return usagef("--max-conns and --max-conns-ip must be ≥ 1 (or -1 for no bound), --idle-timeout positive")
 	}
 	if cacheMB < 0 || cfg.Atlas.StaleDays < 1 || cfg.Atlas.MaxZoom < 0 || cfg.Atlas.MaxZoom > 22 {
 		return usagef("--cache-mb must be >= 0, --stale-days >= 1, --max-zoom in 0..22")
@@ -81,28 +95,78 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		handler = slog.NewTextHandler(logw, nil)
 	}
 	log := slog.New(handler)
-	db, err := openDB(ctx, cfg.DB)
+	db, err := openServed(ctx, cfg.DB, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	if cfg.Seed {
 		loaded, err := seed.Load(ctx, db)
-		if err != nil {
+		if errors.Is(err, ledger.ErrExists) && db.Kind() == store.KindPostgres {
+			// Several servers started at once on an empty database: another one seeded it first.
+			log.Info("the seed data was loaded by another server", "db", db.Location())
+		} else if err != nil {
 			return err
 		}
 		if loaded {
-			log.Info("loaded the seed data into a fresh store", "db", cfg.DB)
+			log.Info("loaded the seed data into a fresh store", "db", db.Location())
 		}
 	}
-	a := atlas.New(cfg.Atlas, atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot})
+	var listener *postgres.Listener
+	deps := atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot,
+		Reports: db.Reports(),
+		Status: func() (string, string) {
+			if listener == nil {
+				return string(db.Kind()), ""
+			}
+			if listener.Status().Connected {
+				return string(db.Kind()), "connected"
+			}
+			return string(db.Kind()), "reconnecting"
+		}}
+	a := atlas.New(cfg.Atlas, deps)
+	defer a.Close() // removes the export files
 	if err := a.Ready(ctx); err != nil {
 		return err
 	}
+	if pg := db.Postgres(); pg != nil {
+		// Writes through other servers on the database arrive as notifications: bring the atlas's views to the
+		// new data version at once rather than on the next request, applying only what changed (the same path as
+		// this server's own writes). A failed refresh is retried by the next request.
+		lctx, stop := context.WithCancel(ctx)
+		defer stop()
+		listener = pg.Listen(lctx, log, func(c postgres.Change) {
+			if err := a.Refresh(lctx); err != nil && lctx.Err() == nil {
+				log.Warn("refresh after a write by another server failed", "version", c.Version, "error", err)
+			}
+		})
+	}
 	srv := web.New(cfg.Web, a, log)
 	return srv.Run(ctx, func(addr string) {
-		fmt.Fprintf(e.stdout, "tiled: serving %s on http://%s (map at http://%s/)\n", cfg.DB, addr, addr)
+		fmt.Fprintf(e.stdout, "tiled: serving %s on http://%s (map at http://%s/)\n", db.Location(), addr, addr)
 	})
+}
+
+// openServed opens the store for serve. A PostgreSQL database that does not answer is retried with exponential
+// backoff (1 s doubling to 30 s), each failure logged, until it answers or ctx ends: a server started before its
+// database, or restarted while it is down, waits for it rather than exiting into a crash loop. A schema newer than
+// this build is not retried.
+func openServed(ctx context.Context, location string, log *slog.Logger) (*store.Store, error) {
+	backoff := time.Second
+	for attempt := 1; ; attempt++ {
+		db, err := openDB(ctx, location)
+		if err == nil || !postgres.IsDSN(location) || errors.Is(err, postgres.ErrSchema) || ctx.Err() != nil {
+			return db, err
+		}
+		log.Warn("the database does not answer; retrying", "db", postgres.Redact(location), "attempt", attempt,
+			"wait", backoff.String(), "error", err)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 30*time.Second)
+	}
 }
 
 func cmdToken(ctx context.Context, e env, args []string) error {

@@ -1,0 +1,168 @@
+package atlas
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+
+	"github.com/tiled-maps/tiled/auth"
+	"github.com/tiled-maps/tiled/internal/strictjson"
+	"github.com/tiled-maps/tiled/ledger"
+	"github.com/tiled-maps/tiled/report"
+)
+
+// ReportStore is what the atlas needs to keep reports.
+type ReportStore = report.Store
+
+// MaxReportBodyBytes bounds the body of POST /api/reports: the longest text the parser reads and its fields.
+const MaxReportBodyBytes = report.MaxTextBytes + 16<<10
+
+// ReportInput is the JSON body of POST /api/reports.
+type ReportInput struct {
+	// Text is the report as plain text (required).
+	Text string `json:"text"`
+	// Title, Outlet and URL say where it came from.
+	Title  string `json:"title"`
+	Outlet string `json:"outlet"`
+	URL    string `json:"url"`
+	// PublishedAt is YYYY-MM-DD; empty to read it from the text.
+	PublishedAt string `json:"published_at"`
+	// Language is en, ru or uk; empty to detect it.
+	Language string `json:"language"`
+}
+
+// ReportListItem is one report in GET /api/reports.
+type ReportListItem struct {
+	ID          int64  `json:"id"`
+	Title       string `json:"title"`
+	Outlet      string `json:"outlet"`
+	URL         string `json:"url"`
+	PublishedAt string `json:"published_at"`
+	Language    string `json:"language"`
+	RecordedAt  string `json:"recorded_at"`
+	RecordedBy  string `json:"recorded_by"`
+}
+
+// Parser returns a report parser over the gazetteer and the current source registry.
+func (a *Atlas) Parser(ctx context.Context) (*report.Parser, error) {
+	srcs, err := a.deps.Ledger.Sources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return report.New(a.deps.Places, srcs, a.cfg.Now)
+}
+
+// ParseReportInput reads and checks a report body: one JSON object with the ReportInput members and no others,
+// decoded strictly (internal/strictjson).
+func ParseReportInput(body io.Reader) (ReportInput, error) {
+	var in ReportInput
+	if err := strictjson.Decode(body, MaxReportBodyBytes, &in); err != nil {
+		if errors.Is(err, strictjson.ErrTooLarge) {
+			return in, ErrBodyTooLarge
+		}
+		return in, fmt.Errorf("%w: %v (want {\"text\", \"title\", \"outlet\", \"url\", \"published_at\", \"language\"})", ErrBadRequest, err)
+	}
+	if in.URL != "" {
+		u, err := url.Parse(in.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return in, fmt.Errorf("%w: url %q: want an http or https address", report.ErrInvalid, in.URL)
+		}
+	}
+	if len(in.Title) > 1000 || len(in.Outlet) > 200 || len(in.URL) > 2000 {
+		return in, fmt.Errorf("%w: title, outlet or url too long", report.ErrInvalid)
+	}
+	if err := report.CheckText(in.Text); err != nil {
+		return in, err
+	}
+	return in, report.CheckLanguage(in.Language)
+}
+
+// Options turns the input into parser options; now is today's clock for the future-date check.
+func (in ReportInput) Options(today ledger.Date) (report.Options, error) {
+	opts := report.Options{Outlet: in.Outlet, Language: in.Language}
+	if in.PublishedAt != "" {
+		d, err := ledger.ParseDate(in.PublishedAt)
+		if err != nil {
+			return opts, fmt.Errorf("%w: published_at %q: want YYYY-MM-DD", report.ErrInvalid, in.PublishedAt)
+		}
+		if d.After(today) {
+			return opts, fmt.Errorf("%w: published_at %s is in the future", report.ErrInvalid, in.PublishedAt)
+		}
+		opts.Published = d
+	}
+	return opts, nil
+}
+
+func (a *Atlas) reportStore() (report.Store, error) {
+	if a.deps.Reports == nil {
+		return nil, fmt.Errorf("%w: this server keeps no reports", ErrNotFound)
+	}
+	return a.deps.Reports, nil
+}
+
+// AddReport parses the report in body and stores it with what was found, as the token's write. Nothing is stored
+// when the body, the text or a field is bad.
+func (a *Atlas) AddReport(ctx context.Context, tok auth.Token, body io.Reader) (report.Stored, error) {
+	st, err := a.reportStore()
+	if err != nil {
+		return report.Stored{}, err
+	}
+	in, err := ParseReportInput(body)
+	if err != nil {
+		return report.Stored{}, err
+	}
+	opts, err := in.Options(a.today())
+	if err != nil {
+		return report.Stored{}, err
+	}
+	p, err := a.Parser(ctx)
+	if err != nil {
+		return report.Stored{}, err
+	}
+	res, err := p.Parse(ctx, in.Text, opts)
+	if err != nil {
+		return report.Stored{}, err
+	}
+	return st.AddReport(ctx, report.Stored{Title: in.Title, Outlet: in.Outlet, URL: in.URL, PublishedAt: res.Published,
+		Text: in.Text, RecordedBy: tok.Name, Result: res})
+}
+
+// Reports lists the stored reports, newest first (GET /api/reports takes no parameters).
+func (a *Atlas) Reports(ctx context.Context, q url.Values) ([]ReportListItem, error) {
+	if err := onlyParams(q, nil); err != nil {
+		return nil, err
+	}
+	st, err := a.reportStore()
+	if err != nil {
+		return nil, err
+	}
+	rs, err := st.Reports(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ReportListItem, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, ReportListItem{ID: r.ID, Title: r.Title, Outlet: r.Outlet, URL: r.URL, PublishedAt: r.PublishedAt,
+			Language: r.Language, RecordedAt: r.RecordedAt.Format("2006-01-02T15:04:05Z"), RecordedBy: r.RecordedBy})
+	}
+	return out, nil
+}
+
+// Report returns one stored report with its text, places and claims.
+func (a *Atlas) Report(ctx context.Context, id string, q url.Values) (report.Stored, error) {
+	if err := onlyParams(q, nil); err != nil {
+		return report.Stored{}, err
+	}
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || n < 1 {
+		return report.Stored{}, paramErr("id", id, "want a positive integer")
+	}
+	st, err := a.reportStore()
+	if err != nil {
+		return report.Stored{}, err
+	}
+	return st.Report(ctx, n)
+}

@@ -1,0 +1,213 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/tiled-maps/tiled/ledger"
+)
+
+// Ledger is the ledger.Store view of a DB: tables sources and claims.
+type Ledger struct{ db *DB }
+
+// Ledger returns the store's control-status ledger.
+func (db *DB) Ledger() *Ledger { return &Ledger{db: db} }
+
+var _ ledger.Store = (*Ledger)(nil)
+
+const claimColumns = `id, settlement_id, source_id, holder, degree, valid_at, valid_precision, published_at,
+	recorded_at, relayed_by, relay_url, evidence, summary, credibility, supersedes, retracts, recorded_by`
+
+const sourceColumns = `id, name, kind, alignment, url, notes, reliability`
+
+// Version returns the data version, which every write to the ledger (and the gazetteer) bumps.
+func (l *Ledger) Version(ctx context.Context) (int64, error) { return l.db.DataVersion(ctx) }
+
+// Sources returns every source, ordered by id.
+func (l *Ledger) Sources(ctx context.Context) ([]ledger.Source, error) {
+	rows, err := l.db.pool.Query(ctx, "SELECT "+sourceColumns+` FROM sources ORDER BY id COLLATE "C"`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Source, error) { return scanSource(r) })
+}
+
+// Claims returns the claims that match f, ordered by id.
+func (l *Ledger) Claims(ctx context.Context, f ledger.ClaimFilter) ([]ledger.Claim, error) {
+	rows, err := l.db.pool.Query(ctx, "SELECT "+claimColumns+` FROM claims
+		WHERE ($1 = '' OR settlement_id = $1) AND ($2 = '' OR source_id = $2) AND id > $3 ORDER BY id`,
+		f.Settlement, f.Source, f.AfterID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Claim, error) { return scanClaim(r) })
+}
+
+// Write runs fn in one transaction under the write lock, bumping (and announcing) the data version when fn
+// succeeds; on error nothing is kept.
+func (l *Ledger) Write(ctx context.Context, fn func(w ledger.Writer) error) error {
+	return l.db.writeTx(ctx, func(tx pgx.Tx) error {
+		w := &ledgerWriter{tx: tx, settlements: map[string]bool{}}
+		if err := fn(w); err != nil {
+			return err
+		}
+		c := Change{}
+		for id := range w.settlements {
+			c.Settlements = append(c.Settlements, id)
+		}
+		sort.Strings(c.Settlements)
+		c.All = w.sources // a new source or grade can change any view
+		return bumpDataVersion(ctx, tx, c)
+	})
+}
+
+func scanSource(r pgx.Row) (ledger.Source, error) {
+	var (
+		s          ledger.Source
+		url, notes sql.NullString
+	)
+	err := r.Scan(&s.ID, &s.Name, &s.Kind, &s.Alignment, &url, &notes, &s.Reliability)
+	s.URL, s.Notes = url.String, notes.String
+	return s, err
+}
+
+func scanClaim(r pgx.Row) (ledger.Claim, error) {
+	var (
+		c                               ledger.Claim
+		degree, relayedBy, relayURL, by sql.NullString
+		validAt, publishedAt            string
+		supersedes, retracts            sql.NullInt64
+	)
+	err := r.Scan(&c.ID, &c.SettlementID, &c.SourceID, &c.Holder, &degree, &validAt, &c.ValidPrecision, &publishedAt,
+		&c.RecordedAt, &relayedBy, &relayURL, &c.Evidence, &c.Summary, &c.Credibility, &supersedes, &retracts, &by)
+	if err != nil {
+		return c, err
+	}
+	c.RecordedAt = c.RecordedAt.UTC()
+	c.Degree, c.RelayedBy, c.RelayURL = ledger.Degree(degree.String), relayedBy.String, relayURL.String
+	c.Supersedes, c.Retracts, c.RecordedBy = supersedes.Int64, retracts.Int64, by.String
+	if c.ValidAt, err = ledger.ParseDate(validAt); err != nil {
+		return c, fmt.Errorf("postgres: claim %d valid_at: %w", c.ID, err)
+	}
+	if c.PublishedAt, err = ledger.ParseDate(publishedAt); err != nil {
+		return c, fmt.Errorf("postgres: claim %d published_at: %w", c.ID, err)
+	}
+	return c, nil
+}
+
+// ledgerWriter is the ledger.Writer of one write transaction; it notes what it changed for the notification.
+type ledgerWriter struct {
+	tx          pgx.Tx
+	settlements map[string]bool // of the claims added
+	sources     bool            // a source added or regraded
+}
+
+func (w *ledgerWriter) Settlement(ctx context.Context, ref string) (string, error) {
+	var id string
+	err := w.tx.QueryRow(ctx, "SELECT id FROM settlements WHERE id = $1 OR slug = $1 ORDER BY id = $1 DESC LIMIT 1", ref).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", fmt.Errorf("%w: %q", ledger.ErrUnknownSettlement, ref)
+	}
+	return id, err
+}
+
+func (w *ledgerWriter) Source(ctx context.Context, id string) (ledger.Source, error) {
+	s, err := scanSource(w.tx.QueryRow(ctx, "SELECT "+sourceColumns+" FROM sources WHERE id = $1", id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return s, fmt.Errorf("%w: %q", ledger.ErrUnknownSource, id)
+	}
+	return s, err
+}
+
+func (w *ledgerWriter) Claim(ctx context.Context, id int64) (ledger.Claim, int64, error) {
+	c, err := scanClaim(w.tx.QueryRow(ctx, "SELECT "+claimColumns+" FROM claims WHERE id = $1", id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c, 0, fmt.Errorf("%w: %d", ledger.ErrUnknownClaim, id)
+	}
+	if err != nil {
+		return c, 0, err
+	}
+	var by int64
+	err = w.tx.QueryRow(ctx, "SELECT coalesce(min(id), 0) FROM claims WHERE supersedes = $1 OR retracts = $1", id).Scan(&by)
+	return c, by, err
+}
+
+func (w *ledgerWriter) LastClaimID(ctx context.Context) (int64, error) {
+	var id int64
+	err := w.tx.QueryRow(ctx, "SELECT coalesce(max(id), 0) FROM claims").Scan(&id)
+	return id, err
+}
+
+func (w *ledgerWriter) Duplicate(ctx context.Context, c ledger.Claim) (int64, error) {
+	var id int64
+	err := w.tx.QueryRow(ctx, `SELECT c.id FROM claims c
+		WHERE c.settlement_id = $1 AND c.source_id = $2 AND c.holder = $3 AND coalesce(c.degree, '') = $4
+		AND c.valid_at = $5 AND c.published_at = $6 AND c.summary = $7 AND c.retracts IS NULL
+		AND NOT EXISTS (SELECT 1 FROM claims r WHERE r.supersedes = c.id OR r.retracts = c.id)
+		ORDER BY c.id LIMIT 1`,
+		c.SettlementID, c.SourceID, string(c.Holder), string(c.Degree), c.ValidAt.String(), c.PublishedAt.String(), c.Summary).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
+}
+
+func (w *ledgerWriter) AddSource(ctx context.Context, s ledger.Source) error {
+	// A savepoint keeps the transaction usable after a refused insert, as SQLite's statement rollback does.
+	sp, err := w.tx.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = sp.Exec(ctx, "INSERT INTO sources ("+sourceColumns+", updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, now())",
+		s.ID, s.Name, s.Kind, string(s.Alignment), nullStr(s.URL), nullStr(s.Notes), string(s.Reliability))
+	if err != nil {
+		rerr := sp.Rollback(ctx)
+		if isUnique(err, "sources_pkey") {
+			return errors.Join(fmt.Errorf("%w: source %q", ledger.ErrExists, s.ID), rerr)
+		}
+		return errors.Join(err, rerr)
+	}
+	w.sources = true
+	return sp.Commit(ctx)
+}
+
+func (w *ledgerWriter) SetReliability(ctx context.Context, id string, r ledger.Reliability) error {
+	tag, err := w.tx.Exec(ctx, "UPDATE sources SET reliability = $1, updated_at = now() WHERE id = $2", string(r), id)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("%w: %q", ledger.ErrUnknownSource, id)
+	}
+	w.sources = true
+	return nil
+}
+
+func (w *ledgerWriter) AddClaim(ctx context.Context, c ledger.Claim) (ledger.Claim, error) {
+	if c.RecordedAt.IsZero() {
+		c.RecordedAt = time.Now()
+	}
+	c.RecordedAt = c.RecordedAt.UTC().Truncate(time.Millisecond)
+	var id any
+	if c.ID != 0 {
+		id = c.ID
+	}
+	// Writers are serialised by the write lock, so max(id)+1 is free, as SQLite's INTEGER PRIMARY KEY assigns it.
+	err := w.tx.QueryRow(ctx, "INSERT INTO claims ("+claimColumns+`)
+		VALUES (coalesce($1::bigint, (SELECT coalesce(max(id), 0) + 1 FROM claims)), $2, $3, $4, $5, $6, $7, $8, $9,
+		        $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
+		id, c.SettlementID, c.SourceID, string(c.Holder), nullStr(string(c.Degree)), c.ValidAt.String(), string(c.ValidPrecision),
+		c.PublishedAt.String(), c.RecordedAt, nullStr(c.RelayedBy), nullStr(c.RelayURL),
+		string(c.Evidence), c.Summary, c.Credibility, nullNum(c.Supersedes), nullNum(c.Retracts), nullStr(c.RecordedBy)).Scan(&c.ID)
+	if err != nil {
+		return c, fmt.Errorf("postgres: add claim: %w", err)
+	}
+	w.settlements[c.SettlementID] = true
+	return c, nil
+}

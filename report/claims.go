@@ -1,0 +1,506 @@
+package report
+
+import (
+	"math"
+	"strings"
+
+	"github.com/tiled-maps/tiled/ledger"
+)
+
+type clause struct{ t0, t1 int }
+
+// clauses splits the sentence [s0, s1) at semicolons and dashes, and at a comma before "while", "but", "но", "але".
+func (d *doc) clauses(s0, s1 int) []clause {
+	var out []clause
+	start := s0
+	for k := s0; k < s1-1; k++ {
+		gap := d.d(k)
+		split := strings.ContainsAny(gap, ";—–") && strings.TrimSpace(gap) != "-"
+		if !split && strings.Contains(gap, ",") {
+			_, split = d.cueAt("split", k+1)
+		}
+		if split {
+			out = append(out, clause{start, k + 1})
+			start = k + 1
+		}
+	}
+	return append(out, clause{start, s1})
+}
+
+func (d *doc) d(k int) string { return d.toks[k].gap }
+
+// alignmentSide returns the side a source is aligned with ("" for independent or unknown sources).
+func (d *doc) alignmentSide(sourceID string) string {
+	s, ok := d.p.sources[sourceID]
+	if !ok {
+		return ""
+	}
+	switch s.Alignment {
+	case ledger.AlignmentRU:
+		return "ru"
+	case ledger.AlignmentUA:
+		return "ua"
+	}
+	return ""
+}
+
+func other(side string) string {
+	switch side {
+	case "ru":
+		return "ua"
+	case "ua":
+		return "ru"
+	}
+	return ""
+}
+
+// sideOf reads a side mention for a claim by source: own and enemy depend on the source's alignment.
+func (d *doc) sideOf(s sideMention, sourceID string) string {
+	switch s.side {
+	case "own":
+		return d.alignmentSide(sourceID)
+	case "enemy":
+		return other(d.alignmentSide(sourceID))
+	}
+	return s.side
+}
+
+// claimSource is the source a claim is attributed to.
+type claimSource struct {
+	id        string // registry id, "" when unregistered
+	mention   string
+	inherited bool // continued from an earlier sentence or the outlet's own voice
+}
+
+// outletSource returns the registered source the outlet is, if any.
+func (d *doc) outletSource() (claimSource, bool) {
+	if d.outlet == "" {
+		return claimSource{}, false
+	}
+	toks := tokenize(d.outlet)
+	for i := range toks {
+		if ph, end := d.p.srcs.match(toks, i, len(toks)); ph != nil && end == len(toks) && i == 0 {
+			if _, ok := d.p.sources[ph.kind]; ok {
+				return claimSource{id: ph.kind, mention: d.outlet, inherited: true}, true
+			}
+		}
+	}
+	return claimSource{}, false
+}
+
+// claims proposes the claims of the report.
+func (d *doc) claims() []Claim {
+	out := []Claim{}
+	seen := map[string]int{} // claim key → index in out
+	var lastTarget *mention
+	lastTargetSent := -10
+	var last *claimSource
+	lastSent := -10
+	var prevDate ledger.Date
+	var prevPrec ledger.Precision
+	outletSrc, outletIsSource := d.outletSource()
+
+	for s0 := 0; s0 < d.related && s0 < len(d.toks); {
+		s1 := d.sentEnd(s0)
+		sent := d.toks[s0].sent
+		// The sentence's date: the latest explicit day, else a relative day, else a month or week; else the report's
+		// date with week precision.
+		date, prec := d.published, ledger.PrecisionWeek
+		explicit := false
+		rank := 0
+		for _, dm := range d.dates {
+			if dm.t0 < s0 || dm.t0 >= s1 {
+				continue
+			}
+			dd, pp, ok := resolveDate(dm, d.published, prevDate, prevPrec)
+			if !ok || dd.After(d.published) {
+				continue
+			}
+			r := map[ledger.Precision]int{ledger.PrecisionDay: 3, ledger.PrecisionWeek: 1, ledger.PrecisionMonth: 2}[pp]
+			if r > rank || r == rank && dd.After(date) {
+				date, prec, rank, explicit = dd, pp, r, true
+			}
+		}
+		if explicit {
+			prevDate, prevPrec = date, prec
+		}
+		doubt := false
+		for k := s0; k < s1; k++ {
+			if _, ok := d.cueAt("doubt", k); ok {
+				doubt = true
+			}
+		}
+		geoEvidence, mapEvidence := false, false
+		for k := s0; k < s1; k++ {
+			if _, ok := d.cueAt("geo", k); ok {
+				geoEvidence = true
+			}
+			if _, ok := d.cueAt("map", k); ok {
+				mapEvidence = true
+			}
+		}
+		var sentSources []sourceMention
+		for _, sm := range d.sources {
+			if sm.t0 >= s0 && sm.t0 < s1 {
+				sentSources = append(sentSources, sm)
+			}
+		}
+		_, pronounStart := d.cueAt("pronoun", s0)
+
+		for _, cl := range d.clauses(s0, s1) {
+			var ctrls []controlMention
+			for _, c := range d.controls {
+				if c.t0 >= cl.t0 && c.t0 < cl.t1 {
+					ctrls = append(ctrls, c)
+				}
+			}
+			// Targets: the settlements of the clause, without landmarks ("Popovka, near Grafovka").
+			var targets, landmarks []*mention
+			for _, m := range d.mentions {
+				if m.t0 < cl.t0 || m.t0 >= cl.t1 {
+					continue
+				}
+				if d.nearBefore(m.t0, cl.t0) {
+					landmarks = append(landmarks, m)
+				} else {
+					targets = append(targets, m)
+				}
+			}
+			if len(targets) == 0 {
+				targets = landmarks
+			}
+			if len(targets) == 0 && len(ctrls) > 0 && lastTarget != nil && sent-lastTargetSent <= 2 {
+				for k := cl.t0; k < cl.t1; k++ {
+					if _, ok := d.cueAt("anaphor", k); ok && !(k+1 < cl.t1 && d.owner[k+1] == ownPlace) {
+						targets = []*mention{lastTarget}
+						break
+					}
+				}
+			}
+			for _, m := range targets {
+				if m.best != nil && !m.ambiguous && !m.unresolved {
+					lastTarget, lastTargetSent = m, sent
+				}
+			}
+			if len(ctrls) == 0 || len(targets) == 0 {
+				continue
+			}
+			var repel *controlMention
+			for i := range ctrls {
+				if ctrls[i].class == "repelled" {
+					repel = &ctrls[i]
+				}
+			}
+			for _, m := range targets {
+				if m.best == nil || m.ambiguous || m.unresolved {
+					continue
+				}
+				head := d.headControl(ctrls, repel, m)
+				if head == nil {
+					continue
+				}
+				// The source: cited in the sentence before the control phrase, else after it; else the previous
+				// sentence's source when this one continues it; else the outlet speaking in its own voice.
+				var src *claimSource
+				var srcEnd int
+				for _, sm := range sentSources {
+					if sm.t1 <= head.t0 {
+						cs := claimSource{id: sm.id, mention: sm.text}
+						if sm.flag == "vague" {
+							cs.id, cs.mention = "", ""
+						}
+						src, srcEnd = &cs, sm.t1
+						if sm.flag == "vague" {
+							src = &claimSource{mention: "\x00vague"}
+						}
+					}
+				}
+				if src == nil {
+					for _, sm := range sentSources {
+						if sm.t0 >= head.t1 {
+							cs := claimSource{id: sm.id, mention: sm.text}
+							if sm.flag == "vague" {
+								cs.mention = "\x00vague"
+							}
+							src = &cs
+							break
+						}
+					}
+				}
+				if src == nil && last != nil && pronounStart && sent-lastSent <= 2 {
+					cs := *last
+					cs.inherited = true
+					src = &cs
+				}
+				if src == nil && outletIsSource {
+					cs := outletSrc
+					src = &cs
+				}
+				if src == nil || src.mention == "\x00vague" {
+					continue
+				}
+				if d.negated(max(cl.t0, srcEnd), head.t0) {
+					continue
+				}
+				c, ok := d.makeClaim(head, ctrls, cl, m, src)
+				if !ok {
+					continue
+				}
+				c.ValidAt, c.ValidPrecision = date.String(), prec
+				c.PublishedAt = d.published.String()
+				c.RelayedBy = d.outlet
+				c.Start, c.End = d.toks[s0].start, d.toks[s1-1].end
+				c.Evidence = d.evidence(src.id, geoEvidence, mapEvidence)
+				if doubt {
+					c.Confidence = math.Min(c.Confidence, 0.3)
+				}
+				if !explicit {
+					c.Confidence -= 0.05
+				}
+				c.Confidence = math.Round(math.Max(0.05, math.Min(1, c.Confidence))*100) / 100
+				c.Summary = summarize(c, d.p.sources)
+				key := strings.Join([]string{src.id, src.mention, c.Settlement, string(c.Holder), string(c.Degree)}, "\x00")
+				if src.id != "" {
+					key = strings.Join([]string{src.id, c.Settlement, string(c.Holder), string(c.Degree)}, "\x00")
+				}
+				// The same claim again (a headline and its story): keep the better-founded one.
+				if i, ok := seen[key]; ok {
+					if c.Confidence > out[i].Confidence {
+						out[i] = c
+					}
+					continue
+				}
+				seen[key] = len(out)
+				out = append(out, c)
+			}
+		}
+		for _, sm := range sentSources {
+			if sm.id != "" {
+				cs := claimSource{id: sm.id, mention: sm.text}
+				last, lastSent = &cs, sent
+			}
+		}
+		s0 = s1
+	}
+	return out
+}
+
+// nearBefore reports whether a "near" word stands right before token t (within two words, not before from).
+func (d *doc) nearBefore(t, from int) bool {
+	for k := max(from, t-3); k < t; k++ {
+		if e, ok := d.cueAt("near", k); ok && e <= t && t-e <= 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// negated reports whether a negation stands in [from, to) outside a control phrase.
+func (d *doc) negated(from, to int) bool {
+	for k := from; k < to; k++ {
+		if d.inControl(k) {
+			continue
+		}
+		if _, ok := d.cueAt("neg", k); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *doc) inControl(k int) bool {
+	for _, c := range d.controls {
+		if k >= c.t0 && k < c.t1 {
+			return true
+		}
+	}
+	return false
+}
+
+// headControl picks the control phrase that speaks of mention m: a repelled attack rules the whole clause; else
+// the nearest phrase, one before the place preferred. Part-of phrases only qualify another phrase.
+func (d *doc) headControl(ctrls []controlMention, repel *controlMention, m *mention) *controlMention {
+	if repel != nil {
+		return repel
+	}
+	var best *controlMention
+	bestDist := math.MaxInt
+	for i := range ctrls {
+		c := &ctrls[i]
+		if c.class == "partial" {
+			continue
+		}
+		dist := 0
+		switch {
+		case c.t1 <= m.t0:
+			dist = m.t0 - c.t1
+		case c.t0 >= m.t1:
+			dist = c.t0 - m.t1 + 1
+		}
+		if dist < bestDist {
+			best, bestDist = c, dist
+		}
+	}
+	return best
+}
+
+// actorSide finds the side acting in control phrase c for source src: the nearest side word within six words, one
+// before the phrase preferred; a country word qualifying a place ("Russia's Belgorod Oblast") does not act.
+func (d *doc) actorSide(c *controlMention, cl clause, src *claimSource, after bool) (string, bool) {
+	best, bestDist := "", math.MaxInt
+	for _, s := range d.sides {
+		if s.t0 < cl.t0 || s.t0 >= cl.t1 {
+			continue
+		}
+		if s.t1 < len(d.toks) && (d.owner[s.t1] == ownRegion || d.owner[s.t1] == ownPlace) && strings.TrimSpace(d.toks[s.t1-1].gap) == "" {
+			continue
+		}
+		var dist int
+		switch {
+		case s.t0 >= c.t0 && s.t1 <= c.t1:
+			dist = 0
+		case s.t1 <= c.t0:
+			dist = c.t0 - s.t1
+			if after {
+				dist += 3
+			}
+		default:
+			dist = s.t0 - c.t1 + 1
+			if after {
+				dist--
+			}
+		}
+		if dist > 6 {
+			continue
+		}
+		if side := d.sideOf(s, src.id); side != "" && dist < bestDist {
+			best, bestDist = side, dist
+		}
+	}
+	return best, best != ""
+}
+
+// attackerSide returns the side named beside an attack phrase of the clause ("Ukrainian attempts", "атаки ВСУ").
+func (d *doc) attackerSide(ctrls []controlMention, cl clause, src *claimSource) (string, bool) {
+	for i := range ctrls {
+		c := &ctrls[i]
+		if c.class != "attack" {
+			continue
+		}
+		for _, s := range d.sides {
+			if s.t0 < cl.t0 || s.t0 >= cl.t1 {
+				continue
+			}
+			if s.t1 <= c.t0 && c.t0-s.t1 <= 1 || s.t0 >= c.t1 && s.t0-c.t1 <= 1 {
+				if side := d.sideOf(s, src.id); side != "" {
+					return side, true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+// makeClaim reads holder and degree from the head control phrase.
+func (d *doc) makeClaim(head *controlMention, ctrls []controlMention, cl clause, m *mention, src *claimSource) (Claim, bool) {
+	c := Claim{Settlement: m.best.place.ID, SettlementName: m.best.place.Name, SourceMention: src.mention, Confidence: 0.85}
+	if src.id != "" {
+		id := src.id
+		c.Source = &id
+	} else {
+		c.Confidence = 0.5
+	}
+	if src.inherited {
+		c.Confidence -= 0.1
+	}
+	own := d.alignmentSide(src.id)
+	partial := false
+	for _, x := range ctrls {
+		if x.class == "partial" {
+			partial = true
+		}
+	}
+	set := func(holder string, degree ledger.Degree) {
+		c.Holder, c.Degree = ledger.Holder(holder), degree
+	}
+	switch head.class {
+	case "fighting":
+		set("contested", ledger.DegreeFighting)
+	case "attack":
+		set("contested", ledger.DegreeFighting)
+		c.Confidence -= 0.25
+	case "repelled":
+		if att, ok := d.attackerSide(ctrls, cl, src); ok {
+			set(other(att), ledger.DegreeAttackRepelled)
+		} else if side, ok := d.actorSide(head, cl, src, false); ok {
+			set(side, ledger.DegreeAttackRepelled)
+		} else if own != "" {
+			set(own, ledger.DegreeAttackRepelled)
+			c.Confidence -= 0.15
+		} else {
+			return c, false
+		}
+	case "withdraw":
+		side, ok := d.actorSide(head, cl, src, false)
+		if !ok {
+			side = own
+			c.Confidence -= 0.15
+		}
+		if other(side) == "" {
+			return c, false
+		}
+		set(other(side), ledger.DegreeFull)
+	case "control":
+		side, ok := d.actorSide(head, cl, src, true)
+		if !ok {
+			return c, false
+		}
+		set(side, ledger.DegreeFull)
+		if partial {
+			c.Degree = ledger.DegreePartial
+		}
+	default:
+		degree := map[string]ledger.Degree{"full": ledger.DegreeFull, "advance": ledger.DegreeAdvance,
+			"encircled": ledger.DegreeEncircled, "infiltration": ledger.DegreeInfiltration,
+			"presence": ledger.DegreePresence}[head.class]
+		if degree == "" {
+			return c, false
+		}
+		side, ok := d.actorSide(head, cl, src, false)
+		if !ok {
+			if own == "" {
+				return c, false
+			}
+			side = own
+			c.Confidence -= 0.2
+		}
+		if partial && degree == ledger.DegreeFull {
+			degree = ledger.DegreePartial
+		}
+		set(side, degree)
+	}
+	return c, true
+}
+
+// evidence infers the evidence kind from the sentence and the source's kind.
+func (d *doc) evidence(sourceID string, geo, mapUpdate bool) ledger.Evidence {
+	if geo {
+		return ledger.EvidenceGeolocatedFootage
+	}
+	s, ok := d.p.sources[sourceID]
+	if !ok {
+		return ""
+	}
+	kind := strings.ToLower(s.Kind)
+	switch {
+	case strings.Contains(kind, "osint") || strings.Contains(kind, "map") || mapUpdate && strings.Contains(kind, "map"):
+		return ledger.EvidenceMapUpdate
+	case strings.Contains(kind, "official"):
+		return ledger.EvidenceOfficialStatement
+	case strings.Contains(kind, "analyst"):
+		return ledger.EvidenceAnalystAssessment
+	case strings.Contains(kind, "telegram") || strings.Contains(kind, "correspondent") || strings.Contains(kind, "blog"):
+		return ledger.EvidenceMilbloggerReport
+	}
+	return ""
+}

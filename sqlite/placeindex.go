@@ -1,0 +1,120 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"io"
+)
+
+// placeIndexChunk is the size of the rows the place index is stored in: small enough that reading it back never
+// holds more than one chunk besides what is decoded.
+const placeIndexChunk = 1 << 20
+
+// ReadPlaceIndex calls read with the stored place index of places version v, streamed chunk by chunk, and its
+// size; found is false when the stored one (if any) is of another version.
+func (g *Gazetteer) ReadPlaceIndex(ctx context.Context, v int64, read func(r io.Reader, size int64) error) (bool, error) {
+	conn, err := g.db.read.Conn(ctx) // one connection: the size and the chunks are read in one transaction
+	if err != nil {
+		return false, err
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only
+	var size sql.NullInt64
+	if err := tx.QueryRowContext(ctx, "SELECT sum(length(data)) FROM tiled_place_index WHERE places_version = ?", v).Scan(&size); err != nil {
+		return false, err
+	}
+	if !size.Valid {
+		return false, nil
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT data FROM tiled_place_index WHERE places_version = ? ORDER BY seq", v)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	r := &chunkReader{rows: rows}
+	if err := read(r, size.Int64); err != nil {
+		return true, err
+	}
+	return true, rows.Err()
+}
+
+// chunkReader reads the data column of rows one row after another.
+type chunkReader struct {
+	rows *sql.Rows
+	cur  sql.RawBytes
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) {
+	for len(c.cur) == 0 {
+		if !c.rows.Next() {
+			if err := c.rows.Err(); err != nil {
+				return 0, err
+			}
+			return 0, io.EOF
+		}
+		if err := c.rows.Scan(&c.cur); err != nil {
+			return 0, err
+		}
+	}
+	n := copy(p, c.cur)
+	c.cur = c.cur[n:]
+	return n, nil
+}
+
+// SavePlaceIndex stores what write writes as the place index of places version v, replacing the one stored
+// before, in one transaction. It changes neither the data version nor the places version: the rows are a cache of
+// what the places already say.
+func (g *Gazetteer) SavePlaceIndex(ctx context.Context, v int64, write func(w io.Writer) error) error {
+	return g.db.writeTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM tiled_place_index"); err != nil {
+			return err
+		}
+		st, err := tx.PrepareContext(ctx, "INSERT INTO tiled_place_index (places_version, data) VALUES (?, ?)")
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		w := &chunkWriter{flush: func(b []byte) error {
+			_, err := st.ExecContext(ctx, v, b)
+			return err
+		}}
+		if err := write(w); err != nil {
+			return err
+		}
+		return w.close()
+	})
+}
+
+// chunkWriter writes its input as rows of placeIndexChunk bytes.
+type chunkWriter struct {
+	buf   bytes.Buffer
+	flush func([]byte) error
+}
+
+func (c *chunkWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		k := min(len(p), placeIndexChunk-c.buf.Len())
+		c.buf.Write(p[:k])
+		p = p[k:]
+		if c.buf.Len() == placeIndexChunk {
+			if err := c.flush(c.buf.Bytes()); err != nil {
+				return 0, err
+			}
+			c.buf.Reset()
+		}
+	}
+	return n, nil
+}
+
+func (c *chunkWriter) close() error {
+	if c.buf.Len() == 0 {
+		return nil
+	}
+	return c.flush(c.buf.Bytes())
+}

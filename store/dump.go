@@ -1,0 +1,104 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/tiled-maps/tiled/gazetteer"
+	"github.com/tiled-maps/tiled/ledger"
+)
+
+// Counts is how many records of each kind a store holds.
+type Counts struct {
+	// Places, Sources, Claims and Tokens count the records.
+	Places, Sources, Claims, Tokens int
+}
+
+// String renders the counts for people.
+func (c Counts) String() string {
+	return fmt.Sprintf("%d places, %d sources, %d claims, %d tokens", c.Places, c.Sources, c.Claims, c.Tokens)
+}
+
+// dumpPlace is a place with its point, as the dump writes it.
+type dumpPlace struct {
+	gazetteer.Place
+	Lon, Lat float64
+}
+
+// dumpToken is a token with its hash.
+type dumpToken struct {
+	Name      string
+	Hash      string
+	CreatedAt time.Time
+	RevokedAt *time.Time
+}
+
+// Dump writes the store's content to w in a canonical form, one JSON record a line: places, sources, claims and
+// tokens, each in id (name) order. Two stores with the same content dump the same bytes, whatever their engine.
+// Derived data (name keys, versions, spatial indexes) is left out.
+func Dump(ctx context.Context, s *Store, w io.Writer) (Counts, error) {
+	var c Counts
+	enc := json.NewEncoder(w)
+	err := s.places.EachPlace(ctx, func(p gazetteer.Place) error {
+		c.Places++
+		return enc.Encode(dumpPlace{Place: p, Lon: p.Point.Lon(), Lat: p.Point.Lat()})
+	})
+	if err != nil {
+		return c, err
+	}
+	srcs, err := s.ledger.Sources(ctx)
+	if err != nil {
+		return c, err
+	}
+	for _, src := range srcs {
+		c.Sources++
+		if err := enc.Encode(src); err != nil {
+			return c, err
+		}
+	}
+	claims, err := s.ledger.Claims(ctx, ledger.ClaimFilter{})
+	if err != nil {
+		return c, err
+	}
+	for _, cl := range claims {
+		c.Claims++
+		cl.RecordedAt = cl.RecordedAt.UTC()
+		if err := enc.Encode(cl); err != nil {
+			return c, err
+		}
+	}
+	toks, err := s.tokens.Tokens(ctx)
+	if err != nil {
+		return c, err
+	}
+	hashes, err := s.tokens.TokenHashes(ctx)
+	if err != nil {
+		return c, err
+	}
+	sort.Slice(toks, func(i, j int) bool { return toks[i].Name < toks[j].Name })
+	for _, t := range toks {
+		c.Tokens++
+		d := dumpToken{Name: t.Name, Hash: hex.EncodeToString(hashes[t.Name]), CreatedAt: t.CreatedAt.UTC()}
+		if t.RevokedAt != nil {
+			r := t.RevokedAt.UTC()
+			d.RevokedAt = &r
+		}
+		if err := enc.Encode(d); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// Hash returns the SHA-256 of the store's Dump, in hex, with the counts.
+func Hash(ctx context.Context, s *Store) (string, Counts, error) {
+	h := sha256.New()
+	c, err := Dump(ctx, s, h)
+	return hex.EncodeToString(h.Sum(nil)), c, err
+}

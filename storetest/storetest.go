@@ -1,0 +1,588 @@
+// Package storetest holds the behaviour every tiled store must show — atomic and idempotent imports, append-only
+// claims enforced by the database, the same errors, tokens, data versions, copies between stores — as one suite
+// that each store's tests run against a real store (package sqlite against a file, package postgres against a
+// throw-away PostgreSQL cluster), as database/sql's driver tests do.
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/tiled-maps/tiled/auth"
+	"github.com/tiled-maps/tiled/data"
+	"github.com/tiled-maps/tiled/gazetteer"
+	"github.com/tiled-maps/tiled/ledger"
+	"github.com/tiled-maps/tiled/names"
+	"github.com/tiled-maps/tiled/store"
+)
+
+// Harness opens the stores the suite runs on.
+type Harness struct {
+	// Open returns a new, empty, migrated store, closed when tb ends.
+	Open func(tb testing.TB) *store.Store
+	// Exec runs one raw SQL statement on the store, as any client of its database could.
+	Exec func(ctx context.Context, s *store.Store, sql string) error
+}
+
+// Run runs the whole suite.
+func Run(t *testing.T, h Harness) {
+	for _, tt := range []struct {
+		name string
+		fn   func(*testing.T, Harness)
+	}{
+		{"PlacesRoundTrip", testPlacesRoundTrip},
+		{"SpatialIndexFollowsMoves", testSpatialIndex},
+		{"ImportAtomic", testImportAtomic},
+		{"ImportIdempotent", testImportIdempotent},
+		{"LedgerRoundTrip", testLedgerRoundTrip},
+		{"LedgerErrors", testLedgerErrors},
+		{"ClaimsAppendOnly", testClaimsAppendOnly},
+		{"Tokens", testTokens},
+		{"ConcurrentWriters", testConcurrentWriters},
+		{"DataVersion", testDataVersion},
+	} {
+		t.Run(tt.name, func(t *testing.T) { tt.fn(t, h) })
+	}
+}
+
+// Now is the suite's clock: claims published after 2025-06-01 are in the future.
+func Now() time.Time { return time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC) }
+
+// Sources is a sources CSV of three seed sources.
+const Sources = `id,name,kind,alignment,url,notes
+isw,Institute for the Study of War,analyst organisation,independent,https://www.understandingwar.org/,
+ru-mod,Russian Ministry of Defence,official,ru,https://mil.ru/,
+deepstate,DeepState,OSINT map,ua,https://deepstatemap.live/,
+`
+
+// ClaimsHead is the header of the claims CSVs of the suite.
+const ClaimsHead = "id,settlement,source,holder,degree,valid_at,valid_precision,published_at,relayed_by,relay_url,evidence,summary,credibility,supersedes,retracts\n"
+
+// Seeded returns a store from h holding the seed settlements, the three Sources and two claims.
+func Seeded(tb testing.TB, h Harness) *store.Store {
+	tb.Helper()
+	s := h.Open(tb)
+	ctx := context.Background()
+	if _, err := (gazetteer.Importer{Store: s.Gazetteer()}).GeoJSON(ctx, bytes.NewReader(data.Settlements()), "settlements.geojson"); err != nil {
+		tb.Fatal(err)
+	}
+	_, err := recorder(s).Import(ctx, ledger.Input{Sources: strings.NewReader(Sources), SourcesFile: "sources.csv",
+		Claims: strings.NewReader(ClaimsHead +
+			"5,ru-krs-sudzha,ru-mod,ru,full,2025-03-13,day,2025-03-13,TASS,https://example.org/a,official-statement,Retook Sudzha.,2,,\n" +
+			",ru-bel-demidovka,isw,unknown,,2025-03-20,week,2025-03-21,,,analyst-assessment,Unclear.,,,\n"),
+		ClaimsFile: "claims.csv"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+func recorder(s *store.Store) ledger.Recorder {
+	return ledger.Recorder{Store: s.Ledger(), Places: s.Gazetteer(), Now: Now}
+}
+
+// hash returns the store's content hash.
+func hash(tb testing.TB, s *store.Store) string {
+	tb.Helper()
+	h, _, err := store.Hash(context.Background(), s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return h
+}
+
+func testPlacesRoundTrip(t *testing.T, h Harness) {
+	ctx := context.Background()
+	s := h.Open(t)
+	st, err := gazetteer.Importer{Store: s.Gazetteer()}.GeoJSON(ctx, bytes.NewReader(data.Settlements()), "settlements.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.Gazetteer().CountPlaces(ctx)
+	if err != nil || n != st.Inserted || n < 10 {
+		t.Fatalf("CountPlaces = %d, %v; want the %d inserted", n, err, st.Inserted)
+	}
+	p, err := s.Gazetteer().Place(ctx, "ru-bel-prilesye")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Name != "Prilesʼye" || p.NameIn("ru") != "Прилесье" || p.Point != (orb.Point{35.41417, 50.87639}) || p.Country != "RU" {
+		t.Errorf("Place(ru-bel-prilesye) = %+v", p)
+	}
+	bySlug, err := s.Gazetteer().Place(ctx, "ru-krs-sudzha")
+	if err != nil || bySlug.ID != "486816" {
+		t.Errorf("Place(slug ru-krs-sudzha) = %q, %v; want id 486816", bySlug.ID, err)
+	}
+	if _, err := s.Gazetteer().Place(ctx, "nope"); !errors.Is(err, gazetteer.ErrNotFound) {
+		t.Errorf("Place(nope) = %v, want ErrNotFound", err)
+	}
+	ms, err := s.Gazetteer().PlacesByKeys(ctx, []string{names.Key("Sudzha"), "no-such-key"})
+	if err != nil || len(ms) == 0 || ms[0].Place.ID != "486816" || ms[0].Key != names.Key("Sudzha") {
+		t.Errorf("PlacesByKeys(sudzha) = %+v, %v", ms, err)
+	}
+	all, err := s.Gazetteer().AllPlaces(ctx)
+	if err != nil || len(all) != n {
+		t.Fatalf("AllPlaces = %d, %v; want %d", len(all), err, n)
+	}
+	for i := 1; i < len(all); i++ {
+		if all[i-1].ID >= all[i].ID {
+			t.Fatalf("AllPlaces not in id order: %q before %q", all[i-1].ID, all[i].ID)
+		}
+	}
+	var sums []gazetteer.Place
+	if err := s.Gazetteer().EachPlaceSummary(ctx, func(p gazetteer.Place) error { sums = append(sums, p); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(sums) != n || sums[0].ID != all[0].ID || sums[0].Point != all[0].Point {
+		t.Errorf("EachPlaceSummary gave %d places, first %+v; want %d, first %+v", len(sums), sums[0], n, all[0])
+	}
+	within, err := s.Gazetteer().PlacesWithin(ctx, orb.Bound{Min: orb.Point{35.41, 50.87}, Max: orb.Point{35.42, 50.88}}, 0)
+	if err != nil || len(within) != 1 || within[0].ID != "ru-bel-prilesye" {
+		t.Errorf("PlacesWithin(around Prilesye) = %v, %v", ids(within), err)
+	}
+	if lim, err := s.Gazetteer().PlacesWithin(ctx, orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}, 3); err != nil || len(lim) != 3 {
+		t.Errorf("PlacesWithin(world, limit 3) = %d places, %v", len(lim), err)
+	}
+}
+
+func ids(ps []gazetteer.Place) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.ID)
+	}
+	return out
+}
+
+func put(tb testing.TB, s *store.Store, ps ...gazetteer.Place) {
+	tb.Helper()
+	ctx := context.Background()
+	err := s.Gazetteer().ImportPlaces(ctx, func(w gazetteer.PlaceWriter) error {
+		for _, p := range ps {
+			if _, err := w.Upsert(ctx, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func testSpatialIndex(t *testing.T, h Harness) {
+	ctx := context.Background()
+	s := h.Open(t)
+	put(t, s, gazetteer.Place{ID: "a", Name: "Alpha", Country: "RU", Point: orb.Point{35, 50},
+		Names: []gazetteer.Name{{Name: "Альфа", Lang: "ru", Kind: gazetteer.KindOfficial}}})
+	// Moved, with a new name and an empty field that must not blank the stored one, in the same import as a new place.
+	put(t, s, gazetteer.Place{ID: "a", Name: "Alpha", Point: orb.Point{36, 51},
+		Names: []gazetteer.Name{{Name: "Alfa", Lang: "en"}}}, gazetteer.Place{ID: "b", Name: "Beta", Country: "UA", Point: orb.Point{35, 50}})
+	in := func(b orb.Bound) []string {
+		ps, err := s.Gazetteer().PlacesWithin(ctx, b, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids(ps)
+	}
+	if got := in(orb.Bound{Min: orb.Point{34.9, 49.9}, Max: orb.Point{35.1, 50.1}}); len(got) != 1 || got[0] != "b" {
+		t.Errorf("old location of a holds %v, want [b]", got)
+	}
+	if got := in(orb.Bound{Min: orb.Point{35.9, 50.9}, Max: orb.Point{36.1, 51.1}}); len(got) != 1 || got[0] != "a" {
+		t.Errorf("new location holds %v, want [a]", got)
+	}
+	p, err := s.Gazetteer().Place(ctx, "a")
+	if err != nil || p.Point != (orb.Point{36, 51}) || p.Country != "RU" || len(p.Names) != 2 || p.NameIn("ru") != "Альфа" {
+		t.Errorf("Place(a) after update = %+v, %v; want moved, country kept, names merged", p, err)
+	}
+	// The same id twice in one import: the second updates the first.
+	put(t, s, gazetteer.Place{ID: "c", Name: "Gamma", Country: "RU", Point: orb.Point{1, 1}},
+		gazetteer.Place{ID: "c", Name: "Gamma", Point: orb.Point{2, 2}, Population: 10})
+	if p, err := s.Gazetteer().Place(ctx, "c"); err != nil || p.Point != (orb.Point{2, 2}) || p.Country != "RU" || p.Population != 10 {
+		t.Errorf("Place(c) = %+v, %v; want the second record merged over the first", p, err)
+	}
+	if n, _ := s.Gazetteer().CountPlaces(ctx); n != 3 {
+		t.Errorf("CountPlaces = %d, want 3", n)
+	}
+}
+
+func testImportAtomic(t *testing.T, h Harness) {
+	ctx := context.Background()
+	s := Seeded(t, h)
+	before := hash(t, s)
+	v0, _ := s.DataVersion(ctx)
+	boom := errors.New("boom")
+	err := s.Gazetteer().ImportPlaces(ctx, func(w gazetteer.PlaceWriter) error {
+		for i := range 50 {
+			if _, err := w.Upsert(ctx, gazetteer.Place{ID: fmt.Sprint("new-", i), Name: "New", Country: "RU", Point: orb.Point{35, 50}}); err != nil {
+				return err
+			}
+		}
+		if _, err := w.Upsert(ctx, gazetteer.Place{ID: "ru-bel-prilesye", Name: "Changed", Point: orb.Point{1, 1}}); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("ImportPlaces = %v, want boom", err)
+	}
+	// A GeoJSON file whose last feature is bad: nothing of it is kept, and the error names the feature.
+	bad := `{"type":"FeatureCollection","features":[
+		{"type":"Feature","geometry":{"type":"Point","coordinates":[35,50]},"properties":{"id":"x1","name":"X"}},
+		{"type":"Feature","geometry":{"type":"Point","coordinates":[35,500]},"properties":{"id":"x2","name":"Y"}}]}`
+	_, err = gazetteer.Importer{Store: s.Gazetteer()}.GeoJSON(ctx, strings.NewReader(bad), "bad.geojson")
+	if err == nil || !strings.Contains(err.Error(), "bad.geojson") {
+		t.Errorf("GeoJSON import of a bad file = %v, want an error naming bad.geojson", err)
+	}
+	// A claims file with a bad last row.
+	_, err = recorder(s).ImportClaims(ctx, strings.NewReader(ClaimsHead+
+		",486816,isw,ru,full,2025-03-13,day,2025-03-13,,,map-update,fine,,,\n"+
+		",486816,isw,russia,full,2025-03-13,day,2025-03-13,,,map-update,x,,,\n"), "claims.csv")
+	var fe *ledger.FieldError
+	if !errors.As(err, &fe) || fe.Line != 3 || fe.Field != "holder" || !errors.Is(err, ledger.ErrInvalid) {
+		t.Errorf("ImportClaims with a bad holder = %v, want claims.csv:3 holder ErrInvalid", err)
+	}
+	if after := hash(t, s); after != before {
+		t.Error("the store changed after failed imports")
+	}
+	if v1, _ := s.DataVersion(ctx); v1 != v0 {
+		t.Errorf("DataVersion moved from %d to %d on failed imports", v0, v1)
+	}
+}
+
+func testImportIdempotent(t *testing.T, h Harness) {
+	ctx := context.Background()
+	s := Seeded(t, h)
+	before := hash(t, s)
+	st, err := gazetteer.Importer{Store: s.Gazetteer()}.GeoJSON(ctx, bytes.NewReader(data.Settlements()), "settlements.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Inserted != 0 || st.Updated != st.Read {
+		t.Errorf("re-import = %+v, want every place updated, none inserted", st)
+	}
+	// Re-importing claims already recorded is refused as a whole, naming the claim it repeats.
+	_, err = recorder(s).ImportClaims(ctx, strings.NewReader(ClaimsHead+
+		",ru-bel-demidovka,isw,unknown,,2025-03-20,week,2025-03-21,,,analyst-assessment,Unclear.,,,\n"), "again.csv")
+	if !errors.Is(err, ledger.ErrExists) || !strings.Contains(err.Error(), "repeats claim 6") {
+		t.Errorf("re-import of a claim = %v, want ErrExists naming claim 6", err)
+	}
+	_, err = recorder(s).ImportSources(ctx, strings.NewReader(Sources), "sources.csv")
+	if !errors.Is(err, ledger.ErrExists) {
+		t.Errorf("re-import of the sources = %v, want ErrExists", err)
+	}
+	if after := hash(t, s); after != before {
+		t.Error("re-imports changed the store's content")
+	}
+}
+
+func testLedgerRoundTrip(t *testing.T, h Harness) {
+	ctx := context.Background()
+	s := Seeded(t, h)
+	cs, err := s.Ledger().Claims(ctx, ledger.ClaimFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := ledger.Claim{ID: 5, SettlementID: "486816", SourceID: "ru-mod", Holder: ledger.HolderRU, Degree: ledger.DegreeFull,
+		ValidAt: ledger.MakeDate(2025, 3, 13), ValidPrecision: ledger.PrecisionDay, PublishedAt: ledger.MakeDate(2025, 3, 13),
+		RelayedBy: "TASS", RelayURL: "https://example.org/a", Evidence: ledger.EvidenceOfficialStatement,
+		Summary: "Retook Sudzha.", Credibility: 2, RecordedAt: Now()}
+	if len(cs) != 2 {
+		t.Fatalf("Claims() = %d claims, want 2", len(cs))
+	}
+	got := cs[0]
+	if !got.RecordedAt.Equal(want.RecordedAt) || got.RecordedAt.Location() != time.UTC {
+		t.Errorf("RecordedAt = %v, want %v in UTC", got.RecordedAt, want.RecordedAt)
+	}
+	got.RecordedAt = want.RecordedAt
+	if got != want {
+		t.Errorf("Claims()[0] = %+v\nwant %+v", got, want)
+	}
+	if cs[1].ID != 6 || cs[1].Degree != "" || cs[1].Holder != ledger.HolderUnknown || cs[1].Credibility != 6 || cs[1].ValidPrecision != ledger.PrecisionWeek {
+		t.Errorf("Claims()[1] = %+v, want id 6, unknown holder, no degree, credibility 6, week", cs[1])
+	}
+	for _, tt := range []struct {
+		f    ledger.ClaimFilter
+		want int
+	}{{ledger.ClaimFilter{Settlement: "486816"}, 1}, {ledger.ClaimFilter{Source: "isw"}, 1}, {ledger.ClaimFilter{Source: "deepstate"}, 0}} {
+		if cs, err := s.Ledger().Claims(ctx, tt.f); err != nil || len(cs) != tt.want {
+			t.Errorf("Claims(%+v) = %d claims, %v, want %d", tt.f, len(cs), err, tt.want)
+		}
+	}
+	srcs, err := s.Ledger().Sources(ctx)
+	if err != nil || len(srcs) != 3 || srcs[0].ID != "deepstate" || srcs[1].URL != "https://www.understandingwar.org/" ||
+		srcs[1].Reliability != ledger.ReliabilityF {
+		t.Errorf("Sources() = %+v, %v", srcs, err)
+	}
+	// Corrections: supersede, then retract the correction.
+	rec := recorder(s)
+	sup, err := rec.AddClaim(ctx, ledger.Claim{SettlementID: "ru-krs-sudzha", SourceID: "ru-mod", Holder: ledger.HolderContested,
+		Degree: ledger.DegreeFighting, ValidAt: ledger.MakeDate(2025, 3, 13), PublishedAt: ledger.MakeDate(2025, 3, 14),
+		Evidence: ledger.EvidenceOfficialStatement, Summary: "Corrected: fighting.", Supersedes: 5})
+	if err != nil || sup.ID != 7 {
+		t.Fatalf("AddClaim(supersedes 5) = %+v, %v; want id 7", sup, err)
+	}
+	if _, err := rec.AddClaim(ctx, ledger.Claim{SettlementID: "486816", SourceID: "isw", Holder: ledger.HolderUA,
+		Degree: ledger.DegreeFull, ValidAt: ledger.MakeDate(2025, 3, 15), PublishedAt: ledger.MakeDate(2025, 3, 15),
+		Evidence: ledger.EvidenceMapUpdate, Summary: "Again.", Supersedes: 5}); !errors.Is(err, ledger.ErrExists) ||
+		!strings.Contains(err.Error(), "already superseded or retracted by claim 7") {
+		t.Errorf("second correction of claim 5 = %v, want ErrExists naming claim 7", err)
+	}
+	if err := rec.SetReliability(ctx, "isw", ledger.ReliabilityB); err != nil {
+		t.Fatal(err)
+	}
+	if srcs, _ := s.Ledger().Sources(ctx); srcs[1].Reliability != ledger.ReliabilityB {
+		t.Errorf("isw reliability = %s after SetReliability B", srcs[1].Reliability)
+	}
+	ix, err := ledger.Load(ctx, s.Ledger(), ledger.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hist, err := ix.History(ctx, "486816"); err != nil || len(hist) != 2 || hist[0].SupersededBy != 7 {
+		t.Errorf("History(486816) = %+v, want claim 5 superseded by 7", hist)
+	}
+}
+
+func testLedgerErrors(t *testing.T, h Harness) {
+	ctx := context.Background()
+	s := Seeded(t, h)
+	rec := recorder(s)
+	before := hash(t, s)
+	if err := rec.AddSource(ctx, ledger.Source{ID: "isw", Name: "Again", Kind: "x", Alignment: ledger.AlignmentRU}); !errors.Is(err, ledger.ErrExists) {
+		t.Errorf("AddSource(isw again) = %v, want ErrExists", err)
+	}
+	if err := rec.SetReliability(ctx, "nobody", ledger.ReliabilityB); !errors.Is(err, ledger.ErrUnknownSource) {
+		t.Errorf("SetReliability(nobody) = %v, want ErrUnknownSource", err)
+	}
+	_, err := rec.ImportSources(ctx, strings.NewReader("id,name,kind,alignment,url,notes\nnew,New,x,ru,,\nnew,Dup,x,ru,,\n"), "s.csv")
+	var fe *ledger.FieldError
+	if !errors.As(err, &fe) || fe.Line != 3 || !errors.Is(err, ledger.ErrExists) {
+		t.Errorf("ImportSources with a repeated id = %v, want s.csv:3 ErrExists", err)
+	}
+	for _, tt := range []struct {
+		name, row, field string
+		sentinel         error
+		msg              string
+	}{
+		{"unknown settlement", ",Sudja,isw,ua,full,2025-03-13,day,2025-03-13,,,map-update,x,,,", "settlement",
+			ledger.ErrUnknownSettlement, "did you mean 486816 (Sudzha, Sudzhansky District, Kursk Oblast, RU)"},
+		{"unknown source", ",486816,rybar,ru,full,2025-03-13,day,2025-03-13,,,map-update,x,,,", "source",
+			ledger.ErrUnknownSource, "not in the source registry"},
+		{"supersedes an unknown claim", ",486816,isw,ru,full,2025-03-13,day,2025-03-13,,,map-update,x,,9,", "supersedes",
+			ledger.ErrUnknownClaim, "no such claim"},
+		{"corrects another settlement", ",ru-bel-prilesye,ru-mod,ru,full,2025-03-13,day,2025-03-13,,,map-update,x,,5,", "supersedes",
+			ledger.ErrInvalid, "same settlement"},
+		{"ids not increasing", "6,486816,isw,ru,full,2025-03-13,day,2025-03-13,,,map-update,x,,,", "id",
+			ledger.ErrExists, "ids must increase"},
+		{"published in the future", ",486816,isw,ru,full,2025-06-01,day,2025-06-02,,,map-update,x,,,", "published_at",
+			ledger.ErrInvalid, "in the future (today is 2025-06-01)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := rec.ImportClaims(ctx, strings.NewReader(ClaimsHead+tt.row+"\n"), "claims.csv")
+			var fe *ledger.FieldError
+			if !errors.As(err, &fe) || fe.Line != 2 || fe.Field != tt.field {
+				t.Fatalf("ImportClaims = %v, want claims.csv:2 %s", err, tt.field)
+			}
+			if !errors.Is(err, tt.sentinel) || !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("ImportClaims = %q, want %v containing %q", err, tt.sentinel, tt.msg)
+			}
+		})
+	}
+	if hash(t, s) != before {
+		t.Error("refused ledger writes changed the store")
+	}
+}
+
+// AppendOnlyStatements are SQL statements any client might try on the claims table; each must be refused by the
+// database with an error mentioning "append-only".
+var AppendOnlyStatements = []string{
+	"UPDATE claims SET holder = 'ua' WHERE id = 5",
+	"UPDATE claims SET summary = summary",
+	"DELETE FROM claims WHERE id = 5",
+	"DELETE FROM claims",
+}
+
+func testClaimsAppendOnly(t *testing.T, h Harness) {
+	ctx := context.Background()
+	s := Seeded(t, h)
+	before := hash(t, s)
+	for _, q := range AppendOnlyStatements {
+		if err := h.Exec(ctx, s, q); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: error = %v, want the append-only refusal", q, err)
+		}
+	}
+	if hash(t, s) != before {
+		t.Error("the claims changed")
+	}
+	// Appending by plain SQL is allowed: the database refuses changes, not additions.
+	if err := h.Exec(ctx, s, `INSERT INTO claims (id, settlement_id, source_id, holder, degree, valid_at, published_at,
+		recorded_at, evidence, summary) VALUES (100, '486816', 'isw', 'ua', 'full', '2025-03-13', '2025-03-13',
+		'2025-03-13T00:00:00.000Z', 'map-update', 'y')`); err != nil {
+		t.Errorf("plain insert: %v", err)
+	}
+	if err := h.Exec(ctx, s, `INSERT INTO claims (id, settlement_id, source_id, holder, degree, valid_at, published_at,
+		recorded_at, evidence, summary) VALUES (100, '486816', 'isw', 'ru', 'full', '2025-03-13', '2025-03-13',
+		'2025-03-13T00:00:00.000Z', 'map-update', 'z')`); err == nil || !strings.Contains(err.Error(), "append-only") {
+		t.Errorf("insert over a taken id = %v, want the append-only refusal", err)
+	}
+}
+
+func testTokens(t *testing.T, h Harness) {
+	ctx := context.Background()
+	s := h.Open(t)
+	svc := auth.Service{Store: s.Tokens()}
+	secret, tok, err := svc.Create(ctx, "editor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := svc.Create(ctx, "editor"); !errors.Is(err, auth.ErrInvalidName) {
+		t.Errorf("Create(editor again) = %v, want ErrInvalidName", err)
+	}
+	got, err := svc.Verify(ctx, "Bearer "+secret)
+	if err != nil || got.Name != "editor" || got.ID != tok.ID || !got.CreatedAt.Equal(tok.CreatedAt.Truncate(time.Millisecond)) {
+		t.Errorf("Verify = %+v, %v; want %+v", got, err, tok)
+	}
+	if _, err := svc.Verify(ctx, "Bearer "+secret+"x"); !errors.Is(err, auth.ErrBadToken) {
+		t.Errorf("Verify(wrong) = %v, want ErrBadToken", err)
+	}
+	if err := s.Tokens().RevokeToken(ctx, "editor"); err != nil {
+		t.Fatal(err)
+	}
+	toks, _ := s.Tokens().Tokens(ctx)
+	first := *toks[0].RevokedAt
+	time.Sleep(5 * time.Millisecond)
+	if err := s.Tokens().RevokeToken(ctx, "editor"); err != nil {
+		t.Fatal(err)
+	}
+	if toks, _ := s.Tokens().Tokens(ctx); len(toks) != 1 || !toks[0].RevokedAt.Equal(first) {
+		t.Errorf("revoking twice: %+v, want the first revocation time %v kept", toks, first)
+	}
+	if _, err := svc.Verify(ctx, "Bearer "+secret); !errors.Is(err, auth.ErrRevoked) {
+		t.Errorf("Verify(revoked) = %v, want ErrRevoked", err)
+	}
+	if err := s.Tokens().RevokeToken(ctx, "nobody"); !errors.Is(err, auth.ErrNotFound) {
+		t.Errorf("RevokeToken(nobody) = %v, want ErrNotFound", err)
+	}
+}
+
+func testConcurrentWriters(t *testing.T, h Harness) {
+	ctx := context.Background()
+	s := Seeded(t, h)
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for i := range 8 {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			errs <- s.Gazetteer().ImportPlaces(ctx, func(w gazetteer.PlaceWriter) error {
+				_, err := w.Upsert(ctx, gazetteer.Place{ID: fmt.Sprint("p", i), Name: "P", Country: "RU", Point: orb.Point{35, 50}})
+				return err
+			})
+		}()
+		go func() {
+			defer wg.Done()
+			_, err := recorder(s).AddClaim(ctx, ledger.Claim{SettlementID: "486816", SourceID: "isw", Holder: ledger.HolderUA,
+				Degree: ledger.DegreePresence, ValidAt: ledger.MakeDate(2025, 4, 1), PublishedAt: ledger.MakeDate(2025, 4, 2),
+				Evidence: ledger.EvidenceMapUpdate, Summary: fmt.Sprint("Concurrent ", i)})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("concurrent write: %v", err)
+		}
+	}
+	_, c, err := store.Hash(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Claims != 10 {
+		t.Errorf("claims after 8 concurrent appends = %d, want 10", c.Claims)
+	}
+	cs, _ := s.Ledger().Claims(ctx, ledger.ClaimFilter{})
+	for i, c := range cs[2:] {
+		if c.ID != int64(7+i) {
+			t.Errorf("claim ids = %d at %d, want consecutive ids from 7", c.ID, i)
+		}
+	}
+}
+
+func testDataVersion(t *testing.T, h Harness) {
+	ctx := context.Background()
+	s := Seeded(t, h)
+	v0, err := s.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pv0, _ := s.Gazetteer().Version(ctx)
+	if _, err := recorder(s).AddClaim(ctx, ledger.Claim{SettlementID: "486816", SourceID: "isw", Holder: ledger.HolderUA,
+		Degree: ledger.DegreePresence, ValidAt: ledger.MakeDate(2025, 4, 1), PublishedAt: ledger.MakeDate(2025, 4, 2),
+		Evidence: ledger.EvidenceMapUpdate, Summary: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	v1, _ := s.DataVersion(ctx)
+	lv1, _ := s.Ledger().Version(ctx)
+	if pv1, _ := s.Gazetteer().Version(ctx); v1 <= v0 || lv1 != v1 || pv1 != pv0 {
+		t.Errorf("after a claim: data version %d -> %d (ledger %d), places version %d -> %d; want data up, places same", v0, v1, lv1, pv0, pv1)
+	}
+	put(t, s, gazetteer.Place{ID: "z", Name: "Z", Country: "RU", Point: orb.Point{35, 50}})
+	v2, _ := s.DataVersion(ctx)
+	if pv2, _ := s.Gazetteer().Version(ctx); v2 <= v1 || pv2 <= pv0 {
+		t.Errorf("after a place: data version %d -> %d, places version %d -> %d; want both up", v1, v2, pv0, pv2)
+	}
+	if err := s.Ping(ctx); err != nil {
+		t.Errorf("Ping = %v", err)
+	}
+}
+
+// RunCopy checks that a store copies into another (of the same or the other engine) with its counts and content
+// hash, that a copy into a non-empty store is refused, and that a copy back gives the same hash.
+func RunCopy(t *testing.T, from, to Harness) {
+	ctx := context.Background()
+	src := Seeded(t, from)
+	if _, _, err := (auth.Service{Store: src.Tokens()}).Create(ctx, "editor"); err != nil {
+		t.Fatal(err)
+	}
+	if err := src.Tokens().RevokeToken(ctx, "editor"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := (auth.Service{Store: src.Tokens()}).Create(ctx, "desk"); err != nil {
+		t.Fatal(err)
+	}
+	dst := to.Open(t)
+	res, err := store.Copy(ctx, src, dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := store.Counts{Places: res.Counts.Places, Sources: 3, Claims: 2, Tokens: 2}
+	if res.Counts != want || res.Counts.Places < 10 {
+		t.Errorf("Copy counts = %+v, want %+v", res.Counts, want)
+	}
+	if h := hash(t, dst); h != res.Hash || h != hash(t, src) {
+		t.Errorf("hash of the copy %s, copy reported %s, source %s", h, res.Hash, hash(t, src))
+	}
+	// The copy works as a store: the geocoder's keys, the spatial index and the tokens came along.
+	if ms, err := dst.Gazetteer().PlacesByKeys(ctx, []string{names.Key("Sudzha")}); err != nil || len(ms) == 0 {
+		t.Errorf("PlacesByKeys(sudzha) on the copy = %v, %v", ms, err)
+	}
+	if ps, err := dst.Gazetteer().PlacesWithin(ctx, orb.Bound{Min: orb.Point{35.41, 50.87}, Max: orb.Point{35.42, 50.88}}, 0); err != nil || len(ps) != 1 {
+		t.Errorf("PlacesWithin on the copy = %v, %v", ids(ps), err)
+	}
+	if _, err := store.Copy(ctx, src, dst); !errors.Is(err, store.ErrNotEmpty) {
+		t.Errorf("Copy into a non-empty store = %v, want ErrNotEmpty", err)
+	}
+	back := from.Open(t)
+	res2, err := store.Copy(ctx, dst, back)
+	if err != nil || res2.Hash != res.Hash {
+		t.Errorf("copy back: hash %s, %v; want %s", res2.Hash, err, res.Hash)
+	}
+}
