@@ -41,6 +41,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("sqlite: empty database path")
 	}
+	if err := checkWritable(path); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	q.Set("_busy_timeout", strconv.Itoa(int(BusyTimeout/time.Millisecond)))
 	q.Set("_foreign_keys", "on")
@@ -215,12 +218,12 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 func (db *DB) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return db.storageErr(err)
 	}
 	if err := fn(tx); err != nil {
-		return errors.Join(err, rollback(tx))
+		return db.storageErr(errors.Join(err, rollback(tx)))
 	}
-	return tx.Commit()
+	return db.storageErr(tx.Commit())
 }
 
 func rollback(tx *sql.Tx) error {

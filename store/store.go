@@ -127,6 +127,15 @@ func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
 // DataVersion changes whenever places or claims change.
 func (s *Store) DataVersion(ctx context.Context) (int64, error) { return s.db.DataVersion(ctx) }
 
+// Storage reports whether the store's file system can take writes (a *sqlite.StorageError when it is full or
+// read-only); PostgreSQL manages its own storage: nil.
+func (s *Store) Storage(ctx context.Context) error {
+	if s.lite != nil {
+		return s.lite.Storage(ctx)
+	}
+	return nil
+}
+
 // Close closes the store.
 func (s *Store) Close() error { return s.db.Close() }
 

@@ -230,6 +230,8 @@ func TestBuildProperties(t *testing.T) {
 		"float32":              1.5,
 		"negative":             -7.0,
 		"uint8":                200.0,
+		tiles.FieldRank:        0.0,  // set by Build
+		tiles.FieldLabel:       true, // the only feature: among the most populous
 	}
 	if got := l.Features[0].Properties; !reflect.DeepEqual(got, want) {
 		t.Errorf("properties = %v, want %v", got, want)

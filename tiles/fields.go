@@ -40,6 +40,13 @@ const (
 	FieldHolders = "holders"
 	// FieldView is the id of the source whose view the tile shows (string), or ViewConsensus.
 	FieldView = "view"
+	// FieldRank is the feature's place in the tile's order (number, 0 first): places with claims first, then by
+	// population. Use it as the symbol sort key, so that a place with claims is placed before, and never hidden
+	// under, one without.
+	FieldRank = "rank"
+	// FieldLabel is true (boolean) when the map should name the place at this zoom: every place with claims, and
+	// the most populous others of the tile (tiles.DefaultLabels), so that towns are named at low zooms.
+	FieldLabel = "label"
 )
 
 // The values of FieldStatus: the ledger's consensus values.
@@ -82,5 +89,7 @@ func Fields() []Field {
 		{FieldLatest, "string", "Date of the latest claim, YYYY-MM-DD; empty when there is none"},
 		{FieldHolders, "string", "Each source's holder as source:holder pairs joined by ';', sorted by source (isw:ua;ru-mod:ru)"},
 		{FieldView, "string", "Id of the single source whose view is shown, or consensus"},
+		{FieldRank, "number", "Place in the tile's order, 0 first: places with claims first, then by population; a symbol sort key"},
+		{FieldLabel, "boolean", "True when the map should name the place at this zoom: places with claims and the tile's most populous others"},
 	}
 }

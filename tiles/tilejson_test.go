@@ -33,7 +33,8 @@ func fieldNames() []string {
 func TestFields(t *testing.T) {
 	want := []string{tiles.FieldID, tiles.FieldName, tiles.FieldNameRU, tiles.FieldNameUK, tiles.FieldPopulation,
 		tiles.FieldFeatureCode, tiles.FieldApproximate, tiles.FieldPrecisionKM, tiles.FieldStatus, tiles.FieldDisputed,
-		tiles.FieldStale, tiles.FieldSources, tiles.FieldLatest, tiles.FieldHolders, tiles.FieldView}
+		tiles.FieldStale, tiles.FieldSources, tiles.FieldLatest, tiles.FieldHolders, tiles.FieldView, tiles.FieldRank,
+		tiles.FieldLabel}
 	if got := fieldNames(); !slices.Equal(got, want) {
 		t.Errorf("Fields() = %v, want %v", got, want)
 	}

@@ -99,6 +99,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	status, code, public := classify(err)
 	desc := http.StatusText(status)
+	if st, c, d, ok := classifyStorage(err); ok {
+		status, code, desc, public = st, c, d, false
+	}
+	if code == "storage_full" {
+		s.fullAt.Store(s.cfg.Now().UnixNano())
+	}
 	if public {
 		desc = err.Error()
 		var he *echo.HTTPError

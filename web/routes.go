@@ -102,6 +102,9 @@ func (s *Server) ready(c echo.Context) error {
 		s.log.Error("not ready", "error", err)
 		return writeJSON(c, http.StatusServiceUnavailable, MediaJSON, ErrorBody{Code: "not_ready", Description: "the store does not answer"})
 	}
+	if code, desc := s.storageProblem(c.Request().Context()); code != "" {
+		return writeJSON(c, http.StatusServiceUnavailable, MediaJSON, ErrorBody{Code: code, Description: desc})
+	}
 	return writeJSON(c, http.StatusOK, MediaJSON, readyBody{Status: "ready", StoreStatus: st})
 }
 

@@ -41,6 +41,9 @@ type Config struct {
 	// WriteRateIP bounds the writes (attempts, with or without a valid token) each client IP may make; the zero Rate
 	// sets no limit.
 	WriteRateIP Rate
+	// Storage reports whether the store can take writes (free space, a read-only mount), as a storage fault error
+	// (sqlite.DB.Storage); /ready answers 503 while it fails. nil: not checked.
+	Storage func(context.Context) error
 	// ReadRateIP bounds the expensive reads (whole exports, API and OGC pages of more than 1000) each client IP may
 	// make; the zero Rate sets no limit.
 	ReadRateIP Rate
@@ -82,6 +85,7 @@ type Server struct {
 	origins    *http.CrossOriginProtection
 	conns      *connLimiter
 	hostWarned atomic.Bool   // the Host warning is logged once
+	fullAt     atomic.Int64  // when a write last failed on a full disk (Unix ns), 0 after a successful write
 	exports    chan struct{} // a slot per export in progress (export.go)
 }
 
@@ -223,6 +227,9 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			route = "unmatched"
 		}
 		status := c.Response().Status
+		if status >= 200 && status < 300 && s.fullAt.Load() != 0 && isWrite(c.Request()) {
+			s.fullAt.Store(0) // a write went through: the disk has room again
+		}
 		s.metrics.observe(c.Request().Method, route, status, d)
 		level := slog.LevelInfo
 		if status >= 500 {

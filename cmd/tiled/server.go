@@ -129,6 +129,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if err := a.Ready(ctx); err != nil {
 		return err
 	}
+	cfg.Web.Storage = db.Storage
 	if pg := db.Postgres(); pg != nil {
 		// Writes through other servers on the database arrive as notifications: bring the atlas's views to the
 		// new data version at once rather than on the next request, applying only what changed (the same path as
