@@ -102,42 +102,39 @@ func (a *Atlas) Retract(ctx context.Context, tok auth.Token, claimID string, bod
 			return ledger.Claim{}, &ledger.FieldError{Field: "summary", Msg: fmt.Sprintf("longer than %d characters", ledger.MaxReason)}
 		}
 	}
-	_, lix, err := a.state(ctx)
-	if err != nil {
-		return ledger.Claim{}, err
-	}
-	target, ok := lix.Claim(id)
-	if !ok {
-		return ledger.Claim{}, fmt.Errorf("%w: claim %d", ErrNotFound, id)
-	}
 	published := a.today()
 	if r.PublishedAt != "" && !r.Editorial {
 		if published, err = ledger.ParseDate(r.PublishedAt); err != nil {
 			return ledger.Claim{}, &ledger.FieldError{Field: "published_at", Value: r.PublishedAt, Msg: "want YYYY-MM-DD"}
 		}
 	}
-	c := ledger.Claim{SettlementID: target.SettlementID, SourceID: target.SourceID, Holder: ledger.HolderUnknown,
-		ValidAt: target.ValidAt, ValidPrecision: target.ValidPrecision, PublishedAt: published,
-		Evidence: target.Evidence, Summary: r.Summary, Retracts: id, RelayURL: r.RelayURL, RecordedBy: tok.Name}
-	if published.Before(c.ValidAt) {
-		c.ValidAt = published
+	c, err := a.recorder.Retract(ctx, id, func(target ledger.Claim) (ledger.Claim, error) {
+		c := ledger.Claim{SettlementID: target.SettlementID, SourceID: target.SourceID, Holder: ledger.HolderUnknown,
+			ValidAt: target.ValidAt, ValidPrecision: target.ValidPrecision, PublishedAt: published,
+			Evidence: target.Evidence, Summary: r.Summary, Retracts: id, RelayURL: r.RelayURL, RecordedBy: tok.Name}
+		if published.Before(c.ValidAt) {
+			c.ValidAt = published
+		}
+		if r.Editorial {
+			c.EditorialReason = r.Summary
+			c.Summary = "Withdrawn by tiled's editors: recorded in error."
+		}
+		return c, nil
+	})
+	if err != nil {
+		return c, err
 	}
-	if r.Editorial {
-		c.EditorialReason = r.Summary
-		c.Summary = "Withdrawn by tiled's editors: recorded in error."
-	}
-	return a.record(ctx, c)
+	a.afterWrite(ctx)
+	return c, nil
 }
 
 // record appends a validated claim as the write of one request and invalidates the tiles that show it.
 func (a *Atlas) record(ctx context.Context, c ledger.Claim) (ledger.Claim, error) {
-	a.beginWrite()
 	stored, err := a.recorder.AddClaim(ctx, c)
 	if err != nil {
-		a.afterWrite(ctx, "")
 		return stored, err
 	}
-	a.afterWrite(ctx, stored.SettlementID)
+	a.afterWrite(ctx)
 	return stored, nil
 }
 
@@ -154,15 +151,13 @@ func (a *Atlas) Feed(ctx context.Context, limit int) ([]FeedEntry, error) {
 	if limit <= 0 || limit > MaxLimit {
 		limit = 50
 	}
-	pix, lix, err := a.state(ctx)
+	pix, _, err := a.state(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var all []ledger.Claim
-	for _, sid := range lix.Settlements() {
-		for _, e := range lix.History(sid) {
-			all = append(all, e.Claim)
-		}
+	all, err := a.deps.Ledger.Claims(ctx, ledger.ClaimFilter{})
+	if err != nil {
+		return nil, err
 	}
 	slices.SortFunc(all, func(x, y ledger.Claim) int {
 		if c := y.RecordedAt.Compare(x.RecordedAt); c != 0 {

@@ -307,3 +307,33 @@ func sameProposal(ctx context.Context, w Writer, c Claim, dup int64) error {
 	return &ReviewedError{First: Review{ReportID: d.Report.ReportID, Proposal: d.Report.Proposal, Decision: DecisionAccepted,
 		ClaimID: d.ID, By: d.RecordedBy, At: d.RecordedAt}}
 }
+
+// Retract records the retraction of claim id that build makes from it (build sees the claim as stored and returns
+// the retraction to append), in one transaction with the checks of AddClaim: the same settlement, the same source,
+// a claim not already corrected.
+func (r Recorder) Retract(ctx context.Context, id int64, build func(target Claim) (Claim, error)) (Claim, error) {
+	var out Claim
+	err := r.Store.Write(ctx, func(w Writer) error {
+		target, _, err := w.Claim(ctx, id)
+		if errors.Is(err, ErrUnknownClaim) {
+			return fieldErr("retracts", itoa(id), ErrUnknownClaim, "no such claim in the ledger")
+		}
+		if err != nil {
+			return err
+		}
+		c, err := build(target)
+		if err != nil {
+			return err
+		}
+		if c.Credibility == 0 {
+			c.Credibility = CredibilityUnknown
+		}
+		cw, err := r.newClaimWriter(ctx, w)
+		if err != nil {
+			return err
+		}
+		out, err = cw.add(ctx, c)
+		return err
+	})
+	return out, err
+}

@@ -29,7 +29,8 @@ const claimColumns = `id, settlement_id, source_id, holder, degree, valid_at, va
 
 // claimColumnsNoText is claimColumns with NULL for the text the index does not keep.
 const claimColumnsNoText = `id, settlement_id, source_id, holder, degree, valid_at, valid_precision, published_at,
-	recorded_at, NULL, NULL, evidence, '', credibility, supersedes, retracts, NULL`
+	recorded_at, NULL, NULL, evidence, '', credibility, supersedes, retracts, NULL,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL`
 
 const sourceColumns = `id, name, kind, alignment, url, notes, reliability`
 
