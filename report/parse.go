@@ -107,6 +107,31 @@ type doc struct {
 	dates     []dateMention
 	mentions  []*mention
 	related   int // first token of a "Related coverage" section; len(toks) when none
+	inCache   map[inKey]bool
+}
+
+// inKey memoises inRegion: a report names few units and its places lie in few districts.
+type inKey struct {
+	country, admin1Code, admin1, admin2 string
+	region                              *admin.Region
+	level, text                         string
+}
+
+// in reports whether place p lies in the unit m names, memoised.
+func (d *doc) in(p gazetteer.Place, m admin.Mention) bool {
+	k := inKey{p.Country, p.Admin1Code, p.Admin1, p.Admin2, m.Region, m.Level, ""}
+	if m.Region == nil {
+		k.text = m.Text
+	}
+	if v, ok := d.inCache[k]; ok {
+		return v
+	}
+	if d.inCache == nil {
+		d.inCache = map[inKey]bool{}
+	}
+	v := inRegion(p, m)
+	d.inCache[k] = v
+	return v
 }
 
 // Parse reads text and returns its places and proposed claims. It never writes anything.
@@ -678,7 +703,7 @@ func (d *doc) resolve() {
 			for _, c := range m.cands {
 				ok := true
 				for _, q := range m.quals {
-					ok = ok && inRegion(c.place, d.regions[q].m)
+					ok = ok && d.in(c.place, d.regions[q].m)
 				}
 				if ok {
 					kept = append(kept, c)
@@ -697,7 +722,7 @@ func (d *doc) resolve() {
 		for _, c := range m.cands {
 			seenD, seenO := false, false
 			for _, r := range d.regions {
-				if !inRegion(c.place, r.m) {
+				if !d.in(c.place, r.m) {
 					continue
 				}
 				if r.m.Level == admin.LevelDistrict && !seenD {
@@ -712,7 +737,7 @@ func (d *doc) resolve() {
 				}
 			}
 			for _, r := range areaRegions {
-				if inRegion(c.place, r) {
+				if d.in(c.place, r) {
 					c.score += scoreArea
 					break
 				}
@@ -720,32 +745,38 @@ func (d *doc) resolve() {
 		}
 	}
 	// Nearby places reinforce each other: first the mentions with one candidate, then the best of the others.
+	var anchors [2][]gazetteer.Place
+	seen := map[string]bool{}
+	for _, m := range d.mentions {
+		if len(m.cands) == 1 && !seen[m.cands[0].place.ID] {
+			seen[m.cands[0].place.ID] = true
+			anchors[0] = append(anchors[0], m.cands[0].place)
+		}
+	}
 	for pass := 0; pass < 2; pass++ {
+		if pass == 1 {
+			seen = map[string]bool{}
+			for _, m := range d.mentions {
+				if m.best != nil && !m.ambiguous && !seen[m.best.place.ID] {
+					seen[m.best.place.ID] = true
+					anchors[1] = append(anchors[1], m.best.place)
+				}
+			}
+		}
 		for _, m := range d.mentions {
 			if len(m.cands) == 0 {
 				continue
 			}
 			bestNear := make([]float64, len(m.cands))
-			for ci, c := range m.cands {
-				for _, o := range d.mentions {
-					if o == m || len(o.cands) == 0 {
-						continue
-					}
-					if pass == 0 && len(o.cands) != 1 {
-						continue
-					}
-					op := o.cands[0].place
-					if pass == 1 {
-						if o.best == nil || o.ambiguous {
+			if len(m.cands) > 1 {
+				for ci, c := range m.cands {
+					for _, op := range anchors[pass] {
+						if op.ID == c.place.ID {
 							continue
 						}
-						op = o.best.place
-					}
-					if op.ID == c.place.ID {
-						continue
-					}
-					if dist := geo.DistanceKM(c.place.Point, op.Point); dist < nearKM {
-						bestNear[ci] = math.Max(bestNear[ci], scoreNear*(1-dist/nearKM))
+						if dist := geo.DistanceKM(c.place.Point, op.Point); dist < nearKM {
+							bestNear[ci] = math.Max(bestNear[ci], scoreNear*(1-dist/nearKM))
+						}
 					}
 				}
 			}
