@@ -540,11 +540,48 @@ func (d *doc) findPlaces(ctx context.Context) error {
 		if best == nil || i < next || !d.keepPlace(best.t0, best.t1) {
 			continue
 		}
+		if d.districtByTown(best.t0, best.t1, bestC) {
+			next = best.t1 + 1
+			continue
+		}
 		d.mentions = append(d.mentions, &mention{t0: best.t0, t1: best.t1, text: d.textOf(best.t0, best.t1), cands: bestC})
 		d.own(best.t0, best.t1, ownPlace)
 		next = best.t1
 	}
 	return nil
+}
+
+// districtByTown reads a town's name followed by a district word ("the Krasnaya Yaruga district", "Sudzha
+// district") as the district the town is the centre of, not as the town.
+func (d *doc) districtByTown(t0, t1 int, cands []*candidate) bool {
+	if t1 >= len(d.toks) || strings.TrimSpace(d.toks[t1-1].gap) != "" {
+		return false
+	}
+	switch d.toks[t1].norm {
+	case "district", "raion", "rayon", "район", "района", "районе", "районі", "району":
+	default:
+		return false
+	}
+	m := admin.Mention{Level: admin.LevelDistrict, Text: d.textOf(t0, t1+1), Start: d.toks[t0].start, End: d.toks[t1].end}
+	for _, c := range cands {
+		if c.place.Admin2 == "" {
+			continue
+		}
+		for _, r := range admin.Default().Lookup(c.place.Admin2) {
+			if r.Level == admin.LevelDistrict {
+				rr := r
+				m.Region = &rr
+				break
+			}
+		}
+		if m.Region != nil {
+			break
+		}
+	}
+	d.regions = append(d.regions, regionMention{m: m, t0: t0, t1: t1 + 1})
+	sort.SliceStable(d.regions, func(i, j int) bool { return d.regions[i].t0 < d.regions[j].t0 })
+	d.own(t0, t1+1, ownRegion)
+	return true
 }
 
 // placeStart reports whether a place name may start at token i.
