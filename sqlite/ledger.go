@@ -210,7 +210,7 @@ func (w ledgerWriter) Duplicate(ctx context.Context, c ledger.Claim) (int64, err
 func (w ledgerWriter) AddSource(ctx context.Context, s ledger.Source) error {
 	_, err := w.tx.ExecContext(ctx, "INSERT INTO sources ("+sourceColumns+", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 		s.ID, s.Name, s.Kind, s.Alignment, nullStr(s.URL), nullStr(s.Notes), s.Reliability, now())
-	if isConstraint(err, sqlite3.ErrConstraintPrimaryKey) {
+	if isConstraint(err, sqlite3.ErrConstraintPrimaryKey) || isConstraint(err, sqlite3.ErrConstraintUnique) { // id is UNIQUE since migration 030
 		return fmt.Errorf("%w: source %q", ledger.ErrExists, s.ID)
 	}
 	return err
