@@ -260,12 +260,16 @@ func adminWordLevel(w string) (string, bool) {
 }
 
 // adminWordLevels maps administrative words (Normalize form) to the level they imply. "region" is taken for an
-// oblast: reports write "Kursk region" for the oblast and name districts as districts.
+// oblast: reports write "Kursk region" for the oblast and name districts as districts. A governor governs an oblast,
+// and a city's name before "incursion", "offensive", "direction" or "axis" names its oblast too ("the Kursk
+// incursion", "Курское направление").
 var adminWordLevels = func() map[string]string {
 	m := map[string]string{}
 	for _, w := range strings.Fields(`oblast oblasts oblasti region regions regional krai kray province provinces
 		область области областей областях областью областям обл край края крае краю краем республика республики
-		республике області областю областях областям`) {
+		республике області областю областях областям governor governors губернатор губернатора
+		incursion offensive operation direction axis front sector направление направлении направления операция
+		операции наступление напрямок напрямку напрямки операція операції наступ`) {
 		m[names.Normalize(w)] = LevelOblast
 	}
 	for _, w := range strings.Fields(`district districts raion raions rayon rayons okrug район района районе районом
@@ -367,6 +371,14 @@ func isCapitalized(s string) bool {
 
 // breaks reports whether the gap between two words ends a phrase (sentence or clause punctuation).
 func breaks(gap string) bool { return strings.ContainsAny(gap, ".;:!?()[]\n—") }
+
+// incursionWords and intoWords introduce an oblast by its centre's name: "the incursion into Kursk".
+var (
+	incursionWords = map[string]bool{"incursion": true, "offensive": true, "operation": true, "invasion": true,
+		"вторжение": true, "вторжения": true, "вторжении": true, "операция": true, "операции": true, "вторгнення": true,
+		"операція": true, "операції": true, "наступ": true, "наступление": true, "наступления": true}
+	intoWords = map[string]bool{"into": true, "in": true, "в": true, "во": true, "у": true, "на": true}
+)
 
 // coordinators join unit names before a plural administrative word ("Belgorod and Kursk regions").
 var coordinators = map[string]bool{"and": true, "or": true, "и": true, "или": true, "і": true, "й": true,
@@ -480,6 +492,15 @@ func (l *Lexicon) matchAt(text string, ws []word, i int) ([]Mention, int, bool) 
 			}
 		}
 		break
+	}
+	// After "incursion into", "offensive in", "вторжение в": an oblast named by its centre ("the incursion into
+	// Kursk").
+	if i >= 2 && intoWords[ws[i-1].norm] && incursionWords[ws[i-2].norm] && !breaks(ws[i-2].gap) && !breaks(ws[i-1].gap) {
+		for _, e := range es {
+			if l.regions[e.region].Level == LevelOblast {
+				return []Mention{l.mention(text, ws, i, j, []entry{e}, LevelOblast)}, j, true
+			}
+		}
 	}
 	// A colloquial name that stands alone ("Сумщина").
 	for _, e := range es {

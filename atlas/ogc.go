@@ -153,6 +153,10 @@ func (c settlementsCollection) Items(ctx context.Context, q ogc.Query) ([]*geojs
 	if counting {
 		first = 0
 	}
+	unfiltered := q.BBox == nil && !byCountry && !needStatus
+	if unfiltered { // every settlement matches: the count is known without a walk
+		first = start
+	}
 	out := []*geojson.Feature{}
 	matched, skipped := 0, 0
 	for i := int32(first); int(i) < pix.len(); i++ {
@@ -181,7 +185,7 @@ func (c settlementsCollection) Items(ctx context.Context, q ogc.Query) ([]*geojs
 			continue
 		}
 		if len(out) > q.Limit { // the page and the one beyond it are found: only the count goes on
-			if !counting {
+			if !counting || unfiltered {
 				break
 			}
 			continue
@@ -192,7 +196,10 @@ func (c settlementsCollection) Items(ctx context.Context, q ogc.Query) ([]*geojs
 		}
 		out = append(out, feature(p, st, view))
 	}
-	if !counting {
+	switch {
+	case unfiltered:
+		matched = pix.len()
+	case !counting:
 		matched = -1
 	}
 	return out, matched, nil

@@ -3,9 +3,11 @@ package gazetteer_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -93,4 +95,60 @@ func BenchmarkGeocodeLargeStore(b *testing.B) {
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+}
+
+// places1m is cities1000 plus jittered copies with new ids, 1,000,000 rows, made by "make bench-data-places".
+const places1m = "../testdata/bench/places1m.txt"
+
+// BenchmarkImportPlaces1M streams the 1M-row file from disk into a new store (one import, one transaction) and
+// reports rows/s; run it with -benchtime 1x. The process's peak RSS (VmHWM) is reported too, as "peak-MB": run the
+// benchmark alone in its process (-run '^$' -bench ImportPlaces1M) for it to mean the import's.
+func BenchmarkImportPlaces1M(b *testing.B) {
+	if _, err := os.Stat(places1m); err != nil {
+		b.Skipf("no %s (run make bench-data-places): %v", places1m, err)
+	}
+	var total time.Duration
+	rows := 0
+	for b.Loop() {
+		b.StopTimer()
+		db := testdb.Open(b)
+		f, err := os.Open(places1m)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start := time.Now()
+		st, err := (gazetteer.Importer{Store: db.Gazetteer()}).GeoNames(context.Background(),
+			gazetteer.GeoNamesInput{Main: f, MainName: "places1m.txt"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += time.Since(start)
+		rows += st.Read
+		b.StopTimer()
+		f.Close()
+		db.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(rows)/total.Seconds(), "rows/s")
+	if mb, ok := peakRSSMB(); ok {
+		b.ReportMetric(mb, "peak-MB")
+	}
+}
+
+// peakRSSMB returns the process's peak resident set size (VmHWM) in MB, where /proc has it.
+func peakRSSMB() (float64, bool) {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb float64
+			if _, err := fmt.Sscanf(strings.TrimSpace(v), "%f kB", &kb); err == nil {
+				return kb / 1024, true
+			}
+		}
+	}
+	return 0, false
 }

@@ -229,7 +229,7 @@ func (d *doc) sayNear(t0, t1 int) bool {
 			return true
 		}
 	}
-	for k := t0 - 2; k < t0; k++ {
+	for k := t0 - 2; k < t0-1; k++ { // a phrase of two words: "according to", "по словам"
 		if e, ok := d.cueAt("say", k); ok && e == t0 && k >= d.sentStart(t0) {
 			return true
 		}
@@ -264,7 +264,7 @@ func (d *doc) findSources() {
 			for _, s := range d.sources {
 				seen = seen || s.id == ph.kind && s.flag == "-"
 			}
-			if !seen {
+			if _, say := d.cueAt("say", end); !seen && !say {
 				continue
 			}
 		}

@@ -85,7 +85,34 @@ type Options struct {
 	MaxFeatures func(z maptile.Zoom) int
 	// MaxZoom is the highest zoom Build serves; 0 means DefaultMaxZoom. It is capped at MaxZoomLimit.
 	MaxZoom int
+	// Labels says how many features without Emphasis a tile at zoom z marks with FieldLabel, the highest-priority
+	// ones; nil means DefaultLabels. A negative result marks them all.
+	Labels func(z maptile.Zoom) int
+	// Declutter is the distance, in units of Extent, within which a feature without Emphasis is dropped from a
+	// tile that draws a feature with Emphasis, so that it can never hide it; 0 means DefaultDeclutter and a
+	// negative value turns it off. It does not apply at MaxZoom, whose tiles draw every feature.
+	Declutter int
 }
+
+// DefaultLabels is how many places without claims a tile names, by zoom: the most populous 12 up to zoom 4, 24 at
+// zooms 5 and 6 (a z6 tile of the border belt names Kharkiv, Voronezh, Kursk, Belgorod, Poltava, Sumy and more),
+// 64 at 7 and 8, and every one from zoom 9.
+func DefaultLabels(z maptile.Zoom) int {
+	switch {
+	case z <= 4:
+		return 12
+	case z <= 6:
+		return 24
+	case z <= 8:
+		return 64
+	default:
+		return -1
+	}
+}
+
+// DefaultDeclutter is the default Options.Declutter: 64 of 4096, 8 pixels of a 512-pixel tile, about the radius of
+// a settlement's symbol on the map.
+const DefaultDeclutter = 64
 
 // DefaultMaxFeatures is the default cap on the features of one tile: 200 up to zoom 5 (a tile there spans
 // oblasts), 500 up to zoom 8, 2000 beyond. A z9 tile (≈ 70 km) of the border belt holds a few hundred
@@ -121,6 +148,12 @@ func (o Options) WithDefaults() Options {
 		o.MaxZoom = DefaultMaxZoom
 	}
 	o.MaxZoom = min(o.MaxZoom, MaxZoomLimit)
+	if o.Labels == nil {
+		o.Labels = DefaultLabels
+	}
+	if o.Declutter == 0 {
+		o.Declutter = DefaultDeclutter * int(o.Extent) / DefaultExtent
+	}
 	return o
 }
 
@@ -138,8 +171,12 @@ func (o Options) BufferFraction() float64 {
 //
 // It asks src for the features inside t's bound buffered by opt.Buffer, keeps those whose point projects inside
 // the buffered extent, orders them by priority (highest first, then by ID, so the result is deterministic),
-// keeps the first opt.MaxFeatures(t.Z) of them, and encodes each as a point with its Props plus FieldID = ID. The
-// source's features are never modified: Build projects copies (orb's ProjectToTile rewrites geometries in place).
+// keeps the first opt.MaxFeatures(t.Z) of them, drops every one without Emphasis that lies within opt.Declutter
+// of one with it (below opt.MaxZoom), and encodes each as a point with its Props plus FieldID = ID, FieldRank
+// = its place in that order and FieldLabel = whether the map should name it: every feature with Emphasis and the
+// first opt.Labels(t.Z) without. Features with Emphasis thus always outrank, outlast and are drawn clear of the
+// others, whatever their priority. The source's features are never modified: Build projects copies (orb's
+// ProjectToTile rewrites geometries in place).
 // A tile with no feature still holds the (empty) layer. Geometry does not wrap at the antimeridian.
 //
 // A tile above opt.MaxZoom or outside the world is an error wrapping ErrBadTile; an unencodable property value
@@ -174,6 +211,12 @@ func Build(ctx context.Context, src Source, t maptile.Tile, opt Options) ([]byte
 		}
 	}
 	slices.SortStableFunc(cand, func(a, b int) int {
+		if ea, eb := feats[a].Emphasis, feats[b].Emphasis; ea != eb {
+			if ea {
+				return -1
+			}
+			return 1
+		}
 		if c := cmp.Compare(feats[b].Priority, feats[a].Priority); c != 0 {
 			return c
 		}
@@ -202,20 +245,64 @@ func Build(ctx context.Context, src Source, t maptile.Tile, opt Options) ([]byte
 	if n := opt.MaxFeatures(t.Z); n > 0 && len(out) > n {
 		kept, out = kept[:n], out[:n]
 	}
+	if opt.Declutter > 0 && int(t.Z) < opt.MaxZoom {
+		kept, out = declutter(feats, kept, out, float64(opt.Declutter))
+	}
 	layer.Features = out
 
+	labels, plain := opt.Labels(t.Z), 0
 	for j, i := range kept {
 		props, err := properties(&feats[i])
 		if err != nil {
 			return nil, fmt.Errorf("tiles: build %s: %w", tileString(t), err)
 		}
+		props[FieldRank] = int64(j)
+		props[FieldLabel] = feats[i].Emphasis || labels < 0 || plain < labels
+		if !feats[i].Emphasis {
+			plain++
+		}
 		out[j].Properties = props
+		out[j].ID = FeatureID(feats[i].ID)
 	}
 	data, err := mvt.Marshal(mvt.Layers{layer})
 	if err != nil {
 		return nil, fmt.Errorf("tiles: build %s: encode: %w", tileString(t), err)
 	}
 	return data, nil
+}
+
+// declutter drops from kept (indexes into feats, in output order) and out (their projected features) every
+// feature without Emphasis whose point lies within r of a feature with Emphasis. Those come first in the output
+// order, so they are bucketed in a grid of r-sized cells and each other feature checks its 3×3 cells.
+func declutter(feats []Feature, kept []int, out []*geojson.Feature, r float64) ([]int, []*geojson.Feature) {
+	cell := func(p orb.Point) [2]int { return [2]int{int(math.Floor(p[0] / r)), int(math.Floor(p[1] / r))} }
+	grid := map[[2]int][]orb.Point{}
+	k := 0
+	for j, i := range kept {
+		p := out[j].Geometry.(orb.Point)
+		if feats[i].Emphasis {
+			c := cell(p)
+			grid[c] = append(grid[c], p)
+		} else if len(grid) > 0 && near(grid, cell(p), p, r) {
+			continue
+		}
+		kept[k], out[k] = i, out[j]
+		k++
+	}
+	return kept[:k], out[:k]
+}
+
+func near(grid map[[2]int][]orb.Point, c [2]int, p orb.Point, r float64) bool {
+	for dx := -1; dx <= 1; dx++ {
+		for dy := -1; dy <= 1; dy++ {
+			for _, q := range grid[[2]int{c[0] + dx, c[1] + dy}] {
+				if (p[0]-q[0])*(p[0]-q[0])+(p[1]-q[1])*(p[1]-q[1]) <= r*r {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // properties returns a new map holding f's encodable Props and its ID under FieldID.
