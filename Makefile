@@ -2,7 +2,8 @@
 GO      ?= go
 TAGS    := sqlite_omit_load_extension
 GOTAGS  := -tags '$(TAGS)'
-DB      ?= tiled.db
+# DB: the store; empty lets tiled choose: tiled.gpkg, or an existing tiled.db from before (tiled help says so).
+DB      ?=
 ADDR    ?= 127.0.0.1:8080
 BIN     := bin/tiled
 BENCH   ?= .
@@ -15,9 +16,9 @@ VENDOR  := web/static/vendor/.stamp
 
 .PHONY: run build test lint fmt vet staticcheck bench bench-data bench-data-places tidy-check clean assets
 
-## run: build tiled and serve the map on http://localhost:8080 from $(DB), loading the seed data into a fresh store
+## run: build tiled and serve the map on http://localhost:8080 from $(DB) (default tiled.gpkg, or an existing tiled.db), loading the seed data into a fresh store
 run: build
-	./$(BIN) serve --db $(DB) --addr $(ADDR)
+	./$(BIN) serve $(if $(DB),--db $(DB)) --addr $(ADDR)
 
 ## build: compile the tiled binary into bin/, with the map page's assets
 build: assets
