@@ -347,7 +347,7 @@ func testLedgerRoundTrip(t *testing.T, h Harness) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if hist := ix.History("486816"); len(hist) != 2 || hist[0].SupersededBy != 7 {
+	if hist, err := ix.History(ctx, "486816"); err != nil || len(hist) != 2 || hist[0].SupersededBy != 7 {
 		t.Errorf("History(486816) = %+v, want claim 5 superseded by 7", hist)
 	}
 }
