@@ -87,8 +87,14 @@ func TestReplicas(t *testing.T) {
 	var a, b string
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); a, _ = startServe(t, "--db", dsn, "--write-rate", "off", "--write-rate-ip", "off") }()
-	go func() { defer wg.Done(); b, _ = startServe(t, "--db", dsn, "--write-rate", "off", "--write-rate-ip", "off") }()
+	go func() {
+		defer wg.Done()
+		a, _ = startServe(t, "--db", dsn, "--write-rate", "off", "--write-rate-ip", "off")
+	}()
+	go func() {
+		defer wg.Done()
+		b, _ = startServe(t, "--db", dsn, "--write-rate", "off", "--write-rate-ip", "off")
+	}()
 	wg.Wait()
 	if a == "" || b == "" {
 		t.FailNow()
