@@ -201,6 +201,16 @@ func (g *Gazetteer) ImportPlaces(ctx context.Context, fn func(w gazetteer.PlaceW
 			return err
 		}
 		defer tx.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -16384") //nolint:errcheck // best effort
+		// The GeoPackage's R*Tree insert trigger calls five Go functions a row to read the point back out of its
+		// blob; the writer knows the point and fills the R*Tree itself, and the trigger is restored before commit
+		// (DDL is transactional: an import that fails restores it with everything else).
+		var trigger string
+		if err := tx.QueryRowContext(ctx, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'rtree_settlements_geom_insert'").Scan(&trigger); err != nil {
+			return fmt.Errorf("sqlite: R*Tree trigger: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, "DROP TRIGGER rtree_settlements_geom_insert"); err != nil {
+			return err
+		}
 		w, err := newPlaceWriter(ctx, tx)
 		if err != nil {
 			return err
@@ -211,6 +221,9 @@ func (g *Gazetteer) ImportPlaces(ctx context.Context, fn func(w gazetteer.PlaceW
 		}
 		if err := w.flush(ctx); err != nil {
 			return err
+		}
+		if _, err := tx.ExecContext(ctx, trigger); err != nil {
+			return fmt.Errorf("sqlite: restore the R*Tree trigger: %w", err)
 		}
 		// The layer extent grows by the points this import wrote (GeoPackage: the extent is informative, and a
 		// moved point may leave it wider than needed, never narrower).
@@ -245,6 +258,7 @@ const keyBatch = 1 << 18
 
 type placeWriter struct {
 	insert, update, current, key, approx *sql.Stmt
+	rtree                                *sql.Stmt
 	pending                              []keyRow
 	seen                                 []string  // the keys of the place being written
 	extent                               orb.Bound // of the points written
@@ -280,6 +294,7 @@ func newPlaceWriter(ctx context.Context, tx *sql.Tx) (*placeWriter, error) {
 		{&w.update, "UPDATE settlements SET " + cols + " WHERE id = ?2"},
 		{&w.current, "SELECT names, approximate FROM settlements WHERE id = ?"},
 		{&w.key, "INSERT OR IGNORE INTO name_keys (key, place_id, name) VALUES (?, ?, ?)"},
+		{&w.rtree, "INSERT OR REPLACE INTO rtree_settlements_geom VALUES (?, ?, ?, ?, ?)"},
 		{&w.approx, "SELECT " + placeColumns + ` FROM name_keys k JOIN settlements s ON s.id = k.place_id
 			WHERE k.key = ? AND s.country = ? AND s.approximate`},
 	} {
@@ -294,7 +309,7 @@ func newPlaceWriter(ctx context.Context, tx *sql.Tx) (*placeWriter, error) {
 }
 
 func (w *placeWriter) close() {
-	for _, st := range []*sql.Stmt{w.insert, w.update, w.current, w.key, w.approx} {
+	for _, st := range []*sql.Stmt{w.insert, w.update, w.current, w.key, w.approx, w.rtree} {
 		if st != nil {
 			st.Close()
 		}
@@ -346,6 +361,16 @@ func (w *placeWriter) Upsert(ctx context.Context, p gazetteer.Place) (bool, erro
 		return false, err
 	}
 	inserted, wasApprox := n == 1, false
+	if inserted { // what the R*Tree insert trigger, dropped for the import, would do
+		fid, err := res.LastInsertId()
+		if err != nil {
+			return false, err
+		}
+		x, y := p.Point.X(), p.Point.Y()
+		if _, err := w.rtree.ExecContext(ctx, fid, x, x, y, y); err != nil {
+			return false, fmt.Errorf("store place %s: %w", p.ID, err)
+		}
+	}
 	if !inserted {
 		var stored sql.NullString
 		if err := w.current.QueryRowContext(ctx, p.ID).Scan(&stored, &wasApprox); err != nil {
