@@ -59,6 +59,9 @@ type Lexicon struct {
 	byKey   map[string][]entry
 	// alone lists the keys of names that stand alone, for prefix matching of their case forms.
 	alone []string
+	// firsts holds the Key of the first word of every name of several words ("Nizhny Novgorod"), so that Find
+	// tries longer windows only where one may start.
+	firsts map[string]bool
 }
 
 type entry struct {
@@ -81,7 +84,7 @@ func (l *Lexicon) Region(id string) (Region, bool) {
 
 // Parse reads a lexicon in the format of regions.tsv; errors name the line.
 func Parse(r io.Reader) (*Lexicon, error) {
-	l := &Lexicon{byKey: map[string][]entry{}}
+	l := &Lexicon{byKey: map[string][]entry{}, firsts: map[string]bool{}}
 	sc := bufio.NewScanner(r)
 	line := 0
 	for sc.Scan() {
@@ -109,6 +112,11 @@ func Parse(r io.Reader) (*Lexicon, error) {
 				reg.Name = n
 			}
 			reg.Names = append(reg.Names, n)
+			if ws := strings.Fields(names.StripAdminWords(n)); len(ws) > 1 {
+				for _, k := range names.Keys(ws[0]) {
+					l.firsts[k] = true
+				}
+			}
 			for _, k := range adminKeys(n) {
 				l.add(k, entry{region: idx, standalone: standalone})
 				if standalone && len(k) >= 5 {
@@ -260,12 +268,16 @@ func adminWordLevel(w string) (string, bool) {
 }
 
 // adminWordLevels maps administrative words (Normalize form) to the level they imply. "region" is taken for an
-// oblast: reports write "Kursk region" for the oblast and name districts as districts.
+// oblast: reports write "Kursk region" for the oblast and name districts as districts. A governor governs an oblast,
+// and a city's name before "incursion", "offensive", "direction" or "axis" names its oblast too ("the Kursk
+// incursion", "Курское направление").
 var adminWordLevels = func() map[string]string {
 	m := map[string]string{}
 	for _, w := range strings.Fields(`oblast oblasts oblasti region regions regional krai kray province provinces
 		область области областей областях областью областям обл край края крае краю краем республика республики
-		республике області областю областях областям`) {
+		республике області областю областях областям governor governors губернатор губернатора
+		incursion offensive operation direction axis front sector направление направлении направления операция
+		операции наступление напрямок напрямку напрямки операція операції наступ`) {
 		m[names.Normalize(w)] = LevelOblast
 	}
 	for _, w := range strings.Fields(`district districts raion raions rayon rayons okrug район района районе районом
@@ -368,6 +380,14 @@ func isCapitalized(s string) bool {
 // breaks reports whether the gap between two words ends a phrase (sentence or clause punctuation).
 func breaks(gap string) bool { return strings.ContainsAny(gap, ".;:!?()[]\n—") }
 
+// incursionWords and intoWords introduce an oblast by its centre's name: "the incursion into Kursk".
+var (
+	incursionWords = map[string]bool{"incursion": true, "offensive": true, "operation": true, "invasion": true,
+		"вторжение": true, "вторжения": true, "вторжении": true, "операция": true, "операции": true, "вторгнення": true,
+		"операція": true, "операції": true, "наступ": true, "наступление": true, "наступления": true}
+	intoWords = map[string]bool{"into": true, "in": true, "в": true, "во": true, "у": true, "на": true}
+)
+
 // coordinators join unit names before a plural administrative word ("Belgorod and Kursk regions").
 var coordinators = map[string]bool{"and": true, "or": true, "и": true, "или": true, "і": true, "й": true,
 	"та": true, "чи": true, "або": true}
@@ -401,7 +421,7 @@ func (l *Lexicon) Find(text string) []Mention {
 // entries and the index after the run.
 func (l *Lexicon) nameAt(ws []word, i int) ([]entry, int) {
 	for n := 3; n >= 1; n-- {
-		if i+n > len(ws) {
+		if i+n > len(ws) || n > 1 && !l.firsts[names.Key(ws[i].text)] {
 			continue
 		}
 		ok := true
@@ -480,6 +500,15 @@ func (l *Lexicon) matchAt(text string, ws []word, i int) ([]Mention, int, bool) 
 			}
 		}
 		break
+	}
+	// After "incursion into", "offensive in", "вторжение в": an oblast named by its centre ("the incursion into
+	// Kursk").
+	if i >= 2 && intoWords[ws[i-1].norm] && incursionWords[ws[i-2].norm] && !breaks(ws[i-2].gap) && !breaks(ws[i-1].gap) {
+		for _, e := range es {
+			if l.regions[e.region].Level == LevelOblast {
+				return []Mention{l.mention(text, ws, i, j, []entry{e}, LevelOblast)}, j, true
+			}
+		}
 	}
 	// A colloquial name that stands alone ("Сумщина").
 	for _, e := range es {

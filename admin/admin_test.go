@@ -26,6 +26,10 @@ func TestFind(t *testing.T) {
 		{"Belgorod city was shelled; Sumy residents", ""},
 		{"Rostov region and the Rostov-on-Don airport", "ru-rostov@0-13"},
 		{"Kupiansk Raion of Kharkiv Oblast", "ua-kha-kupiansk@0-14 ua-kharkiv@18-32"},
+		{"the Kursk incursion and the Belgorod governor", "ru-kursk@4-19 ru-belgorod@28-45"},
+		{"на Курском направлении", "ru-kursk@3-22"},
+		{"the incursion into Kursk must be repelled", "ru-kursk@19-24"},
+		{"residents of Kursk said", ""},
 		{"the Glushkovo district and Lgovsky district", "ru-krs-glushkovsky@4-22 ru-krs-lgovsky@27-43"},
 	}
 	lx := admin.Default()

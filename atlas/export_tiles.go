@@ -115,6 +115,8 @@ func (a *Atlas) PlanTiles(ctx context.Context, opt TileExportOptions) (*TilePlan
 	p.TileJSON = tiles.TileJSON(doc)
 	p.TileJSON.MaxZoom = opt.MaxZoom // TileJSON reads 0 as the default
 	p.TileJSON.VectorLayers[0].MaxZoom = opt.MaxZoom
+	// MBTiles 1.3 and tile directories: fields map names to types, which GDAL reads its field types from.
+	p.TileJSON.VectorLayers[0].Fields = tiles.FieldTypes()
 	return p, nil
 }
 

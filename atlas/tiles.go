@@ -206,7 +206,7 @@ func (a *Atlas) Tile(ctx context.Context, z, x, y string, q url.Values) (TileRes
 		return res, err
 	}
 	res.Entry = a.tiles.NewEntry(raw)
-	a.putTile(key, res.Entry, lix.Version())
+	a.putTile(key, res.Entry, lix)
 	return res, nil
 }
 
@@ -284,12 +284,12 @@ func (a *Atlas) Style(base string, q url.Values, opt StyleOptions) (map[string]a
 		BasemapAttribution: opt.BasemapAttribution}), nil
 }
 
-// putTile caches a tile built from the ledger at version v, unless the ledger has moved on since: a tile built from
-// an index older than a write that afterWrite already invalidated must not come back as a stale cache entry.
-func (a *Atlas) putTile(key tiles.Key, e tiles.Entry, v int64) {
+// putTile caches a tile built from ledger index lix, unless the ledger has moved on since: a tile built from an
+// index older than a write that ledgerUpdated already invalidated must not come back as a stale cache entry.
+func (a *Atlas) putTile(key tiles.Key, e tiles.Entry, lix *ledger.Index) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if v == a.knownVersion && a.writing == 0 {
+	if lix == a.known {
 		a.tiles.Put(key, e)
 	}
 }
@@ -297,7 +297,7 @@ func (a *Atlas) putTile(key tiles.Key, e tiles.Entry, v int64) {
 // TileStateMaxAge is how long Tile trusts the indexes it last used before asking the store for its versions again.
 // Asking costs two SQLite queries, which under load were most of a cached tile's cost and, through the read pool,
 // its queueing: with it a change made by another process (the CLI) shows in tiles within this time. The atlas's
-// own writes show at once: they move knownVersion, which makes the next tile re-read the store.
+// own writes show at once: they publish a new ledger index, which makes the next tile re-read the store.
 const TileStateMaxAge = 250 * time.Millisecond
 
 // tileHotPath is what Tile keeps between calls.
@@ -319,7 +319,7 @@ func (a *Atlas) tileState(ctx context.Context) (*placeIndex, *ledger.Index, *cla
 	prev := a.hot.recent.Load()
 	if prev != nil && time.Since(prev.at) < TileStateMaxAge {
 		a.mu.Lock()
-		current := a.writing == 0 && a.knownVersion == prev.lix.Version() && a.placesVer == prev.pix.version
+		current := a.known == prev.lix && a.placesVer == prev.pix.version
 		a.mu.Unlock()
 		if current {
 			return prev.pix, prev.lix, prev.cl, nil

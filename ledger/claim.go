@@ -196,18 +196,3 @@ func checkURL(field, s string) error {
 	}
 	return nil
 }
-
-// before reports whether a comes before b in a source's sequence of claims: by ValidAt, then PublishedAt, then
-// RecordedAt, then ID.
-func before(a, b *Claim) bool {
-	if c := a.ValidAt.Compare(b.ValidAt); c != 0 {
-		return c < 0
-	}
-	if c := a.PublishedAt.Compare(b.PublishedAt); c != 0 {
-		return c < 0
-	}
-	if c := a.RecordedAt.Compare(b.RecordedAt); c != 0 {
-		return c < 0
-	}
-	return a.ID < b.ID
-}

@@ -156,6 +156,9 @@ var endingRules = []endingRule{
 	{"ям", []string{"я", "и", "ь"}},
 	// instrumental, genitive, dative, locative
 	{"ой", []string{"а", "ая", "ый", "ий", "о"}},
+	// Ukrainian feminine adjectives: Малої Локні → Мала Локня, Великої Писарівки → Велика Писарівка.
+	{"ої", []string{"а"}},
+	{"ій", []string{"а"}},
 	{"ою", []string{"а", "ая"}},
 	{"ей", []string{"а", "я", "ь", "яя", "и"}},
 	{"ею", []string{"а", "я", "ь"}},

@@ -41,7 +41,8 @@ func (l *Ledger) Sources(ctx context.Context) ([]ledger.Source, error) {
 // Claims returns the claims that match f, ordered by id.
 func (l *Ledger) Claims(ctx context.Context, f ledger.ClaimFilter) ([]ledger.Claim, error) {
 	rows, err := l.db.pool.Query(ctx, "SELECT "+claimColumns+` FROM claims
-		WHERE ($1 = '' OR settlement_id = $1) AND ($2 = '' OR source_id = $2) ORDER BY id`, f.Settlement, f.Source)
+		WHERE ($1 = '' OR settlement_id = $1) AND ($2 = '' OR source_id = $2) AND id > $3 ORDER BY id`,
+		f.Settlement, f.Source, f.AfterID)
 	if err != nil {
 		return nil, err
 	}

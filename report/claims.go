@@ -155,20 +155,7 @@ func (d *doc) claims() []Claim {
 				}
 			}
 			// Targets: the settlements of the clause, without landmarks ("Popovka, near Grafovka").
-			var targets, landmarks []*mention
-			for _, m := range d.mentions {
-				if m.t0 < cl.t0 || m.t0 >= cl.t1 {
-					continue
-				}
-				if d.nearBefore(m.t0, cl.t0) {
-					landmarks = append(landmarks, m)
-				} else {
-					targets = append(targets, m)
-				}
-			}
-			if len(targets) == 0 {
-				targets = landmarks
-			}
+			targets := d.targets(cl)
 			if len(targets) == 0 && len(ctrls) > 0 && lastTarget != nil && sent-lastTargetSent <= 2 {
 				for k := cl.t0; k < cl.t1; k++ {
 					if _, ok := d.cueAt("anaphor", k); ok && !(k+1 < cl.t1 && d.owner[k+1] == ownPlace) {
@@ -199,47 +186,15 @@ func (d *doc) claims() []Claim {
 				if head == nil {
 					continue
 				}
-				// The source: cited in the sentence before the control phrase, else after it; else the previous
-				// sentence's source when this one continues it; else the outlet speaking in its own voice.
-				var src *claimSource
-				var srcEnd int
-				for _, sm := range sentSources {
-					if sm.t1 <= head.t0 {
-						cs := claimSource{id: sm.id, mention: sm.text}
-						if sm.flag == "vague" {
-							cs.id, cs.mention = "", ""
-						}
-						src, srcEnd = &cs, sm.t1
-						if sm.flag == "vague" {
-							src = &claimSource{mention: "\x00vague"}
-						}
-					}
-				}
+				src, srcEnd := d.sourceFor(head, s0, s1, sentSources, pronounStart && last != nil && sent-lastSent <= 2,
+					sent-lastSent <= 2, last, outletSrc, outletIsSource)
 				if src == nil {
-					for _, sm := range sentSources {
-						if sm.t0 >= head.t1 {
-							cs := claimSource{id: sm.id, mention: sm.text}
-							if sm.flag == "vague" {
-								cs.mention = "\x00vague"
-							}
-							src = &cs
-							break
-						}
-					}
-				}
-				if src == nil && last != nil && pronounStart && sent-lastSent <= 2 {
-					cs := *last
-					cs.inherited = true
-					src = &cs
-				}
-				if src == nil && outletIsSource {
-					cs := outletSrc
-					src = &cs
-				}
-				if src == nil || src.mention == "\x00vague" {
 					continue
 				}
-				if d.negated(max(cl.t0, srcEnd), head.t0) {
+				if d.toward(m, head) {
+					continue
+				}
+				if d.negated(max(cl.t0, srcEnd), head.t0) || d.modal(max(cl.t0, srcEnd), head.t0) {
 					continue
 				}
 				c, ok := d.makeClaim(head, ctrls, cl, m, src)
@@ -285,6 +240,239 @@ func (d *doc) claims() []Claim {
 	return out
 }
 
+// targets returns the settlements a clause speaks of, without landmarks: a place after "near" that only locates
+// another place named before it ("an attack on Popovka, near Grafovka"), with the places listed with it.
+func (d *doc) targets(cl clause) []*mention {
+	var out []*mention
+	landmark := false
+	var prev *mention
+	for _, m := range d.mentions {
+		if m.t0 < cl.t0 || m.t0 >= cl.t1 {
+			continue
+		}
+		switch {
+		case d.nearBefore(m.t0, cl.t0) && len(out) > 0:
+			landmark = true
+		case landmark && prev != nil && d.coordinated(prev.t1, m.t0):
+			// listed with a landmark: "near Grafovka and Gora-Podol"
+		default:
+			landmark = false
+		}
+		if !landmark {
+			out = append(out, m)
+		}
+		prev = m
+	}
+	return out
+}
+
+// coordinated reports whether only "and", "or" or a comma stand between tokens a (inclusive) and b.
+func (d *doc) coordinated(a, b int) bool {
+	for k := a; k < b; k++ {
+		if !isCoord(d.toks[k].norm) && d.toks[k].norm != "or" && d.toks[k].norm != "или" && d.toks[k].norm != "або" {
+			return false
+		}
+	}
+	return !strings.ContainsAny(d.toks[b-1].gap, ".;:!?")
+}
+
+// toward reports whether the place is only a direction of the head phrase ("advanced toward Myropillia", "атаки в
+// направлении Мирополья"): no claim of holding or advancing in it, except that a repelled attack toward a place
+// leaves it with the defender.
+func (d *doc) toward(m *mention, head *controlMention) bool {
+	switch head.class {
+	case "full", "control", "partial", "withdraw":
+		return d.cueBefore("toward", m)
+	}
+	return false
+}
+
+// cueBefore reports whether a cue of kind ends right before mention m.
+func (d *doc) cueBefore(kind string, m *mention) bool {
+	for k := max(0, m.t0-4); k < m.t0; k++ {
+		if e, ok := d.cueAt(kind, k); ok && e == m.t0 {
+			return true
+		}
+	}
+	return false
+}
+
+// passive reports whether an encirclement phrase says its subject is encircled ("were encircled", "в окружении",
+// "окружены") rather than that its subject encircles someone.
+func (d *doc) passive(c *controlMention) bool {
+	w := d.toks[c.t0].norm
+	for _, p := range []string{"в", "у"} {
+		if w == p {
+			return true
+		}
+	}
+	for _, suf := range []string{"ены", "ен", "ена", "ено", "ені", "ено", "ена"} {
+		if strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	if c.t0 > 0 {
+		switch d.toks[c.t0-1].norm {
+		case "were", "was", "are", "is", "been", "being", "remain", "remained", "remains", "got", "became":
+			return true
+		}
+	}
+	return false
+}
+
+// encircledSide returns the side that is encircled: the subject of a passive phrase, else the object of an active
+// one ("Russian forces encircled Ukrainian units"), else the side opposite the encircler.
+func (d *doc) encircledSide(head *controlMention, cl clause, src *claimSource) (string, bool) {
+	var before, after string
+	afterBy := false
+	bestB, bestA := math.MaxInt, math.MaxInt
+	for _, s := range d.sides {
+		if s.t0 < cl.t0 || s.t0 >= cl.t1 {
+			continue
+		}
+		side := d.sideOf(s, src.id)
+		if side == "" {
+			continue
+		}
+		switch {
+		case s.t1 <= head.t0 && head.t0-s.t1 < bestB:
+			before, bestB = side, head.t0-s.t1
+		case s.t0 >= head.t1 && s.t0-head.t1 < bestA:
+			after, bestA = side, s.t0-head.t1
+			afterBy = s.t0 > 0 && (d.toks[s.t0-1].norm == "by" || d.toks[s.t0-1].norm == "силами")
+		}
+	}
+	if d.passive(head) {
+		if before != "" {
+			return before, true
+		}
+		if after != "" && afterBy {
+			return other(after), true
+		}
+		return after, after != ""
+	}
+	if after != "" && !afterBy {
+		return after, true
+	}
+	if before != "" {
+		return other(before), true
+	}
+	return "", false
+}
+
+// sourceFor finds who makes the claim of the head phrase in the sentence [s0, s1): a source cited before the phrase,
+// else after it; a vague attribution ("local sources") makes none. Without a cited source: a sentence opening with
+// "It"/"The ministry" continues the previous sentence's source; a verb of saying with a named speaker the registry
+// does not know proposes that speaker as a new source; an unnamed speaker ("a brigade commander said") makes no
+// claim; evidence as the subject ("footage shows") or no speaker at all is the outlet's own voice when the outlet is
+// a registered source. It returns nil when the claim has no source, and where the cited source ends.
+func (d *doc) sourceFor(head *controlMention, s0, s1 int, sentSources []sourceMention, continues, recent bool, last *claimSource,
+	outlet claimSource, outletIsSource bool) (*claimSource, int) {
+	var pick *sourceMention
+	for i := range sentSources {
+		if sentSources[i].t1 <= head.t0 {
+			pick = &sentSources[i]
+		}
+	}
+	if pick == nil {
+		for i := range sentSources {
+			if sentSources[i].t0 >= head.t1 {
+				pick = &sentSources[i]
+				break
+			}
+		}
+	}
+	if pick != nil {
+		if pick.flag == "vague" {
+			return nil, 0
+		}
+		return &claimSource{id: pick.id, mention: pick.text}, pick.t1
+	}
+	if continues {
+		cs := *last
+		cs.inherited = true
+		return &cs, 0
+	}
+	switch subj, kind := d.speaker(head, s0, s1); kind {
+	case "named":
+		return &claimSource{mention: subj}, 0
+	case "pronoun":
+		if recent && last != nil {
+			cs := *last
+			cs.inherited = true
+			return &cs, 0
+		}
+		return nil, 0
+	case "unnamed":
+		return nil, 0
+	}
+	if outletIsSource {
+		cs := outlet
+		return &cs, 0
+	}
+	return nil, 0
+}
+
+// speaker reads the subject of a verb of saying in the sentence: "named" (a capitalised name the registry does not
+// know: "Governor Vyacheslav Gladkov"), "unnamed" ("a brigade commander", "Russian officials"), "evidence"
+// ("Geolocated footage"), or "" when no verb of saying governs the claim.
+func (d *doc) speaker(head *controlMention, s0, s1 int) (string, string) {
+	say, sayEnd := -1, -1
+	for k := s0; k < head.t0; k++ {
+		if e, ok := d.cueAt("say", k); ok && e <= head.t0 {
+			say, sayEnd = k, e
+		}
+	}
+	if say < 0 {
+		for k := head.t1; k < s1; k++ {
+			if e, ok := d.cueAt("say", k); ok {
+				say, sayEnd = k, e
+				break
+			}
+		}
+	}
+	if say < 0 {
+		return "", ""
+	}
+	for k := say; k < sayEnd; k++ { // "за їхніми даними", "according to its data"
+		if d.p.lx.isCue("pronoun", d.toks[k].norm) {
+			return "", "pronoun"
+		}
+	}
+	// The subject: the words before the verb back to a comma or the sentence start; after "according to", the
+	// words after it up to a comma.
+	a, b := say, say
+	for a > s0 && !strings.ContainsAny(d.toks[a-1].gap, ",;:—–(") {
+		a--
+	}
+	if a == say {
+		a, b = sayEnd, sayEnd
+		for b < s1 && b < sayEnd+8 && (b == sayEnd || !strings.ContainsAny(d.toks[b-1].gap, ",;:—–(")) {
+			b++
+		}
+	}
+	if a >= b || b-a > 8 {
+		return "", ""
+	}
+	named := false
+	for k := a; k < b; k++ {
+		if _, ok := d.cueAt("evidence", k); ok {
+			return "", "evidence"
+		}
+		if d.toks[k].cap && d.owner[k] != ownSide && d.owner[k] != ownDate && !d.p.lx.isCue("prep", d.toks[k].norm) &&
+			!(k == s0 && !d.p.lx.isCue("title", d.toks[k].norm) && b-a > 1) {
+			named = true
+		}
+	}
+	if d.p.lx.isCue("pronoun", d.toks[a].norm) {
+		return "", "pronoun"
+	}
+	if !named {
+		return "", "unnamed"
+	}
+	return d.textOf(a, b), "named"
+}
+
 // nearBefore reports whether a "near" word stands right before token t (within two words, not before from).
 func (d *doc) nearBefore(t, from int) bool {
 	for k := max(from, t-3); k < t; k++ {
@@ -302,6 +490,16 @@ func (d *doc) negated(from, to int) bool {
 			continue
 		}
 		if _, ok := d.cueAt("neg", k); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// modal reports whether a wish, plan or order ("must be", "plans to") stands in [from, to).
+func (d *doc) modal(from, to int) bool {
+	for k := from; k < to; k++ {
+		if _, ok := d.cueAt("modal", k); ok {
 			return true
 		}
 	}
@@ -459,6 +657,12 @@ func (d *doc) makeClaim(head *controlMention, ctrls []controlMention, cl clause,
 		if partial {
 			c.Degree = ledger.DegreePartial
 		}
+	case "encircled":
+		side, ok := d.encircledSide(head, cl, src)
+		if !ok {
+			return c, false
+		}
+		set(side, ledger.DegreeEncircled)
 	default:
 		degree := map[string]ledger.Degree{"full": ledger.DegreeFull, "advance": ledger.DegreeAdvance,
 			"encircled": ledger.DegreeEncircled, "infiltration": ledger.DegreeInfiltration,
@@ -478,6 +682,10 @@ func (d *doc) makeClaim(head *controlMention, ctrls []controlMention, cl clause,
 			degree = ledger.DegreePartial
 		}
 		set(side, degree)
+		// Advancing toward a place, or operating around it, leaves it contested.
+		if degree == ledger.DegreeAdvance && d.cueBefore("toward", m) || degree == ledger.DegreePresence && d.cueBefore("near", m) {
+			c.Holder = ledger.HolderContested
+		}
 	}
 	return c, true
 }

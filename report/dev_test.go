@@ -57,3 +57,14 @@ func TestDevSet(t *testing.T) {
 		}
 	}
 }
+
+// TestOwnSet: tiled's own reports (testdata/own) in every style, with their traps.
+func TestOwnSet(t *testing.T) {
+	ev := evaluate(t, seeded(t), "testdata/own")
+	for _, a := range ev.Articles {
+		if a.Settlements.Recall() < 1 || a.Settlements.Precision() < 1 || a.Claims.Recall() < 1 || a.Claims.Precision() < 1 {
+			t.Errorf("%s: settlements P/R %.2f/%.2f, claims P/R %.2f/%.2f; missed %v, extra %v", a.File,
+				a.Settlements.Precision(), a.Settlements.Recall(), a.Claims.Precision(), a.Claims.Recall(), a.Missed, a.Extra)
+		}
+	}
+}

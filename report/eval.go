@@ -31,6 +31,8 @@ type GoldArticle struct {
 	Published string `json:"published"`
 	// Language is en, ru or uk.
 	Language string `json:"language"`
+	// Outlet, optional, is the outlet that published the report (as --outlet).
+	Outlet string `json:"outlet,omitempty"`
 	// Settlements are the English names of the settlements mentioned.
 	Settlements []string `json:"settlements"`
 	// Regions are the English names of the oblasts and districts mentioned.
@@ -161,7 +163,7 @@ func (p *Parser) Evaluate(ctx context.Context, gold Gold, dir string) (Evaluatio
 		if err != nil {
 			return ev, err
 		}
-		opts := Options{Language: g.Language}
+		opts := Options{Language: g.Language, Outlet: g.Outlet}
 		if g.Published != "" {
 			if opts.Published, err = ledger.ParseDate(g.Published); err != nil {
 				return ev, fmt.Errorf("%w: gold for %s: %v", ErrInvalid, f, err)

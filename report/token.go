@@ -37,7 +37,7 @@ func tokenize(text string) []token {
 		t := token{start: runeIdx, bstart: i}
 		for i < len(text) {
 			r, size = utf8.DecodeRuneInString(text[i:])
-			if isWordRune(r) || isJoiner(r) && i > t.bstart && nextIsWordRune(text[i+size:]) {
+			if isWordRune(r) || isJoiner(r) && i > t.bstart && joins(text[t.bstart:i], text[i+size:]) {
 				i += size
 				runeIdx++
 				continue
@@ -82,9 +82,12 @@ func isJoiner(r rune) bool {
 	return false
 }
 
-func nextIsWordRune(s string) bool {
-	r, _ := utf8.DecodeRuneInString(s)
-	return unicode.IsLetter(r) || unicode.IsDigit(r)
+// joins reports whether a hyphen or apostrophe between before and after joins two words into one: only between
+// letters ("Gora-Podol", "Russia's"), not between digits ("18-19").
+func joins(before, after string) bool {
+	a, _ := utf8.DecodeLastRuneInString(before)
+	b, _ := utf8.DecodeRuneInString(after)
+	return unicode.IsLetter(a) && unicode.IsLetter(b)
 }
 
 func isLatin(s string) bool {
@@ -135,7 +138,8 @@ func isAbbreviation(t token) bool {
 		return true
 	}
 	switch t.norm {
-	case "st", "gen", "col", "lt", "mr", "mrs", "ms", "dr", "pos", "пос", "обл", "г", "с", "смт", "пгт", "ст", "им", "vs", "no":
+	case "st", "gen", "col", "lt", "mr", "mrs", "ms", "dr", "pos", "пос", "обл", "г", "с", "смт", "пгт", "ст", "им", "vs", "no",
+		"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "gov", "sgt", "capt", "maj":
 		return true
 	}
 	return false

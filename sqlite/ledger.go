@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -24,6 +25,10 @@ const recordedAtFormat = "2006-01-02T15:04:05.000Z"
 
 const claimColumns = `id, settlement_id, source_id, holder, degree, valid_at, valid_precision, published_at,
 	recorded_at, relayed_by, relay_url, evidence, summary, credibility, supersedes, retracts, recorded_by`
+
+// claimColumnsNoText is claimColumns with NULL for the text the index does not keep.
+const claimColumnsNoText = `id, settlement_id, source_id, holder, degree, valid_at, valid_precision, published_at,
+	recorded_at, NULL, NULL, evidence, '', credibility, supersedes, retracts, NULL`
 
 const sourceColumns = `id, name, kind, alignment, url, notes, reliability`
 
@@ -48,10 +53,31 @@ func (l *Ledger) Sources(ctx context.Context) ([]ledger.Source, error) {
 	return out, rows.Err()
 }
 
-// Claims returns the claims that match f, ordered by id.
+// Claims returns the claims that match f, ordered by id. Only the conditions f sets are in the query, so each
+// one can use its index.
 func (l *Ledger) Claims(ctx context.Context, f ledger.ClaimFilter) ([]ledger.Claim, error) {
-	rows, err := l.db.read.QueryContext(ctx, "SELECT "+claimColumns+` FROM claims
-		WHERE (?1 = '' OR settlement_id = ?1) AND (?2 = '' OR source_id = ?2) ORDER BY id`, f.Settlement, f.Source)
+	cols := claimColumns
+	if f.NoText {
+		cols = claimColumnsNoText
+	}
+	var (
+		where []string
+		args  []any
+	)
+	if f.Settlement != "" {
+		where, args = append(where, "settlement_id = ?"), append(args, f.Settlement)
+	}
+	if f.Source != "" {
+		where, args = append(where, "source_id = ?"), append(args, f.Source)
+	}
+	if f.AfterID != 0 {
+		where, args = append(where, "id > ?"), append(args, f.AfterID)
+	}
+	q := "SELECT " + cols + " FROM claims"
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	rows, err := l.db.read.QueryContext(ctx, q+" ORDER BY id", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +195,7 @@ func (w ledgerWriter) Duplicate(ctx context.Context, c ledger.Claim) (int64, err
 func (w ledgerWriter) AddSource(ctx context.Context, s ledger.Source) error {
 	_, err := w.tx.ExecContext(ctx, "INSERT INTO sources ("+sourceColumns+", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 		s.ID, s.Name, s.Kind, s.Alignment, nullStr(s.URL), nullStr(s.Notes), s.Reliability, now())
-	if isConstraint(err, sqlite3.ErrConstraintPrimaryKey) {
+	if isConstraint(err, sqlite3.ErrConstraintPrimaryKey) || isConstraint(err, sqlite3.ErrConstraintUnique) { // id is UNIQUE since migration 030
 		return fmt.Errorf("%w: source %q", ledger.ErrExists, s.ID)
 	}
 	return err

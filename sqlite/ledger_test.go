@@ -221,7 +221,7 @@ func TestRecorderCorrections(t *testing.T) {
 	if got := ix.StatusOf("ru-bel-demidovka", ledger.Query{AsOf: ledger.MakeDate(2025, 3, 20)}); got.Consensus != ledger.ConsensusContested {
 		t.Errorf("after supersession: consensus = %s, want contested", got.Consensus)
 	}
-	cache := ledger.NewCache(db.Ledger(), ledger.Options{})
+	cache := ledger.NewCache(db.Ledger(), ledger.Options{}, nil)
 	ix1, err := cache.Index(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -244,7 +244,10 @@ func TestRecorderCorrections(t *testing.T) {
 	if got := ix3.StatusOf("ru-bel-demidovka", ledger.Query{AsOf: ledger.MakeDate(2025, 3, 22)}); got.Consensus != ledger.ConsensusUnknown {
 		t.Errorf("after retracting the correction: consensus = %s, want unknown (the superseded claim stays out)", got.Consensus)
 	}
-	h := ix3.History("ru-bel-demidovka")
+	h, err := ix3.History(ctx, "ru-bel-demidovka")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(h) != 3 || h[0].SupersededBy != 2 || h[1].RetractedBy != 3 || h[2].Retracts != 2 {
 		t.Errorf("History = %+v, want 1 superseded by 2, 2 retracted by 3, 3 retracting 2", h)
 	}

@@ -48,6 +48,13 @@ type Tokens interface {
 	TokenHashes(ctx context.Context) (map[string][]byte, error)
 }
 
+// Reports is what copies need of a report store beyond report.Store.
+type Reports interface {
+	report.Store
+	// RestoreReport stores a report with its id and recorded time as another store had it.
+	RestoreReport(ctx context.Context, r report.Stored) (report.Stored, error)
+}
+
 // engine is what both DB types have in common.
 type engine interface {
 	Ping(ctx context.Context) error
@@ -63,7 +70,7 @@ type Store struct {
 	ledger   ledger.Store
 	tokens   Tokens
 	db       engine
-	reports  report.Store // nil when the engine keeps no reports yet
+	reports  Reports
 	lite     *sqlite.DB
 	pg       *postgres.DB
 }
@@ -94,7 +101,7 @@ func FromSQLite(db *sqlite.DB) *Store {
 // FromPostgres wraps an open PostgreSQL store.
 func FromPostgres(db *postgres.DB) *Store {
 	return &Store{kind: KindPostgres, location: db.Path(), places: db.Gazetteer(), ledger: db.Ledger(),
-		tokens: db.Tokens(), db: db, pg: db}
+		tokens: db.Tokens(), db: db, pg: db, reports: db.Reports()}
 }
 
 // Kind is the store's engine.
@@ -112,8 +119,8 @@ func (s *Store) Ledger() ledger.Store { return s.ledger }
 // Tokens is the store's write tokens.
 func (s *Store) Tokens() Tokens { return s.tokens }
 
-// Reports is the store's reports (working material, never exported); nil for an engine that keeps none yet.
-func (s *Store) Reports() report.Store { return s.reports }
+// Reports is the store's reports (working material, never exported).
+func (s *Store) Reports() Reports { return s.reports }
 
 // SQLite returns the SQLite store, or nil for PostgreSQL.
 func (s *Store) SQLite() *sqlite.DB { return s.lite }

@@ -21,6 +21,7 @@ import (
 	"github.com/tiled-maps/tiled/gazetteer"
 	"github.com/tiled-maps/tiled/ledger"
 	"github.com/tiled-maps/tiled/names"
+	"github.com/tiled-maps/tiled/report"
 	"github.com/tiled-maps/tiled/store"
 )
 
@@ -48,6 +49,7 @@ func Run(t *testing.T, h Harness) {
 		{"Tokens", testTokens},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"DataVersion", testDataVersion},
+		{"Reports", testReports},
 	} {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, h) })
 	}
@@ -345,7 +347,7 @@ func testLedgerRoundTrip(t *testing.T, h Harness) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if hist := ix.History("486816"); len(hist) != 2 || hist[0].SupersededBy != 7 {
+	if hist, err := ix.History(ctx, "486816"); err != nil || len(hist) != 2 || hist[0].SupersededBy != 7 {
 		t.Errorf("History(486816) = %+v, want claim 5 superseded by 7", hist)
 	}
 }
@@ -544,6 +546,41 @@ func testDataVersion(t *testing.T, h Harness) {
 	}
 }
 
+func addReport(tb testing.TB, s *store.Store, title string) report.Stored {
+	tb.Helper()
+	r, err := s.Reports().AddReport(context.Background(), report.Stored{Title: title, Outlet: "ISW", URL: "https://example.org/r",
+		PublishedAt: "2025-03-14", Text: "Russian forces recaptured Sudzha.", RecordedBy: "editor",
+		Result: report.Result{Language: "en", Places: []report.Place{{Mention: "Sudzha", Start: 26, End: 32, Name: "Sudzha"}}}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+func testReports(t *testing.T, h Harness) {
+	ctx := context.Background()
+	s := h.Open(t)
+	if list, err := s.Reports().Reports(ctx); err != nil || len(list) != 0 {
+		t.Errorf("Reports() of a new store = %v, %v; want none", list, err)
+	}
+	a, b := addReport(t, s, "first"), addReport(t, s, "second")
+	if a.ID == 0 || b.ID <= a.ID || a.RecordedAt.IsZero() {
+		t.Errorf("AddReport ids %d, %d, recorded %v; want increasing ids and a time", a.ID, b.ID, a.RecordedAt)
+	}
+	got, err := s.Reports().Report(ctx, a.ID)
+	if err != nil || got.Title != "first" || got.Text != "Russian forces recaptured Sudzha." || got.Language != "en" ||
+		len(got.Places) != 1 || got.Places[0].Mention != "Sudzha" || !got.RecordedAt.Equal(a.RecordedAt) || got.RecordedBy != "editor" {
+		t.Errorf("Report(%d) = %+v, %v", a.ID, got, err)
+	}
+	list, err := s.Reports().Reports(ctx)
+	if err != nil || len(list) != 2 || list[0].ID != b.ID || list[0].Text != "" {
+		t.Errorf("Reports() = %+v, %v; want two, newest first, without text", list, err)
+	}
+	if _, err := s.Reports().Report(ctx, 999); !errors.Is(err, report.ErrNotFound) {
+		t.Errorf("Report(999) = %v, want ErrNotFound", err)
+	}
+}
+
 // RunCopy checks that a store copies into another (of the same or the other engine) with its counts and content
 // hash, that a copy into a non-empty store is refused, and that a copy back gives the same hash.
 func RunCopy(t *testing.T, from, to Harness) {
@@ -558,12 +595,13 @@ func RunCopy(t *testing.T, from, to Harness) {
 	if _, _, err := (auth.Service{Store: src.Tokens()}).Create(ctx, "desk"); err != nil {
 		t.Fatal(err)
 	}
+	addReport(t, src, "a report")
 	dst := to.Open(t)
 	res, err := store.Copy(ctx, src, dst)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := store.Counts{Places: res.Counts.Places, Sources: 3, Claims: 2, Tokens: 2}
+	want := store.Counts{Places: res.Counts.Places, Sources: 3, Claims: 2, Tokens: 2, Reports: 1}
 	if res.Counts != want || res.Counts.Places < 10 {
 		t.Errorf("Copy counts = %+v, want %+v", res.Counts, want)
 	}

@@ -262,6 +262,7 @@ func Build(ctx context.Context, src Source, t maptile.Tile, opt Options) ([]byte
 			plain++
 		}
 		out[j].Properties = props
+		out[j].ID = FeatureID(feats[i].ID)
 	}
 	data, err := mvt.Marshal(mvt.Layers{layer})
 	if err != nil {

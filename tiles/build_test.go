@@ -236,8 +236,9 @@ func TestBuildProperties(t *testing.T) {
 	if got := l.Features[0].Properties; !reflect.DeepEqual(got, want) {
 		t.Errorf("properties = %v, want %v", got, want)
 	}
-	if l.Features[0].ID != nil {
-		t.Errorf("MVT feature id = %v, want none (the id is a property)", l.Features[0].ID)
+	// The feature carries an MVT id too (clients key feature state and GDAL its FID on it): the GeoNames number.
+	if id, ok := l.Features[0].ID.(float64); !ok || id != 502213 {
+		t.Errorf("MVT feature id = %v (%T), want 502213", l.Features[0].ID, l.Features[0].ID)
 	}
 
 	for _, bad := range []any{[]string{"a"}, map[string]any{}, struct{}{}, uint64(math.MaxUint64)} {

@@ -1,6 +1,10 @@
 package tiles
 
 import (
+	"hash/fnv"
+	"math"
+	"strconv"
+
 	"github.com/tiled-maps/tiled/ledger"
 )
 
@@ -92,4 +96,56 @@ func Fields() []Field {
 		{FieldRank, "number", "Place in the tile's order, 0 first: places with claims first, then by population; a symbol sort key"},
 		{FieldLabel, "boolean", "True when the map should name the place at this zoom: places with claims and the tile's most populous others"},
 	}
+}
+
+// FeatureID is the MVT feature id of the settlement id: the number itself for a GeoNames id (digits only, below
+// 2^52), else a 52-bit FNV-1a hash of the id with bit 52 set, so that it never equals a GeoNames id and stays below
+// 2^53, the largest integer JavaScript (MapLibre's feature state) holds exactly. The FieldID attribute keeps the id
+// as text.
+func FeatureID(id string) uint64 {
+	if n, err := strconv.ParseUint(id, 10, 64); err == nil && n < 1<<52 {
+		return n
+	}
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return h.Sum64()&(1<<52-1) | 1<<52
+}
+
+// mbtilesTypes maps a field's JSON type to the type name MBTiles 1.3 metadata uses for it.
+var mbtilesTypes = map[string]string{"string": "String", "number": "Number", "boolean": "Boolean"}
+
+// FieldTypes returns the attributes of the settlement layer with their types as MBTiles 1.3 names them ("String",
+// "Number", "Boolean"): the fields of vector_layers in MBTiles and tile directory metadata, from which GDAL types
+// its fields.
+func FieldTypes() map[string]string {
+	out := make(map[string]string)
+	for _, f := range Fields() {
+		out[f.Name] = mbtilesTypes[f.Type]
+	}
+	return out
+}
+
+// CenterZoom returns the zoom at which bounds (west, south, east, north) fill a map of about 1024×768 pixels, within
+// minZoom..maxZoom: the zoom of a TileJSON center that shows the whole tile set at once.
+func CenterZoom(bounds [4]float64, minZoom, maxZoom int) int {
+	w, h := bounds[2]-bounds[0], mercY(bounds[3])-mercY(bounds[1])
+	z := maxZoom
+	if w > 0 || h > 0 {
+		// A world of 256·2^z pixels; the bounds take w/360 of its width and h (in mercator units of 2π) of its height.
+		zx, zy := math.Inf(1), math.Inf(1)
+		if w > 0 {
+			zx = math.Log2(1024 / 256 * 360 / w)
+		}
+		if h > 0 {
+			zy = math.Log2(768 / 256 * 2 * math.Pi / h)
+		}
+		z = int(math.Floor(math.Min(zx, zy)))
+	}
+	return max(minZoom, min(maxZoom, z))
+}
+
+// mercY is the spherical mercator ordinate of latitude lat, in radians of the unit sphere.
+func mercY(lat float64) float64 {
+	lat = math.Max(-85.05112878, math.Min(85.05112878, lat))
+	return math.Log(math.Tan(math.Pi/4 + lat*math.Pi/360))
 }

@@ -30,7 +30,8 @@ type TileJSONOptions struct {
 	MaxZoom int
 	// Bounds is west, south, east, north in degrees; the zero value means the whole Web Mercator world.
 	Bounds [4]float64
-	// Center is longitude, latitude and zoom; the zero value means the centre of Bounds at MinZoom.
+	// Center is longitude, latitude and zoom; the zero value means the centre of Bounds at the zoom that shows
+	// them whole (CenterZoom).
 	Center [3]float64
 	// Layer is the vector layer's id; "" means DefaultLayer.
 	Layer string
@@ -81,7 +82,7 @@ func TileJSON(opt TileJSONOptions) TileJSONDoc {
 	}
 	if opt.Center == [3]float64{} {
 		b := opt.Bounds
-		opt.Center = [3]float64{(b[0] + b[2]) / 2, (b[1] + b[3]) / 2, float64(opt.MinZoom)}
+		opt.Center = [3]float64{(b[0] + b[2]) / 2, (b[1] + b[3]) / 2, float64(CenterZoom(b, opt.MinZoom, opt.MaxZoom))}
 	}
 	if opt.Layer == "" {
 		opt.Layer = DefaultLayer

@@ -72,8 +72,9 @@ func TestTileJSON(t *testing.T) {
 	if got := doc["tiles"].([]any); !slices.Equal(got, wantTiles) {
 		t.Errorf("tiles = %v, want %v", got, wantTiles)
 	}
-	if got := doc["center"].([]any); len(got) != 3 || got[0] != 36.25 || got[1] != 51.25 || got[2] != 4.0 {
-		t.Errorf("center = %v, want the bounds' centre at minzoom", got)
+	// 6.5° by 3.5° fill a 1024×768 map at zoom 7: the center's zoom shows the whole tile set, not the world.
+	if got := doc["center"].([]any); len(got) != 3 || got[0] != 36.25 || got[1] != 51.25 || got[2] != 7.0 {
+		t.Errorf("center = %v, want the bounds' centre at zoom 7", got)
 	}
 	layers := doc["vector_layers"].([]any)
 	if len(layers) != 1 {
@@ -96,7 +97,7 @@ func TestTileJSON(t *testing.T) {
 
 func TestTileJSONDefaults(t *testing.T) {
 	doc := tiles.TileJSON(tiles.TileJSONOptions{Tiles: []string{"/t/{z}/{x}/{y}.mvt"}})
-	if doc.MaxZoom != tiles.DefaultMaxZoom || doc.Bounds[0] != -180 || doc.Bounds[3] < 85 || doc.Center != [3]float64{} {
+	if doc.MaxZoom != tiles.DefaultMaxZoom || doc.Bounds[0] != -180 || doc.Bounds[3] < 85 || doc.Center != [3]float64{0, 0, 1} {
 		t.Errorf("defaults: maxzoom %d bounds %v center %v", doc.MaxZoom, doc.Bounds, doc.Center)
 	}
 	if doc.Tiles[0] != "/t/{z}/{x}/{y}.mvt" {
@@ -121,5 +122,53 @@ func TestTileJSONDataVersion(t *testing.T) {
 				t.Errorf("TileJSON(%q, v %q).tiles = %q, want %q", tt.template, tt.version, doc.Tiles[0], tt.want)
 			}
 		})
+	}
+}
+
+// TestFeatureID: GeoNames ids are their own MVT ids; slugs hash into [2^52, 2^53), apart from any GeoNames id and
+// exact in JavaScript; the same id always gives the same number.
+func TestFeatureID(t *testing.T) {
+	tests := []struct {
+		id   string
+		want uint64
+	}{
+		{"486816", 486816},
+		{"0", 0},
+	}
+	for _, tt := range tests {
+		if got := tiles.FeatureID(tt.id); got != tt.want {
+			t.Errorf("FeatureID(%q) = %d, want %d", tt.id, got, tt.want)
+		}
+	}
+	seen := map[uint64]string{}
+	for _, id := range []string{"ru-bel-demidovka", "ru-bel-popovka-kr", "ua-sum-basy", "99999999999999999999", "-1"} {
+		n := tiles.FeatureID(id)
+		if n < 1<<52 || n >= 1<<53 || tiles.FeatureID(id) != n {
+			t.Errorf("FeatureID(%q) = %d, want a stable number in [2^52, 2^53)", id, n)
+		}
+		if other, dup := seen[n]; dup {
+			t.Errorf("FeatureID(%q) = FeatureID(%q)", id, other)
+		}
+		seen[n] = id
+	}
+}
+
+// TestCenterZoom: the zoom that shows the bounds whole on a 1024×768 map, within the tile set's zooms.
+func TestCenterZoom(t *testing.T) {
+	tests := []struct {
+		name     string
+		bounds   [4]float64
+		min, max int
+		want     int
+	}{
+		{"border belt", [4]float64{34.7, 50.4, 36.6, 51.8}, 0, 14, 8},
+		{"one point", [4]float64{35.27, 51.19, 35.27, 51.19}, 5, 12, 12},
+		{"world", [4]float64{-180, -85.05, 180, 85.05}, 0, 14, 1},
+		{"clamped to minzoom", [4]float64{-180, -85.05, 180, 85.05}, 4, 14, 4},
+	}
+	for _, tt := range tests {
+		if got := tiles.CenterZoom(tt.bounds, tt.min, tt.max); got != tt.want {
+			t.Errorf("CenterZoom(%s) = %d, want %d", tt.name, got, tt.want)
+		}
 	}
 }

@@ -100,6 +100,17 @@ func TestExportMBTiles(t *testing.T) {
 	if err := json.Unmarshal([]byte(meta["json"]), &js); err != nil || len(js.VectorLayers) != 1 ||
 		js.VectorLayers[0].ID != "settlements" || js.VectorLayers[0].Fields["status"] == "" {
 		t.Errorf("metadata json = %s (%v), want vector_layers with settlements and its fields", meta["json"], err)
+	} else {
+		// MBTiles 1.3: fields map names to "Number", "String" or "Boolean", which GDAL types its fields from.
+		for f, want := range map[string]string{"status": "String", "precision_km": "Number", "approximate": "Boolean", "population": "Number"} {
+			if got := js.VectorLayers[0].Fields[f]; got != want {
+				t.Errorf("vector_layers fields %s = %q, want %q", f, got, want)
+			}
+		}
+	}
+	// The center's zoom shows the whole tile set (the seed's border belt), not the lowest zoom exported.
+	if c := strings.Split(meta["center"], ","); len(c) != 3 || c[2] == meta["minzoom"] {
+		t.Errorf("metadata center = %q with minzoom %s, want a zoom that shows the bounds", meta["center"], meta["minzoom"])
 	}
 
 	a := openAtlas(t, db)
@@ -139,7 +150,8 @@ func TestExportMBTiles(t *testing.T) {
 	}
 	info := ob.String()
 	if !strings.Contains(info, "using driver `MBTiles'") || !strings.Contains(info, "Layer name: settlements") ||
-		!strings.Contains(info, "status: String") {
+		!strings.Contains(info, "status: String") || !strings.Contains(info, "precision_km: Real") ||
+		!strings.Contains(info, "approximate: Integer(Boolean)") {
 		t.Errorf("ogrinfo does not show the settlements layer through the MBTiles driver:\n%s", info)
 	}
 	fc := regexp.MustCompile(`Feature Count: (\d+)`).FindStringSubmatch(info)
@@ -199,6 +211,17 @@ func TestExportDir(t *testing.T) {
 	if err != nil || json.Unmarshal(b, &meta) != nil || meta["format"] != "pbf" || meta["tiled_view"] != "isw" {
 		t.Errorf("metadata.json = %s, %v", b, err)
 	}
+	if !strings.Contains(meta["json"], `"precision_km":"Number"`) || !strings.Contains(meta["json"], `"status":"String"`) {
+		t.Errorf("metadata.json vector_layers fields = %s, want MBTiles 1.3 types", meta["json"])
+	}
+	// GDAL reads the directory with those types, and every feature carries its MVT id.
+	if _, err := exec.LookPath("ogrinfo"); err == nil {
+		info, err := exec.Command("ogrinfo", "-ro", "-al", "-oo", "TILE_EXTENSION=mvt", "-oo",
+			"METADATA_FILE="+filepath.Join(out, "metadata.json"), filepath.Join(out, "9")).CombinedOutput()
+		if err != nil || !strings.Contains(string(info), "precision_km: Real") || !strings.Contains(string(info), "mvt_id (Integer64) = 486816") {
+			t.Errorf("ogrinfo of the directory (%v):\n%.3000s", err, info)
+		}
+	}
 	if _, _, err := tiled(t, "export", "tiles", "--db", db, "--format", "dir", out); err == nil || !strings.Contains(err.Error(), "not empty") {
 		t.Errorf("export into a non-empty directory = %v, want an error", err)
 	}
@@ -209,7 +232,7 @@ func TestExportUsage(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "x.mbtiles")
 	for _, args := range [][]string{
 		{"export", "tiles", "--db", db, out},
-		{"export", "tiles", "--db", db, "--format", "pmtiles", out},
+		{"export", "tiles", "--db", db, "--format", "geojson", out},
 		{"export", "--db", db, "--format", "mbtiles", out},
 		{"export", "tiles", "--db", db, "--format", "mbtiles", "--minzoom", "5", "--maxzoom", "4", out},
 	} {

@@ -132,11 +132,12 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	cfg.Web.Storage = db.Storage
 	if pg := db.Postgres(); pg != nil {
 		// Writes through other servers on the database arrive as notifications: bring the atlas's views to the
-		// new data version at once rather than on the next request. (A failed refresh is retried by that request.)
+		// new data version at once rather than on the next request, applying only what changed (the same path as
+		// this server's own writes). A failed refresh is retried by the next request.
 		lctx, stop := context.WithCancel(ctx)
 		defer stop()
 		listener = pg.Listen(lctx, log, func(c postgres.Change) {
-			if err := a.Ready(lctx); err != nil && lctx.Err() == nil {
+			if err := a.Refresh(lctx); err != nil && lctx.Err() == nil {
 				log.Warn("refresh after a write by another server failed", "version", c.Version, "error", err)
 			}
 		})
