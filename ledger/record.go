@@ -203,6 +203,9 @@ func (cw *claimWriter) add(ctx context.Context, c Claim) (Claim, error) {
 	if dup, err := cw.w.Duplicate(ctx, c); err != nil {
 		return c, err
 	} else if dup != 0 {
+		if err := sameProposal(ctx, cw.w, c, dup); err != nil {
+			return c, err
+		}
 		return c, fieldErr("row", "", ErrExists, "repeats claim %d (same settlement, source, holder, degree, dates and summary)", dup)
 	}
 	if c.RecordedAt.IsZero() {
@@ -238,6 +241,8 @@ func (cw *claimWriter) checkTarget(ctx context.Context, c Claim) error {
 		return fieldErr(field, v, ErrExists, "claim %d was already superseded or retracted by claim %d: a claim is corrected once", target, by)
 	case t.SettlementID != c.SettlementID:
 		return fieldErr(field, v, nil, "claim %d is about settlement %s, not %s: a correction must be about the same settlement", target, t.SettlementID, c.SettlementID)
+	case t.SourceID != c.SourceID:
+		return fieldErr("source", c.SourceID, nil, "claim %d is by source %s: only %s can correct or retract it (an admin can record an editorial retraction)", target, t.SourceID, t.SourceID)
 	}
 	return nil
 }
@@ -284,4 +289,51 @@ func nonEmpty(ss ...string) []string {
 		}
 	}
 	return out
+}
+
+// sameProposal returns a *ReviewedError when c, accepted from a report's proposal, repeats claim dup accepted from
+// the same proposal (two editors accepting it at once): the editor is told who accepted it first.
+func sameProposal(ctx context.Context, w Writer, c Claim, dup int64) error {
+	if c.Report == nil {
+		return nil
+	}
+	d, _, err := w.Claim(ctx, dup)
+	if err != nil {
+		return err
+	}
+	if d.Report == nil || d.Report.ReportID != c.Report.ReportID || d.Report.Proposal != c.Report.Proposal {
+		return nil
+	}
+	return &ReviewedError{First: Review{ReportID: d.Report.ReportID, Proposal: d.Report.Proposal, Decision: DecisionAccepted,
+		ClaimID: d.ID, By: d.RecordedBy, At: d.RecordedAt}}
+}
+
+// Retract records the retraction of claim id that build makes from it (build sees the claim as stored and returns
+// the retraction to append), in one transaction with the checks of AddClaim: the same settlement, the same source,
+// a claim not already corrected.
+func (r Recorder) Retract(ctx context.Context, id int64, build func(target Claim) (Claim, error)) (Claim, error) {
+	var out Claim
+	err := r.Store.Write(ctx, func(w Writer) error {
+		target, _, err := w.Claim(ctx, id)
+		if errors.Is(err, ErrUnknownClaim) {
+			return fieldErr("retracts", itoa(id), ErrUnknownClaim, "no such claim in the ledger")
+		}
+		if err != nil {
+			return err
+		}
+		c, err := build(target)
+		if err != nil {
+			return err
+		}
+		if c.Credibility == 0 {
+			c.Credibility = CredibilityUnknown
+		}
+		cw, err := r.newClaimWriter(ctx, w)
+		if err != nil {
+			return err
+		}
+		out, err = cw.add(ctx, c)
+		return err
+	})
+	return out, err
 }

@@ -24,11 +24,13 @@ var _ ledger.Store = (*Ledger)(nil)
 const recordedAtFormat = "2006-01-02T15:04:05.000Z"
 
 const claimColumns = `id, settlement_id, source_id, holder, degree, valid_at, valid_precision, published_at,
-	recorded_at, relayed_by, relay_url, evidence, summary, credibility, supersedes, retracts, recorded_by`
+	recorded_at, relayed_by, relay_url, evidence, summary, credibility, supersedes, retracts, recorded_by,
+	editorial_reason, report_id, report_proposal, report_start, report_end, report_outlet, report_published, report_url`
 
 // claimColumnsNoText is claimColumns with NULL for the text the index does not keep.
 const claimColumnsNoText = `id, settlement_id, source_id, holder, degree, valid_at, valid_precision, published_at,
-	recorded_at, NULL, NULL, evidence, '', credibility, supersedes, retracts, NULL`
+	recorded_at, NULL, NULL, evidence, '', credibility, supersedes, retracts, NULL,
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL`
 
 const sourceColumns = `id, name, kind, alignment, url, notes, reliability`
 
@@ -119,11 +121,24 @@ func scanClaim(r rowScanner) (ledger.Claim, error) {
 		degree, relayedBy, relayURL, by  sql.NullString
 		validAt, publishedAt, recordedAt string
 		supersedes, retracts             sql.NullInt64
+		reason, outlet, published, rurl  sql.NullString
+		report, proposal, start, end     sql.NullInt64
 	)
 	err := r.Scan(&c.ID, &c.SettlementID, &c.SourceID, &c.Holder, &degree, &validAt, &c.ValidPrecision, &publishedAt,
-		&recordedAt, &relayedBy, &relayURL, &c.Evidence, &c.Summary, &c.Credibility, &supersedes, &retracts, &by)
+		&recordedAt, &relayedBy, &relayURL, &c.Evidence, &c.Summary, &c.Credibility, &supersedes, &retracts, &by,
+		&reason, &report, &proposal, &start, &end, &outlet, &published, &rurl)
 	if err != nil {
 		return c, err
+	}
+	c.EditorialReason = reason.String
+	if report.Valid {
+		c.Report = &ledger.Provenance{ReportID: report.Int64, Proposal: int(proposal.Int64), Start: int(start.Int64),
+			End: int(end.Int64), Outlet: outlet.String, URL: rurl.String}
+		if published.Valid {
+			if c.Report.Published, err = ledger.ParseDate(published.String); err != nil {
+				return c, fmt.Errorf("sqlite: claim %d report_published: %w", c.ID, err)
+			}
+		}
 	}
 	c.Degree, c.RelayedBy, c.RelayURL = ledger.Degree(degree.String), relayedBy.String, relayURL.String
 	c.Supersedes, c.Retracts, c.RecordedBy = supersedes.Int64, retracts.Int64, by.String
@@ -223,16 +238,33 @@ func (w ledgerWriter) AddClaim(ctx context.Context, c ledger.Claim) (ledger.Clai
 	if c.ID != 0 {
 		id = c.ID
 	}
+	var report, proposal, start, end, outlet, published, rurl any
+	if p := c.Report; p != nil {
+		report, proposal, start, end = p.ReportID, p.Proposal, p.Start, p.End
+		outlet, rurl = nullStr(p.Outlet), nullStr(p.URL)
+		if !p.Published.IsZero() {
+			published = p.Published.String()
+		}
+	}
 	res, err := w.tx.ExecContext(ctx, "INSERT INTO claims ("+claimColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, c.SettlementID, c.SourceID, c.Holder, nullStr(string(c.Degree)), c.ValidAt.String(), c.ValidPrecision,
 		c.PublishedAt.String(), c.RecordedAt.Format(recordedAtFormat), nullStr(c.RelayedBy), nullStr(c.RelayURL),
-		c.Evidence, c.Summary, c.Credibility, nullNum(c.Supersedes), nullNum(c.Retracts), nullStr(c.RecordedBy))
+		c.Evidence, c.Summary, c.Credibility, nullNum(c.Supersedes), nullNum(c.Retracts), nullStr(c.RecordedBy),
+		nullStr(c.EditorialReason), report, proposal, start, end, outlet, published, rurl)
 	if err != nil {
 		return c, fmt.Errorf("sqlite: add claim: %w", err)
 	}
 	if c.ID, err = res.LastInsertId(); err != nil {
 		return c, err
+	}
+	if c.Report != nil {
+		// The proposal's review row, in the same transaction: a proposal becomes at most one claim, and a proposal
+		// already accepted or rejected (by another editor at the same moment) makes this write fail whole.
+		if err := insertReview(ctx, w.tx, ledger.Review{ReportID: c.Report.ReportID, Proposal: c.Report.Proposal,
+			Decision: ledger.DecisionAccepted, ClaimID: c.ID, By: c.RecordedBy, At: c.RecordedAt}); err != nil {
+			return c, err
+		}
 	}
 	return c, nil
 }
