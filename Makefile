@@ -2,7 +2,8 @@
 GO      ?= go
 TAGS    := sqlite_omit_load_extension
 GOTAGS  := -tags '$(TAGS)'
-DB      ?= tiled.db
+# DB: the store; empty lets tiled choose: tiled.gpkg, or an existing tiled.db from before (tiled help says so).
+DB      ?=
 ADDR    ?= 127.0.0.1:8080
 BIN     := bin/tiled
 BENCH   ?= .
@@ -15,9 +16,9 @@ VENDOR  := web/static/vendor/.stamp
 
 .PHONY: run build test lint fmt vet staticcheck bench bench-data bench-data-places tidy-check clean assets
 
-## run: build tiled and serve the map on http://localhost:8080 from $(DB), loading the seed data into a fresh store
+## run: build tiled and serve the map on http://localhost:8080 from $(DB) (default tiled.gpkg, or an existing tiled.db), loading the seed data into a fresh store
 run: build
-	./$(BIN) serve --db $(DB) --addr $(ADDR)
+	./$(BIN) serve $(if $(DB),--db $(DB)) --addr $(ADDR)
 
 ## build: compile the tiled binary into bin/, with the map page's assets
 build: assets
@@ -90,9 +91,9 @@ SOAKTIME ?= 60s
 fuzz:
 	FUZZTIME=$(FUZZTIME) TAGS='$(TAGS)' GO=$(GO) sh scripts/fuzz.sh
 
-## crashtest: kill -9 imports and claim writes at many points; the store must be sound and hold all or nothing
+## crashtest: kill -9 imports inside their transaction (placed by the input read so far) and claim writes; the store must be sound and hold all or nothing; bounded to 10 minutes
 crashtest:
-	TILED_CRASH=1 $(GO) test $(GOTAGS) -count=1 -timeout 30m -run '^TestCrash' -v ./cmd/tiled
+	TILED_CRASH=1 $(GO) test $(GOTAGS) -count=1 -timeout 10m -run '^TestCrash' -v ./cmd/tiled
 
 ## soak: 64 readers and a writer every 50 ms against a server on 127.0.0.1 for SOAKTIME (default 60s)
 soak:
@@ -104,7 +105,12 @@ soak-race:
 
 # Load test (issue 6): tiled warm and cold against nginx and TileServer GL light, on 127.0.0.1, bounded in time.
 LOADDEPS := loadtest/node_modules/.package-lock.json
-.PHONY: loadtest loadtest-deps
+.PHONY: loadtest loadtest-deps loadtest-peers
+
+## loadtest-peers: cold tiles of tiled on PostgreSQL against pg_tileserv and Tegola on one PostGIS database with 140,000 places (RUNS=3, TILES=20 per zoom); table in loadtest/out/peers.md
+loadtest-peers: build bench-data
+	sh loadtest/build-peers.sh
+	BIN=$(BIN) sh loadtest/peers.sh
 
 ## loadtest: export the tiles, serve them from tiled (warm, cold), nginx and TileServer GL light, run wrk at 1/16/64 connections (DURATION per run, default 5s); table in loadtest/out/table.md
 loadtest: build loadtest-deps bench-data

@@ -59,6 +59,9 @@ type Lexicon struct {
 	byKey   map[string][]entry
 	// alone lists the keys of names that stand alone, for prefix matching of their case forms.
 	alone []string
+	// firsts holds the Key of the first word of every name of several words ("Nizhny Novgorod"), so that Find
+	// tries longer windows only where one may start.
+	firsts map[string]bool
 }
 
 type entry struct {
@@ -81,7 +84,7 @@ func (l *Lexicon) Region(id string) (Region, bool) {
 
 // Parse reads a lexicon in the format of regions.tsv; errors name the line.
 func Parse(r io.Reader) (*Lexicon, error) {
-	l := &Lexicon{byKey: map[string][]entry{}}
+	l := &Lexicon{byKey: map[string][]entry{}, firsts: map[string]bool{}}
 	sc := bufio.NewScanner(r)
 	line := 0
 	for sc.Scan() {
@@ -109,6 +112,11 @@ func Parse(r io.Reader) (*Lexicon, error) {
 				reg.Name = n
 			}
 			reg.Names = append(reg.Names, n)
+			if ws := strings.Fields(names.StripAdminWords(n)); len(ws) > 1 {
+				for _, k := range names.Keys(ws[0]) {
+					l.firsts[k] = true
+				}
+			}
 			for _, k := range adminKeys(n) {
 				l.add(k, entry{region: idx, standalone: standalone})
 				if standalone && len(k) >= 5 {
@@ -413,7 +421,7 @@ func (l *Lexicon) Find(text string) []Mention {
 // entries and the index after the run.
 func (l *Lexicon) nameAt(ws []word, i int) ([]entry, int) {
 	for n := 3; n >= 1; n-- {
-		if i+n > len(ws) {
+		if i+n > len(ws) || n > 1 && !l.firsts[names.Key(ws[i].text)] {
 			continue
 		}
 		ok := true

@@ -171,11 +171,15 @@ func (a *Atlas) Settlement(ctx context.Context, id string, q url.Values) (*geojs
 		return nil, err
 	}
 	st := lix.StatusOf(p.ID, view.Query)
+	hist, err := lix.History(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
 	sp := summarize(p)
 	f := feature(&sp, st, view)
 	f.Properties["names"] = p.Names
 	f.Properties["status_detail"] = st
-	f.Properties["history"] = lix.History(p.ID)
+	f.Properties["history"] = hist
 	for k, v := range map[string]any{"location_method": p.LocationMethod, "location_source": p.LocationSource,
 		"location_note": p.LocationNote, "source": p.Source, "confidence": p.Confidence, "place_type": p.PlaceType} {
 		if v != "" {
@@ -200,7 +204,7 @@ func (a *Atlas) Settlement(ctx context.Context, id string, q url.Values) (*geojs
 			sources[v.Source] = s
 		}
 	}
-	for _, e := range lix.History(p.ID) {
+	for _, e := range hist {
 		if s, ok := lix.Source(e.SourceID); ok {
 			sources[e.SourceID] = s
 		}

@@ -59,6 +59,10 @@ type Deps struct {
 	Ledger LedgerStore
 	// Tokens verifies write tokens.
 	Tokens auth.Store
+	// Sessions keeps the desk's sessions; nil disables signing in.
+	Sessions auth.SessionStore
+	// Reviews keeps the desk's decisions about proposed claims; nil disables rejecting proposals.
+	Reviews ReviewStore
 	// Snapshot writes a consistent copy of the store's public data (a GeoPackage) to the new file path; ctx
 	// interrupts it, and on error it leaves no file.
 	Snapshot func(ctx context.Context, path string) error
@@ -81,6 +85,8 @@ type Config struct {
 	Now func() time.Time
 	// Attribution is shown in TileJSON and the style.
 	Attribution string
+	// SessionTTL is how long a desk session lasts (0: auth.DefaultSessionTTL).
+	SessionTTL time.Duration
 	// ExportDir is where export files are written ("": the system's temporary directory), in a directory of
 	// their own that Close removes.
 	ExportDir string
@@ -99,10 +105,9 @@ type Atlas struct {
 	tiles    *tiles.Cache
 	recorder ledger.Recorder
 
-	mu           sync.Mutex
-	knownVersion int64 // the ledger version the tile cache reflects
-	placesVer    int64
-	writing      int // own writes in flight (beginWrite … afterWrite)
+	mu        sync.Mutex
+	known     *ledger.Index // the ledger index the tile cache reflects (see ledgerUpdated)
+	placesVer int64
 
 	exports exportFiles // export files on disk (exportfiles.go)
 
@@ -127,14 +132,49 @@ func New(cfg Config, deps Deps) *Atlas {
 		}
 		cfg.Reference = ref
 	}
-	return &Atlas{
+	a := &Atlas{
 		cfg: cfg, deps: deps,
 		places:   &placeCache{store: deps.Places},
-		ledger:   ledger.NewCache(deps.Ledger, ledger.Options{StaleDays: cfg.StaleDays}),
 		tiles:    tiles.NewCache(cfg.CacheBytes),
 		hot:      tileHotPath{builds: make(chan struct{}, runtime.GOMAXPROCS(0))},
 		recorder: ledger.Recorder{Store: deps.Ledger, Places: deps.Places, Now: cfg.Now},
 	}
+	a.ledger = ledger.NewCache(deps.Ledger, ledger.Options{StaleDays: cfg.StaleDays}, a.ledgerUpdated)
+	return a
+}
+
+// ledgerUpdated follows each new ledger index the cache publishes (after this atlas's writes, another process's or
+// another replica's): it drops exactly the cached tiles that show a settlement that gained claims (all of them on
+// the first load) and records the index as the one the tile cache reflects. Tiles built from an older index are
+// not cached after this (see putTile).
+func (a *Atlas) ledgerUpdated(ctx context.Context, u ledger.Update) {
+	var (
+		pix *placeIndex
+		err error
+	)
+	if len(u.Settlements) > 0 {
+		pix, err = a.places.index(ctx)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.known = u.Index
+	if u.Full || err != nil {
+		a.tiles.InvalidateAll()
+		return
+	}
+	for _, id := range u.Settlements {
+		if p, ok := pix.place(id); ok {
+			a.tiles.InvalidatePoint(p.Point, a.tileOptions().BufferFraction())
+		}
+	}
+}
+
+// Refresh brings the atlas up to date with writes made elsewhere (another process, another replica): it reads
+// only what the ledger gained since the current index, applies it incrementally and drops exactly the cached tiles
+// it changes. Readers go on with the current index meanwhile. Writes through the atlas refresh by themselves.
+func (a *Atlas) Refresh(ctx context.Context) error {
+	_, err := a.ledger.Refresh(ctx)
+	return err
 }
 
 // DefaultAttribution credits the data tiled serves.
@@ -143,8 +183,9 @@ const DefaultAttribution = `Settlements: GeoNames (CC BY 4.0) and sources per fe
 // today is the date "today" means for default views.
 func (a *Atlas) today() ledger.Date { return ledger.Today(a.cfg.Now()) }
 
-// state returns the current place index and ledger index, dropping every cached tile when the store was changed
-// behind the atlas's back (another process, a CLI import).
+// state returns the current place index and ledger index. A ledger changed behind the atlas's back (another
+// process, a CLI import) is refreshed incrementally on the way, unless a refresh is under way: then the current
+// index serves and the reader does not wait.
 func (a *Atlas) state(ctx context.Context) (*placeIndex, *ledger.Index, error) {
 	pix, err := a.places.index(ctx)
 	if err != nil {
@@ -158,13 +199,6 @@ func (a *Atlas) state(ctx context.Context) (*placeIndex, *ledger.Index, error) {
 	defer a.mu.Unlock()
 	if a.placesVer != pix.version { // tiles are keyed by the places version: older entries just age out
 		a.placesVer = pix.version
-	}
-	if a.knownVersion != lix.Version() && a.writing == 0 {
-		// Changed by someone else (another process, the CLI): which tiles, we cannot tell.
-		if a.knownVersion != 0 {
-			a.tiles.InvalidateAll()
-		}
-		a.knownVersion = lix.Version()
 	}
 	return pix, lix, nil
 }

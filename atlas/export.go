@@ -163,7 +163,11 @@ func (a *Atlas) ExportKML(ctx context.Context, q url.Values, w io.Writer) error 
 					return err
 				}
 			}
-			if hist := lix.History(p.ID); len(hist) > 0 {
+			hist, err := lix.History(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			if len(hist) > 0 {
 				if err := each(p, hist); err != nil {
 					return err
 				}

@@ -98,17 +98,7 @@ func (c settlementsCollection) Extent(ctx context.Context) (ogc.Extent, error) {
 
 // claimSpan returns the first and last valid_at of the ledger's claims.
 func claimSpan(lix *ledger.Index) (*time.Time, *time.Time) {
-	var first, last ledger.Date
-	for _, id := range lix.Settlements() {
-		for _, e := range lix.History(id) {
-			if first.IsZero() || e.ValidAt.Before(first) {
-				first = e.ValidAt
-			}
-			if e.ValidAt.After(last) {
-				last = e.ValidAt
-			}
-		}
-	}
+	first, last := lix.Span()
 	if first.IsZero() {
 		return nil, nil
 	}
@@ -303,17 +293,16 @@ func (c claimsCollection) all(ctx context.Context) ([]claimAt, error) {
 	if err != nil {
 		return nil, err
 	}
+	entries, err := lix.Entries(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []claimAt
-	for _, id := range lix.Settlements() {
-		p, ok := pix.place(id)
-		if !ok {
-			continue
-		}
-		for _, e := range lix.History(id) {
+	for _, e := range entries { // in claim id order
+		if p, ok := pix.place(e.SettlementID); ok {
 			out = append(out, claimAt{p, e})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].e.ID < out[j].e.ID })
 	return out, nil
 }
 

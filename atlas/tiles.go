@@ -206,7 +206,7 @@ func (a *Atlas) Tile(ctx context.Context, z, x, y string, q url.Values) (TileRes
 		return res, err
 	}
 	res.Entry = a.tiles.NewEntry(raw)
-	a.putTile(key, res.Entry, lix.Version())
+	a.putTile(key, res.Entry, lix)
 	return res, nil
 }
 
@@ -286,7 +286,7 @@ type StyleOptions struct {
 // Style returns the MapLibre style of the settlement layer for the view in q. Its metadata states the view's date
 // ("tiled:as_of", "tiled:as_of_reason", "tiled:known_on"), as every response describing a date does.
 func (a *Atlas) Style(ctx context.Context, base string, q url.Values, opt StyleOptions) (map[string]any, error) {
-	if err := onlyParams(q, map[string]bool{"as_of": true, "source": true, "known_on": true}); err != nil {
+	if err := onlyParams(q, map[string]bool{"as_of": true, "source": true, "known_on": true, "profile": true}); err != nil {
 		return nil, err
 	}
 	_, lix, err := a.state(ctx)
@@ -297,12 +297,26 @@ func (a *Atlas) Style(ctx context.Context, base string, q url.Values, opt StyleO
 	if err != nil {
 		return nil, err
 	}
+	qgis := false
+	switch p := q.Get("profile"); p {
+	case "":
+	case "qgis": // drawn within what QGIS's MapBox GL converter understands (tiles.StyleOptions.QGIS)
+		qgis = true
+	default:
+		return nil, paramErr("profile", p, "want qgis, or leave it out")
+	}
+	tq := url.Values{}
+	for _, k := range []string{"as_of", "source", "known_on"} {
+		if v := q.Get(k); v != "" {
+			tq.Set(k, v)
+		}
+	}
 	u := base + "/tiles.json"
-	if len(q) > 0 {
-		u += "?" + q.Encode()
+	if len(tq) > 0 {
+		u += "?" + tq.Encode()
 	}
 	st := tiles.Style(tiles.StyleOptions{Name: "tiled", TileJSONURL: u, BasemapTiles: opt.BasemapTiles,
-		BasemapAttribution: opt.BasemapAttribution})
+		BasemapAttribution: opt.BasemapAttribution, QGIS: qgis})
 	meta := map[string]any{"tiled:as_of": view.AsOf.String(), "tiled:as_of_reason": view.Reason(), "tiled:view": viewName(view)}
 	if !view.KnownOn.IsZero() {
 		meta["tiled:known_on"] = view.KnownOn.String()
@@ -311,12 +325,12 @@ func (a *Atlas) Style(ctx context.Context, base string, q url.Values, opt StyleO
 	return st, nil
 }
 
-// putTile caches a tile built from the ledger at version v, unless the ledger has moved on since: a tile built from
-// an index older than a write that afterWrite already invalidated must not come back as a stale cache entry.
-func (a *Atlas) putTile(key tiles.Key, e tiles.Entry, v int64) {
+// putTile caches a tile built from ledger index lix, unless the ledger has moved on since: a tile built from an
+// index older than a write that ledgerUpdated already invalidated must not come back as a stale cache entry.
+func (a *Atlas) putTile(key tiles.Key, e tiles.Entry, lix *ledger.Index) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if v == a.knownVersion && a.writing == 0 {
+	if lix == a.known {
 		a.tiles.Put(key, e)
 	}
 }
@@ -324,7 +338,7 @@ func (a *Atlas) putTile(key tiles.Key, e tiles.Entry, v int64) {
 // TileStateMaxAge is how long Tile trusts the indexes it last used before asking the store for its versions again.
 // Asking costs two SQLite queries, which under load were most of a cached tile's cost and, through the read pool,
 // its queueing: with it a change made by another process (the CLI) shows in tiles within this time. The atlas's
-// own writes show at once: they move knownVersion, which makes the next tile re-read the store.
+// own writes show at once: they publish a new ledger index, which makes the next tile re-read the store.
 const TileStateMaxAge = 250 * time.Millisecond
 
 // tileHotPath is what Tile keeps between calls.
@@ -346,7 +360,7 @@ func (a *Atlas) tileState(ctx context.Context) (*placeIndex, *ledger.Index, *cla
 	prev := a.hot.recent.Load()
 	if prev != nil && time.Since(prev.at) < TileStateMaxAge {
 		a.mu.Lock()
-		current := a.writing == 0 && a.knownVersion == prev.lix.Version() && a.placesVer == prev.pix.version
+		current := a.known == prev.lix && a.placesVer == prev.pix.version
 		a.mu.Unlock()
 		if current {
 			return prev.pix, prev.lix, prev.cl, nil

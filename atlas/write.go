@@ -59,13 +59,11 @@ func (a *Atlas) AddClaim(ctx context.Context, tok auth.Token, body io.Reader) (l
 		return c, err
 	}
 	c.RecordedBy = tok.Name
-	a.beginWrite()
 	stored, err := a.recorder.AddClaim(ctx, c)
 	if err != nil {
-		a.afterWrite(ctx, "")
 		return stored, err
 	}
-	a.afterWrite(ctx, stored.SettlementID)
+	a.afterWrite(ctx)
 	return stored, nil
 }
 
@@ -91,36 +89,21 @@ func (a *Atlas) AddSource(ctx context.Context, tok auth.Token, body io.Reader) (
 	if err != nil {
 		return s, err
 	}
-	a.beginWrite()
-	err = a.recorder.AddSource(ctx, s)
-	a.afterWrite(ctx, "")
-	return s, err
+	if err := a.recorder.AddSource(ctx, s); err != nil {
+		return s, err
+	}
+	a.afterWrite(ctx)
+	return s, nil
 }
 
-// beginWrite tells state() that a version change it may see next is this atlas's own write, which afterWrite will
-// follow with a precise invalidation: it must not drop the whole cache for it.
-func (a *Atlas) beginWrite() {
-	a.mu.Lock()
-	a.writing++
-	a.mu.Unlock()
-}
-
-// afterWrite ends a write begun with beginWrite: it reloads the ledger index, records its version as the one the
-// tile cache reflects, and drops the cached tiles showing settlement ("" for none). Tiles built from an older index
-// are not cached after this (see putTile).
-func (a *Atlas) afterWrite(ctx context.Context, settlement string) {
-	pix, err := a.places.index(ctx)
-	lix, err2 := a.ledger.Index(ctx)
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.writing--
-	if err != nil || err2 != nil {
+// afterWrite makes a write of this atlas visible at once: it refreshes the ledger index (incrementally), which drops
+// exactly the cached tiles the write changes (see ledgerUpdated). The write itself has committed: a failure here
+// only delays what readers see, so the cache is dropped whole and the next read refreshes again.
+func (a *Atlas) afterWrite(ctx context.Context) {
+	if _, err := a.ledger.Refresh(ctx); err != nil {
+		a.mu.Lock()
 		a.tiles.InvalidateAll()
-		a.knownVersion = 0 // unknown: the next state() resynchronises
-		return
+		a.known = nil
+		a.mu.Unlock()
 	}
-	if p, ok := pix.place(settlement); ok {
-		a.tiles.InvalidatePoint(p.Point, a.tileOptions().BufferFraction())
-	}
-	a.knownVersion = lix.Version()
 }

@@ -14,7 +14,10 @@
 //   - both the original and the correction stay in the history, linked both ways.
 //
 // A claim can be replaced once (superseded or retracted, not both, not twice); retractions cannot themselves be
-// replaced; a correction must be about the same settlement as the claim it corrects. Retracting a superseding
+// replaced; a correction must be about the same settlement as the claim it corrects, and come from the same source:
+// one source cannot withdraw what another said. When a claim was recorded in error, tiled's editors withdraw it
+// with an editorial retraction: a retraction in the claim's own source's name that carries EditorialReason (the
+// atlas lets only admins record one). Retracting a superseding
 // claim does not bring back the claim it superseded: record a new claim instead.
 //
 // # Dates
@@ -67,8 +70,18 @@
 //
 // # Use
 //
-// An Index is an immutable in-memory index of the whole ledger, built by NewIndex or Load; a Cache keeps one per
-// Store and rebuilds it when the store's version changes. Its status methods do no I/O and are safe for concurrent
-// use. A Recorder validates and appends sources and claims (one at a time, or a CSV file in one transaction).
+// An Index is an immutable in-memory index of the whole ledger, built by NewIndex or Load. It keeps each claim in
+// a compact form (48 bytes, no text: History reads the text from the store) grouped by settlement and source. Its
+// status methods do no I/O and are safe for concurrent use; StatusOfNumber looks a settlement up by a dense number
+// that stays the same across an index's successors.
+//
+// A Cache keeps one Index per Store current without ever making readers wait: it publishes each new index
+// atomically, and a refresh reads only what the store gained (the claims with ids above the last it read) and
+// derives the next index with Index.With, which copies only the settlements the new claims are about (copy on
+// write) and shares the rest with the older index, still valid for readers that hold it. The same path applies
+// this process's writes (Refresh after writing), another process's (a reader finding the version moved), and a
+// replica's (Refresh, or Apply with claims it was told of, in any order). Applying a claim twice is harmless.
+//
+// A Recorder validates and appends sources and claims (one at a time, or a CSV file in one transaction).
 // Persistence sits behind Store; package sqlite implements it.
 package ledger

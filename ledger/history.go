@@ -1,5 +1,11 @@
 package ledger
 
+import (
+	"context"
+	"fmt"
+	"slices"
+)
+
 // Entry is one claim in a settlement's history, with the corrections that concern it.
 type Entry struct {
 	Claim
@@ -14,25 +20,69 @@ type Entry struct {
 func (e Entry) InForce() bool { return !e.IsRetraction() && e.SupersededBy == 0 && e.RetractedBy == 0 }
 
 // History returns every claim about a settlement, superseded, retracted and retractions included, oldest first:
-// by ValidAt, then PublishedAt, then the order recorded. It is empty for a settlement without claims.
-func (ix *Index) History(settlementID string) []Entry {
-	i, ok := ix.byID[settlementID]
+// by ValidAt, then PublishedAt, then the order recorded. It is empty for a settlement without claims. The claims'
+// text is read from the store (NewIndex: from memory); claims stored after the index was made are not included.
+func (ix *Index) History(ctx context.Context, settlementID string) ([]Entry, error) {
+	n, ok := ix.number(settlementID)
 	if !ok {
-		return []Entry{}
+		return []Entry{}, nil
 	}
-	h := ix.settlements[i].history
-	out := make([]Entry, len(h))
-	for j, c := range h {
-		out[j] = Entry{Claim: *c}
-		if by := ix.replacedBy[c.ID]; by != 0 {
-			if ix.claims[by].IsRetraction() {
-				out[j].RetractedBy = by
-			} else {
-				out[j].SupersededBy = by
-			}
+	s := ix.setts[n]
+	full, err := ix.text.Claims(ctx, ClaimFilter{Settlement: settlementID})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*Claim, len(full))
+	for i := range full {
+		byID[full[i].ID] = &full[i]
+	}
+	out := make([]Entry, 0, len(s.recs))
+	for i := range s.recs {
+		r := &s.recs[i]
+		c, ok := byID[r.id]
+		if !ok {
+			return nil, fmt.Errorf("ledger: claim %d is indexed but not in the store", r.id)
+		}
+		out = append(out, s.entry(c, r))
+	}
+	return out, nil
+}
+
+// entry returns the history entry of c, whose record in s is r.
+func (s *settlement) entry(c *Claim, r *rec) Entry {
+	e := Entry{Claim: *c}
+	if r.replacedBy != 0 {
+		if k := slices.IndexFunc(s.recs, func(o rec) bool { return o.id == r.replacedBy }); k >= 0 && s.recs[k].retraction {
+			e.RetractedBy = r.replacedBy
+		} else {
+			e.SupersededBy = r.replacedBy
 		}
 	}
-	return out
+	return e
+}
+
+// Entries returns every claim the index holds as history entries, ordered by id, reading their text as History
+// does.
+func (ix *Index) Entries(ctx context.Context) ([]Entry, error) {
+	full, err := ix.text.Claims(ctx, ClaimFilter{})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Entry, 0, ix.claims)
+	for i := range full {
+		c := &full[i]
+		n, ok := ix.number(c.SettlementID)
+		if !ok {
+			continue
+		}
+		s := ix.setts[n]
+		k := slices.IndexFunc(s.recs, func(o rec) bool { return o.id == c.ID })
+		if k < 0 {
+			continue // stored after the index was made
+		}
+		out = append(out, s.entry(c, &s.recs[k]))
+	}
+	return out, nil
 }
 
 // Change is how a settlement's status differs between two dates.

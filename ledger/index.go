@@ -1,11 +1,13 @@
 package ledger
 
 import (
+	"cmp"
 	"context"
+	"math"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
+	"time"
 )
 
 // DefaultStaleDays is the default staleness window: a claim more than 30 days older than the date asked about is
@@ -25,135 +27,351 @@ func (o Options) staleDays() int {
 	return o.StaleDays
 }
 
+// claimReader reads claims with their text; a Store is one.
+type claimReader interface {
+	Claims(ctx context.Context, f ClaimFilter) ([]Claim, error)
+}
+
 // Index is an immutable in-memory index of a ledger: claims grouped by settlement and then by source, ordered, with
-// supersessions and retractions resolved. Its methods do no I/O and are safe for concurrent use.
+// supersessions and retractions resolved. It keeps each claim in a compact form without its text (48 bytes; the
+// text is read from the store by History). Its status methods do no I/O, and every method is safe for concurrent
+// use.
+//
+// A newer index is derived from an older one by With, copying only the settlements the new claims touch (and the
+// tables of pointers that lead to them): the older index stays valid and unchanged, so readers holding it never
+// wait for the writer building the next one.
 type Index struct {
 	version   int64
 	staleDays int
-	sources   []Source // by id
-	claims    map[int64]*Claim
-	// replacedBy maps a claim id to the id of the claim that supersedes or retracts it.
-	replacedBy  map[int64]int64
-	settlements []settlementIndex // by id
-	byID        map[string]int
-	views       int  // number of (settlement, source) pairs with at least one view claim
-	latest      Date // the latest ValidAt of a claim in force
+	text      claimReader
+
+	sources  []Source         // registered sources, by id
+	srcIDs   []string         // source number -> id, in order of first appearance
+	srcAlign []Alignment      // source number -> alignment ("" for a source not in the registry)
+	srcNum   map[string]int32 // id -> source number
+
+	setts []*settlement    // settlement number -> settlement, in order of first appearance
+	byID  map[string]int32 // id -> settlement number (a shared base)
+	extra map[string]int32 // id -> settlement number for settlements added since byID was built
+	order []int32          // settlement numbers ordered by id
+
+	gen    uint64 // the build generation that made this index
+	lastID int64  // the highest claim id indexed
+	readTo int64  // every claim of the store with an id up to readTo is indexed (Cache.Apply does not move it)
+	claims int    // number of claims indexed
+	views  int    // number of (settlement, source) pairs with at least one claim in force
+	latest Date   // the latest ValidAt of a claim in force
 }
 
-// settlementIndex is what the index knows of one settlement.
-type settlementIndex struct {
-	id      string
-	history []*Claim      // every claim about the settlement, in sequence order
-	sources []sourceIndex // by source id; only sources with a claim in force
+// settlement is what the index knows of one settlement. A build may change only the settlements of its own
+// generation (those it copied or created); the others are shared with older indexes.
+type settlement struct {
+	id     string
+	gen    uint64
+	recs   []rec   // every claim about the settlement, in sequence order (see recBefore)
+	live   []int32 // positions in recs of the claims in force, grouped as groups says, each group in sequence
+	groups []group // one per source with a claim in force, by source id
+	latest int32   // the latest ValidAt of a claim in force, as a day number; 0 for none
 }
 
-// sourceIndex holds one source's claims in force about one settlement.
-type sourceIndex struct {
-	source string
-	valid  []int32      // ValidAt day numbers of claims, ascending
-	views  []SourceView // the view each claim gives, without age
-	claims []*Claim     // in sequence order (see before)
+// group is one source's claims in force about one settlement: live[start:end].
+type group struct {
+	source     int32
+	start, end int32
 }
 
-// NewIndex builds an index of sources and claims. Claims naming an unknown claim in Supersedes or Retracts are
-// kept and the reference ignored; the store's constraints prevent that.
+// rec is the compact form of a claim: what views need, no text.
+type rec struct {
+	id, recorded, target, replacedBy int64 // recorded: RecordedAt in Unix nanoseconds
+	valid, published                 int32
+	source                           int32
+	holder, degree, precision, evid  uint8
+	retraction                       bool
+}
+
+func newRec(c *Claim, source int32) rec {
+	r := rec{id: c.ID, recorded: unixNano(c.RecordedAt), valid: c.ValidAt.n, published: c.PublishedAt.n,
+		source: source, holder: holderCode(c.Holder), degree: degreeCode(c.Degree),
+		precision: precisionCode(c.ValidPrecision), evid: evidenceCode(c.Evidence), retraction: c.IsRetraction()}
+	r.target = c.Supersedes
+	if r.retraction {
+		r.target = c.Retracts
+	}
+	return r
+}
+
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return math.MinInt64
+	}
+	return t.UnixNano()
+}
+
+// inForce reports whether r counts in views.
+func (r *rec) inForce() bool { return !r.retraction && r.replacedBy == 0 }
+
+// recBefore reports whether a comes before b in a settlement's sequence of claims: by ValidAt, then PublishedAt,
+// then RecordedAt, then ID (the order the ledger stored them).
+func recBefore(a, b *rec) bool {
+	switch {
+	case a.valid != b.valid:
+		return a.valid < b.valid
+	case a.published != b.published:
+		return a.published < b.published
+	case a.recorded != b.recorded:
+		return a.recorded < b.recorded
+	}
+	return a.id < b.id
+}
+
+// NewIndex builds an index of sources and claims, keeping the claims' text in memory for History. Claims naming
+// an unknown claim (or one about another settlement) in Supersedes or Retracts are kept and the reference ignored;
+// the store's constraints prevent that.
 func NewIndex(sources []Source, claims []Claim, opt Options) *Index {
-	ix := &Index{
-		staleDays:  opt.staleDays(),
-		sources:    slices.Clone(sources),
-		claims:     make(map[int64]*Claim, len(claims)),
-		replacedBy: map[int64]int64{},
-		byID:       map[string]int{},
+	ix := emptyIndex(opt)
+	ix.text = memClaims(slices.Clone(claims))
+	return ix.With(sources, claims)
+}
+
+func emptyIndex(opt Options) *Index {
+	return &Index{staleDays: opt.staleDays(), srcNum: map[string]int32{}, byID: map[string]int32{},
+		extra: map[string]int32{}}
+}
+
+// With returns a new index holding ix's claims and claims, with sources (when not nil) as the source registry.
+// Claims ix already holds (by id) are skipped, so applying a claim twice is harmless, and claims may come in any
+// order: the result is the index of the union. ix is left unchanged and stays valid. The cost is that of copying
+// the settlements the claims are about, plus one pointer per settlement.
+func (ix *Index) With(sources []Source, claims []Claim) *Index {
+	b := newBuilder(ix, sources)
+	for i := range claims {
+		b.add(&claims[i])
 	}
-	slices.SortFunc(ix.sources, func(a, b Source) int { return strings.Compare(a.ID, b.ID) })
-	own := slices.Clone(claims)
-	for i := range own {
-		ix.claims[own[i].ID] = &own[i]
+	b.finish()
+	return b.nx
+}
+
+// newBuilder starts the index that follows ix, with sources (when not nil) as the registry.
+func newBuilder(ix *Index, sources []Source) *builder {
+	b := &builder{nx: new(Index)}
+	*b.nx = *ix
+	b.nx.gen = ix.gen + 1
+	if sources != nil {
+		b.setSources(sources)
 	}
-	for i := range own {
-		c := &own[i]
-		for _, target := range []int64{c.Supersedes, c.Retracts} {
-			if _, ok := ix.claims[target]; ok && target != 0 {
-				if prev, dup := ix.replacedBy[target]; !dup || c.ID < prev {
-					ix.replacedBy[target] = c.ID
-				}
+	return b
+}
+
+// builder makes one new index from an older one.
+type builder struct {
+	nx                     *Index
+	settsOwned, srcOwned   bool
+	extraOwned             bool
+	dirty, added           []int32
+	oldGroups, addedClaims int
+}
+
+func (b *builder) setSources(sources []Source) {
+	nx := b.nx
+	nx.sources = slices.Clone(sources)
+	slices.SortFunc(nx.sources, func(a, b Source) int { return strings.Compare(a.ID, b.ID) })
+	for _, s := range nx.sources {
+		n := b.sourceNum(s.ID)
+		if nx.srcAlign[n] != s.Alignment {
+			b.ownSources()
+			nx.srcAlign[n] = s.Alignment
+		}
+	}
+}
+
+func (b *builder) ownSources() {
+	if b.srcOwned {
+		return
+	}
+	nx := b.nx
+	nx.srcIDs, nx.srcAlign = slices.Clone(nx.srcIDs), slices.Clone(nx.srcAlign)
+	m := make(map[string]int32, len(nx.srcNum)+1)
+	for k, v := range nx.srcNum {
+		m[k] = v
+	}
+	nx.srcNum = m
+	b.srcOwned = true
+}
+
+// sourceNum returns the number of source id, numbering it when new.
+func (b *builder) sourceNum(id string) int32 {
+	if n, ok := b.nx.srcNum[id]; ok {
+		return n
+	}
+	b.ownSources()
+	nx := b.nx
+	n := int32(len(nx.srcIDs))
+	nx.srcIDs = append(nx.srcIDs, id)
+	nx.srcAlign = append(nx.srcAlign, "")
+	nx.srcNum[id] = n
+	return n
+}
+
+// settlement returns settlement id as this build may change it, creating or copying it as needed.
+func (b *builder) settlement(id string) *settlement {
+	nx := b.nx
+	if !b.settsOwned {
+		nx.setts = slices.Clone(nx.setts)
+		b.settsOwned = true
+	}
+	n, ok := nx.number(id)
+	if !ok {
+		if !b.extraOwned {
+			m := make(map[string]int32, len(nx.extra)+1)
+			for k, v := range nx.extra {
+				m[k] = v
+			}
+			nx.extra = m
+			b.extraOwned = true
+		}
+		n = int32(len(nx.setts))
+		nx.extra[id] = n
+		s := &settlement{id: id, gen: nx.gen}
+		nx.setts = append(nx.setts, s)
+		b.added = append(b.added, n)
+		b.dirty = append(b.dirty, n)
+		return s
+	}
+	s := nx.setts[n]
+	if s.gen != nx.gen {
+		c := *s
+		c.gen = nx.gen
+		c.recs = slices.Clone(s.recs)
+		s = &c
+		nx.setts[n] = s
+		b.dirty = append(b.dirty, n)
+		b.oldGroups += len(s.groups)
+	}
+	return s
+}
+
+// add indexes claim c.
+func (b *builder) add(c *Claim) {
+	nx := b.nx
+	if n, ok := nx.number(c.SettlementID); ok && c.ID != 0 && slices.ContainsFunc(nx.setts[n].recs, func(r rec) bool { return r.id == c.ID }) {
+		return // already indexed
+	}
+	s := b.settlement(c.SettlementID)
+	r := newRec(c, b.sourceNum(c.SourceID))
+	for i := range s.recs {
+		o := &s.recs[i]
+		if r.target != 0 && o.id == r.target && (o.replacedBy == 0 || r.id < o.replacedBy) {
+			o.replacedBy = r.id
+		}
+		if o.target == r.id && r.id != 0 && (r.replacedBy == 0 || o.id < r.replacedBy) {
+			r.replacedBy = o.id
+		}
+	}
+	i := sort.Search(len(s.recs), func(i int) bool { return recBefore(&r, &s.recs[i]) })
+	s.recs = slices.Insert(s.recs, i, r)
+	nx.lastID = max(nx.lastID, c.ID)
+	b.addedClaims++
+}
+
+// finish regroups the settlements changed and brings the tables up to date.
+func (b *builder) finish() {
+	nx := b.nx
+	newGroups := 0
+	for _, n := range b.dirty {
+		s := nx.setts[n]
+		if cap(s.recs) > len(s.recs)+len(s.recs)/8 { // no slack kept from appending
+			s.recs = slices.Clone(s.recs)
+		}
+		s.regroup(nx.srcIDs)
+		newGroups += len(s.groups)
+	}
+	nx.views += newGroups - b.oldGroups
+	nx.claims += b.addedClaims
+	if len(b.added) > 0 {
+		slices.SortFunc(b.added, func(x, y int32) int { return strings.Compare(nx.setts[x].id, nx.setts[y].id) })
+		order := make([]int32, 0, len(nx.order)+len(b.added))
+		i, j := 0, 0
+		for i < len(nx.order) || j < len(b.added) {
+			if j == len(b.added) || (i < len(nx.order) && nx.setts[nx.order[i]].id < nx.setts[b.added[j]].id) {
+				order = append(order, nx.order[i])
+				i++
+			} else {
+				order = append(order, b.added[j])
+				j++
 			}
 		}
+		nx.order = order
+		if len(nx.extra) > 1024 && len(nx.extra) > len(nx.byID)/8 { // fold the additions into a new base
+			m := make(map[string]int32, len(nx.byID)+len(nx.extra))
+			for k, v := range nx.byID {
+				m[k] = v
+			}
+			for k, v := range nx.extra {
+				m[k] = v
+			}
+			nx.byID, nx.extra = m, map[string]int32{}
+		}
 	}
+	if len(b.dirty) > 0 {
+		var latest int32
+		for _, s := range nx.setts {
+			latest = max(latest, s.latest)
+		}
+		nx.latest = Date{n: latest}
+	}
+}
 
-	// History by settlement; claims in force sorted by settlement, source and sequence, then laid out in one arena
-	// per field so that computing a status reads memory in order.
-	history := map[string][]*Claim{}
-	var live []*Claim
-	for i := range own {
-		c := &own[i]
-		history[c.SettlementID] = append(history[c.SettlementID], c)
-		if !c.IsRetraction() && ix.replacedBy[c.ID] == 0 {
-			live = append(live, c)
+// regroup rebuilds s's claims in force and groups from its records.
+func (s *settlement) regroup(srcIDs []string) {
+	s.live, s.groups, s.latest = s.live[:0:0], s.groups[:0:0], 0
+	for i := range s.recs {
+		if r := &s.recs[i]; r.inForce() {
+			s.live = append(s.live, int32(i))
+			s.latest = max(s.latest, r.valid)
 		}
 	}
-	slices.SortFunc(live, func(a, b *Claim) int {
-		if c := strings.Compare(a.SettlementID, b.SettlementID); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.SourceID, b.SourceID); c != 0 {
-			return c
-		}
-		return compareSeq(a, b)
+	slices.SortStableFunc(s.live, func(a, b int32) int {
+		return strings.Compare(srcIDs[s.recs[a].source], srcIDs[s.recs[b].source])
 	})
-	valid := make([]int32, len(live))
-	views := make([]SourceView, len(live))
-	var groups []sourceIndex // ordered by settlement, then source
-	for i := 0; i < len(live); {
+	for i := 0; i < len(s.live); {
 		j := i + 1
-		for j < len(live) && live[j].SettlementID == live[i].SettlementID && live[j].SourceID == live[i].SourceID {
+		for j < len(s.live) && s.recs[s.live[j]].source == s.recs[s.live[i]].source {
 			j++
 		}
-		for k := i; k < j; k++ {
-			c := live[k]
-			valid[k] = c.ValidAt.n
-			views[k] = ix.viewOf(c)
-			if c.ValidAt.After(ix.latest) {
-				ix.latest = c.ValidAt
-			}
-		}
-		groups = append(groups, sourceIndex{source: live[i].SourceID, valid: valid[i:j:j], views: views[i:j:j], claims: live[i:j:j]})
+		s.groups = append(s.groups, group{source: s.recs[s.live[i]].source, start: int32(i), end: int32(j)})
 		i = j
 	}
-	ix.views = len(groups)
-	ids := make([]string, 0, len(history))
-	for id := range history {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	ix.settlements = make([]settlementIndex, len(ids))
-	g := 0 // groups and ids are both in settlement order
-	for i, id := range ids {
-		h := history[id]
-		slices.SortFunc(h, compareSeq)
-		start := g
-		for g < len(groups) && groups[g].claims[0].SettlementID == id {
-			g++
-		}
-		ix.settlements[i] = settlementIndex{id: id, history: h, sources: groups[start:g:g]}
-		ix.byID[id] = i
-	}
-	return ix
+	s.live, s.groups = slices.Clip(s.live), slices.Clone(s.groups)
 }
 
-// compareSeq orders claims of one source by sequence (see before).
-func compareSeq(a, b *Claim) int {
-	switch {
-	case before(a, b):
-		return -1
-	case before(b, a):
-		return 1
+// number returns the settlement number of id.
+func (ix *Index) number(id string) (int32, bool) {
+	if n, ok := ix.byID[id]; ok {
+		return n, true
 	}
-	return 0
+	n, ok := ix.extra[id]
+	return n, ok
 }
 
-// Load reads the whole ledger from s and indexes it.
+// Number returns the settlement number of id: a dense number, stable across the indexes derived from one another
+// by With (and so across a Cache's refreshes), for callers that look statuses up by number (StatusOfNumber).
+// It is false for a settlement without claims.
+func (ix *Index) Number(settlementID string) (int32, bool) { return ix.number(settlementID) }
+
+// NumSettlements returns the number of settlements with claims: settlement numbers are below it.
+func (ix *Index) NumSettlements() int { return len(ix.setts) }
+
+// Load reads the whole ledger from s and indexes it; History reads the claims' text from s.
 func Load(ctx context.Context, s Store, opt Options) (*Index, error) {
+	return loadAfter(ctx, s, emptyIndex(opt))
+}
+
+// loadPage is how many claims a load reads from the store at a time.
+const loadPage = 1 << 16
+
+// loadAfter reads what s holds beyond ix (the sources, and the claims with ids above ix's last) and returns the
+// index of both, at s's version.
+func loadAfter(ctx context.Context, s Store, ix *Index) (*Index, error) {
 	v, err := s.Version(ctx)
 	if err != nil {
 		return nil, err
@@ -162,17 +380,38 @@ func Load(ctx context.Context, s Store, opt Options) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	claims, err := s.Claims(ctx, ClaimFilter{})
-	if err != nil {
-		return nil, err
+	if sources == nil {
+		sources = []Source{}
 	}
-	ix := NewIndex(sources, claims, opt)
-	ix.version = v
-	return ix, nil
+	b := newBuilder(ix, sources)
+	after := ix.readTo
+	for { // in pages, so that only one page of full claims is held at a time
+		claims, err := s.Claims(ctx, ClaimFilter{AfterID: after, Limit: loadPage, NoText: true})
+		if err != nil {
+			return nil, err
+		}
+		for i := range claims {
+			b.add(&claims[i])
+			after = max(after, claims[i].ID)
+		}
+		if len(claims) < loadPage {
+			break
+		}
+	}
+	b.finish()
+	nx := b.nx
+	nx.version, nx.text, nx.readTo = v, s, after
+	return nx, nil
 }
 
 // Version returns the store version the index was loaded at (0 for NewIndex).
 func (ix *Index) Version() int64 { return ix.version }
+
+// Len returns the number of claims indexed.
+func (ix *Index) Len() int { return ix.claims }
+
+// LastID returns the highest claim id indexed.
+func (ix *Index) LastID() int64 { return ix.lastID }
 
 // StaleDays returns the staleness window the index applies.
 func (ix *Index) StaleDays() int { return ix.staleDays }
@@ -196,10 +435,12 @@ func (ix *Index) DefaultAsOf(today, knownOn Date) Date {
 			today = knownOn
 		}
 		latest = Date{}
-		for _, c := range ix.claims {
-			if !c.PublishedAt.After(knownOn) && !c.IsRetraction() && c.ValidAt.After(latest) &&
-				!ix.replacedKnown(c, knownOn) {
-				latest = c.ValidAt
+		for _, s := range ix.setts {
+			for i := range s.recs {
+				r := &s.recs[i]
+				if r.published <= knownOn.n && !r.retraction && r.valid > latest.n && !s.replacedKnown(r, knownOn) {
+					latest = Date{n: r.valid}
+				}
 			}
 		}
 	}
@@ -209,10 +450,28 @@ func (ix *Index) DefaultAsOf(today, knownOn Date) Date {
 	return latest
 }
 
-// replacedKnown reports whether c was superseded or retracted by a claim published on or before knownOn.
-func (ix *Index) replacedKnown(c *Claim, knownOn Date) bool {
-	by, ok := ix.replacedBy[c.ID]
-	return ok && !ix.claims[by].PublishedAt.After(knownOn)
+// replacedKnown reports whether r was superseded or retracted by a claim published on or before knownOn.
+func (s *settlement) replacedKnown(r *rec, knownOn Date) bool {
+	if r.replacedBy == 0 {
+		return false
+	}
+	i := slices.IndexFunc(s.recs, func(o rec) bool { return o.id == r.replacedBy })
+	return i >= 0 && s.recs[i].published <= knownOn.n
+}
+
+// Span returns the earliest and latest ValidAt of any claim (zero dates for an empty ledger).
+func (ix *Index) Span() (first, last Date) {
+	for _, s := range ix.setts {
+		if len(s.recs) == 0 {
+			continue
+		}
+		lo, hi := s.recs[0].valid, s.recs[len(s.recs)-1].valid // recs are in ValidAt order
+		if first.IsZero() || lo < first.n {
+			first.n = lo
+		}
+		last.n = max(last.n, hi)
+	}
+	return first, last
 }
 
 // Sources returns every registered source, ordered by id.
@@ -227,53 +486,26 @@ func (ix *Index) Source(id string) (Source, bool) {
 	return ix.sources[i], true
 }
 
-// Claim returns the claim with id.
-func (ix *Index) Claim(id int64) (Claim, bool) {
-	c, ok := ix.claims[id]
-	if !ok {
-		return Claim{}, false
-	}
-	return *c, true
-}
-
 // Settlements returns the ids of the settlements that have at least one claim, in order.
 func (ix *Index) Settlements() []string {
-	out := make([]string, len(ix.settlements))
-	for i, s := range ix.settlements {
-		out[i] = s.id
+	out := make([]string, len(ix.order))
+	for i, n := range ix.order {
+		out[i] = ix.setts[n].id
 	}
 	return out
 }
 
-// Cache keeps the Index of a Store current, rebuilding it when the store's version changes. It is safe for
-// concurrent use.
-type Cache struct {
-	store Store
-	opt   Options
+// memClaims is the text of NewIndex's claims.
+type memClaims []Claim
 
-	mu    sync.Mutex
-	index *Index
-}
-
-// NewCache returns a cache of s's index built with opt.
-func NewCache(s Store, opt Options) *Cache { return &Cache{store: s, opt: opt} }
-
-// Index returns the index of the store as it is now, loading it again when the store's version has changed since
-// the last call.
-func (c *Cache) Index(ctx context.Context) (*Index, error) {
-	v, err := c.store.Version(ctx)
-	if err != nil {
-		return nil, err
+func (m memClaims) Claims(_ context.Context, f ClaimFilter) ([]Claim, error) {
+	var out []Claim
+	for _, c := range m {
+		if (f.Settlement == "" || c.SettlementID == f.Settlement) && (f.Source == "" || c.SourceID == f.Source) &&
+			c.ID > f.AfterID {
+			out = append(out, c)
+		}
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.index != nil && c.index.version == v {
-		return c.index, nil
-	}
-	ix, err := Load(ctx, c.store, c.opt)
-	if err != nil {
-		return nil, err
-	}
-	c.index = ix
-	return ix, nil
+	slices.SortFunc(out, func(a, b Claim) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
 }

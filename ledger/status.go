@@ -78,15 +78,15 @@ type Status struct {
 // StatusAll returns the status for q of every settlement that has at least one claim, ordered by settlement id.
 // Settlements without a view on that date are included with consensus unknown.
 func (ix *Index) StatusAll(q Query) []Status {
-	out := make([]Status, len(ix.settlements))
+	out := make([]Status, len(ix.order))
 	n := ix.views
 	if q.Source != "" {
-		n = len(ix.settlements)
+		n = len(ix.order)
 	}
 	buf := make([]SourceView, 0, n) // one allocation for every status's views
-	for i := range ix.settlements {
+	for i, k := range ix.order {
 		start := len(buf)
-		out[i], buf = ix.status(&ix.settlements[i], q, buf)
+		out[i], buf = ix.status(ix.setts[k], q, buf)
 		out[i].Views = buf[start:len(buf):len(buf)]
 	}
 	return out
@@ -95,12 +95,17 @@ func (ix *Index) StatusAll(q Query) []Status {
 // StatusOf returns the status of one settlement for q. A settlement without claims (or one the ledger does not
 // know) has consensus unknown and no views.
 func (ix *Index) StatusOf(settlementID string, q Query) Status {
-	i, ok := ix.byID[settlementID]
+	n, ok := ix.number(settlementID)
 	if !ok {
 		return Status{Settlement: settlementID, AsOf: q.AsOf, Source: q.Source, KnownOn: q.KnownOn,
 			Consensus: ConsensusUnknown, Views: []SourceView{}}
 	}
-	st, views := ix.status(&ix.settlements[i], q, nil)
+	return ix.StatusOfNumber(n, q)
+}
+
+// StatusOfNumber is StatusOf for the settlement numbered n (see Number); n must be below NumSettlements.
+func (ix *Index) StatusOfNumber(n int32, q Query) Status {
+	st, views := ix.status(ix.setts[n], q, nil)
 	st.Views = views
 	if st.Views == nil {
 		st.Views = []SourceView{}
@@ -109,38 +114,39 @@ func (ix *Index) StatusOf(settlementID string, q Query) Status {
 }
 
 // status computes the status of s, appending its views to buf; the caller sets Status.Views.
-func (ix *Index) status(s *settlementIndex, q Query, buf []SourceView) (Status, []SourceView) {
+func (ix *Index) status(s *settlement, q Query, buf []SourceView) (Status, []SourceView) {
 	st := Status{Settlement: s.id, AsOf: q.AsOf, Source: q.Source, KnownOn: q.KnownOn, Consensus: ConsensusUnknown}
 	start := len(buf)
 	var (
-		latest     *Claim
+		latest     *rec
 		latestView SourceView
 	)
-	add := func(v SourceView, c *Claim) {
+	add := func(r *rec) {
+		v := ix.viewOf(r)
 		v.AgeDays = q.AsOf.Sub(v.ValidAt)
 		v.Stale = v.AgeDays > ix.staleDays
 		buf = append(buf, v)
-		if latest == nil || later(&v, &latestView, c, latest) {
-			latest, latestView = c, v
+		if latest == nil || recBefore(latest, r) {
+			latest, latestView = r, v
 		}
 	}
 	if q.KnownOn.IsZero() {
-		srcs := s.sources
+		groups := s.groups
 		if q.Source != "" {
-			j, ok := slices.BinarySearchFunc(srcs, q.Source, func(si sourceIndex, id string) int {
-				return strings.Compare(si.source, id)
+			j, ok := slices.BinarySearchFunc(groups, q.Source, func(g group, id string) int {
+				return strings.Compare(ix.srcIDs[g.source], id)
 			})
 			if !ok {
 				return st, buf
 			}
-			srcs = srcs[j : j+1]
+			groups = groups[j : j+1]
 		}
-		for k := range srcs {
-			si := &srcs[k]
+		for _, g := range groups {
+			live := s.live[g.start:g.end]
 			// The last claim valid on or before AsOf.
-			j := sort.Search(len(si.valid), func(i int) bool { return si.valid[i] > q.AsOf.n }) - 1
+			j := sort.Search(len(live), func(i int) bool { return s.recs[live[i]].valid > q.AsOf.n }) - 1
 			if j >= 0 {
-				add(si.views[j], si.claims[j])
+				add(&s.recs[live[j]])
 			}
 		}
 	} else {
@@ -156,40 +162,31 @@ func (ix *Index) status(s *settlementIndex, q Query, buf []SourceView) (Status, 
 
 // knownViews calls add with each source's view of s for q when q.KnownOn limits what was published: the claims
 // published by then, corrected only by corrections published by then. Views come ordered by source id.
-func (ix *Index) knownViews(s *settlementIndex, q Query, add func(SourceView, *Claim)) {
-	var last []*Claim             // each source's last claim in force valid on or before AsOf, by source
-	for _, c := range s.history { // in sequence order
-		if c.PublishedAt.After(q.KnownOn) || c.ValidAt.After(q.AsOf) || c.IsRetraction() ||
-			(q.Source != "" && c.SourceID != q.Source) {
+func (ix *Index) knownViews(s *settlement, q Query, add func(*rec)) {
+	var last []*rec         // each source's last claim in force valid on or before AsOf
+	for i := range s.recs { // in sequence order
+		r := &s.recs[i]
+		if r.published > q.KnownOn.n || r.valid > q.AsOf.n || r.retraction ||
+			(q.Source != "" && ix.srcIDs[r.source] != q.Source) || s.replacedKnown(r, q.KnownOn) {
 			continue
 		}
-		if ix.replacedKnown(c, q.KnownOn) {
-			continue
-		}
-		i := slices.IndexFunc(last, func(d *Claim) bool { return d.SourceID == c.SourceID })
-		if i < 0 {
-			last = append(last, c)
+		if k := slices.IndexFunc(last, func(o *rec) bool { return o.source == r.source }); k < 0 {
+			last = append(last, r)
 		} else {
-			last[i] = c
+			last[k] = r
 		}
 	}
-	slices.SortFunc(last, func(a, b *Claim) int { return strings.Compare(a.SourceID, b.SourceID) })
-	for _, c := range last {
-		add(ix.viewOf(c), c)
+	slices.SortFunc(last, func(a, b *rec) int { return strings.Compare(ix.srcIDs[a.source], ix.srcIDs[b.source]) })
+	for _, r := range last {
+		add(r)
 	}
 }
 
-// viewOf returns the view claim c gives, without age.
-func (ix *Index) viewOf(c *Claim) SourceView {
-	return SourceView{Source: c.SourceID, Holder: c.Holder, Degree: c.Degree, ClaimID: c.ID, ValidAt: c.ValidAt,
-		ValidPrecision: c.ValidPrecision, PublishedAt: c.PublishedAt, Evidence: c.Evidence,
-		Alignment: ix.alignment(c.SourceID)}
-}
-
-// alignment returns the alignment of source id, "" when it is not registered.
-func (ix *Index) alignment(id string) Alignment {
-	s, _ := ix.Source(id)
-	return s.Alignment
+// viewOf returns the view claim r gives, without age.
+func (ix *Index) viewOf(r *rec) SourceView {
+	return SourceView{Source: ix.srcIDs[r.source], Holder: holderOf(r.holder), Degree: degreeOf(r.degree),
+		ClaimID: r.id, ValidAt: Date{n: r.valid}, ValidPrecision: precisionOf(r.precision),
+		PublishedAt: Date{n: r.published}, Evidence: evidenceOf(r.evid), Alignment: ix.srcAlign[r.source]}
 }
 
 // decide sets st's consensus, degree, basis, stale mark and vote counts from views (at least one), of which
@@ -262,16 +259,4 @@ func decide(st *Status, views []SourceView, latest SourceView) {
 	if (agreed == HolderRU && ua) || (agreed == HolderUA && ru) || (agreed == HolderContested && ru && ua) {
 		st.Basis = BasisConfirmed
 	}
-}
-
-// later reports whether view v (of claim c) comes after view w (of claim d) in sequence, reading the claims only
-// to break a tie of dates.
-func later(v, w *SourceView, c, d *Claim) bool {
-	if v.ValidAt != w.ValidAt {
-		return v.ValidAt.After(w.ValidAt)
-	}
-	if v.PublishedAt != w.PublishedAt {
-		return v.PublishedAt.After(w.PublishedAt)
-	}
-	return before(d, c)
 }

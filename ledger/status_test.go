@@ -1,6 +1,7 @@
 package ledger_test
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -285,7 +286,10 @@ func TestHistory(t *testing.T) {
 		cl{4, "x", "b", "unknown", "2025-03-10", "", 0, 0, 2, ""},
 		cl{5, "y", "a", "ru", "2025-03-01", "", 0, 0, 0, ""},
 	)
-	h := ix.History("x")
+	h, err := ix.History(context.Background(), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
 	var got []string
 	for _, e := range h {
 		got = append(got, fmt.Sprintf("%d:%s sup=%d ret=%d by=%d/%d inforce=%v", e.ID, e.ValidAt, e.Supersedes, e.Retracts,
@@ -300,7 +304,7 @@ func TestHistory(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("History(x) =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if h := ix.History("nowhere"); len(h) != 0 {
+	if h, err := ix.History(context.Background(), "nowhere"); err != nil || len(h) != 0 {
 		t.Errorf("History(nowhere) = %v, want empty", h)
 	}
 }
@@ -356,8 +360,8 @@ func TestIndexAccessors(t *testing.T) {
 	if got := ix.Sources(); got[0].ID != "a" {
 		t.Errorf("Sources() = %v, want ordered by id", got)
 	}
-	if c, ok := ix.Claim(7); !ok || c.SettlementID != "x" {
-		t.Errorf("Claim(7) = %v, %v", c, ok)
+	if ix.Len() != 1 || ix.LastID() != 7 {
+		t.Errorf("Len(), LastID() = %d, %d, want 1, 7", ix.Len(), ix.LastID())
 	}
 	if got := ix.Settlements(); !slices.Equal(got, []string{"x"}) {
 		t.Errorf("Settlements() = %v, want [x]", got)

@@ -434,6 +434,11 @@ func (d *doc) speaker(head *controlMention, s0, s1 int) (string, string) {
 	if say < 0 {
 		return "", ""
 	}
+	for k := say; k < sayEnd; k++ { // "за їхніми даними", "according to its data"
+		if d.p.lx.isCue("pronoun", d.toks[k].norm) {
+			return "", "pronoun"
+		}
+	}
 	// The subject: the words before the verb back to a comma or the sentence start; after "according to", the
 	// words after it up to a comma.
 	a, b := say, say

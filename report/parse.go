@@ -107,6 +107,31 @@ type doc struct {
 	dates     []dateMention
 	mentions  []*mention
 	related   int // first token of a "Related coverage" section; len(toks) when none
+	inCache   map[inKey]bool
+}
+
+// inKey memoises inRegion: a report names few units and its places lie in few districts.
+type inKey struct {
+	country, admin1Code, admin1, admin2 string
+	region                              *admin.Region
+	level, text                         string
+}
+
+// in reports whether place p lies in the unit m names, memoised.
+func (d *doc) in(p gazetteer.Place, m admin.Mention) bool {
+	k := inKey{p.Country, p.Admin1Code, p.Admin1, p.Admin2, m.Region, m.Level, ""}
+	if m.Region == nil {
+		k.text = m.Text
+	}
+	if v, ok := d.inCache[k]; ok {
+		return v
+	}
+	if d.inCache == nil {
+		d.inCache = map[inKey]bool{}
+	}
+	v := inRegion(p, m)
+	d.inCache[k] = v
+	return v
 }
 
 // Parse reads text and returns its places and proposed claims. It never writes anything.
@@ -515,11 +540,48 @@ func (d *doc) findPlaces(ctx context.Context) error {
 		if best == nil || i < next || !d.keepPlace(best.t0, best.t1) {
 			continue
 		}
+		if d.districtByTown(best.t0, best.t1, bestC) {
+			next = best.t1 + 1
+			continue
+		}
 		d.mentions = append(d.mentions, &mention{t0: best.t0, t1: best.t1, text: d.textOf(best.t0, best.t1), cands: bestC})
 		d.own(best.t0, best.t1, ownPlace)
 		next = best.t1
 	}
 	return nil
+}
+
+// districtByTown reads a town's name followed by a district word ("the Krasnaya Yaruga district", "Sudzha
+// district") as the district the town is the centre of, not as the town.
+func (d *doc) districtByTown(t0, t1 int, cands []*candidate) bool {
+	if t1 >= len(d.toks) || strings.TrimSpace(d.toks[t1-1].gap) != "" {
+		return false
+	}
+	switch d.toks[t1].norm {
+	case "district", "raion", "rayon", "район", "района", "районе", "районі", "району":
+	default:
+		return false
+	}
+	m := admin.Mention{Level: admin.LevelDistrict, Text: d.textOf(t0, t1+1), Start: d.toks[t0].start, End: d.toks[t1].end}
+	for _, c := range cands {
+		if c.place.Admin2 == "" {
+			continue
+		}
+		for _, r := range admin.Default().Lookup(c.place.Admin2) {
+			if r.Level == admin.LevelDistrict {
+				rr := r
+				m.Region = &rr
+				break
+			}
+		}
+		if m.Region != nil {
+			break
+		}
+	}
+	d.regions = append(d.regions, regionMention{m: m, t0: t0, t1: t1 + 1})
+	sort.SliceStable(d.regions, func(i, j int) bool { return d.regions[i].t0 < d.regions[j].t0 })
+	d.own(t0, t1+1, ownRegion)
+	return true
 }
 
 // placeStart reports whether a place name may start at token i.
@@ -678,7 +740,7 @@ func (d *doc) resolve() {
 			for _, c := range m.cands {
 				ok := true
 				for _, q := range m.quals {
-					ok = ok && inRegion(c.place, d.regions[q].m)
+					ok = ok && d.in(c.place, d.regions[q].m)
 				}
 				if ok {
 					kept = append(kept, c)
@@ -697,7 +759,7 @@ func (d *doc) resolve() {
 		for _, c := range m.cands {
 			seenD, seenO := false, false
 			for _, r := range d.regions {
-				if !inRegion(c.place, r.m) {
+				if !d.in(c.place, r.m) {
 					continue
 				}
 				if r.m.Level == admin.LevelDistrict && !seenD {
@@ -712,7 +774,7 @@ func (d *doc) resolve() {
 				}
 			}
 			for _, r := range areaRegions {
-				if inRegion(c.place, r) {
+				if d.in(c.place, r) {
 					c.score += scoreArea
 					break
 				}
@@ -720,32 +782,38 @@ func (d *doc) resolve() {
 		}
 	}
 	// Nearby places reinforce each other: first the mentions with one candidate, then the best of the others.
+	var anchors [2][]gazetteer.Place
+	seen := map[string]bool{}
+	for _, m := range d.mentions {
+		if len(m.cands) == 1 && !seen[m.cands[0].place.ID] {
+			seen[m.cands[0].place.ID] = true
+			anchors[0] = append(anchors[0], m.cands[0].place)
+		}
+	}
 	for pass := 0; pass < 2; pass++ {
+		if pass == 1 {
+			seen = map[string]bool{}
+			for _, m := range d.mentions {
+				if m.best != nil && !m.ambiguous && !seen[m.best.place.ID] {
+					seen[m.best.place.ID] = true
+					anchors[1] = append(anchors[1], m.best.place)
+				}
+			}
+		}
 		for _, m := range d.mentions {
 			if len(m.cands) == 0 {
 				continue
 			}
 			bestNear := make([]float64, len(m.cands))
-			for ci, c := range m.cands {
-				for _, o := range d.mentions {
-					if o == m || len(o.cands) == 0 {
-						continue
-					}
-					if pass == 0 && len(o.cands) != 1 {
-						continue
-					}
-					op := o.cands[0].place
-					if pass == 1 {
-						if o.best == nil || o.ambiguous {
+			if len(m.cands) > 1 {
+				for ci, c := range m.cands {
+					for _, op := range anchors[pass] {
+						if op.ID == c.place.ID {
 							continue
 						}
-						op = o.best.place
-					}
-					if op.ID == c.place.ID {
-						continue
-					}
-					if dist := geo.DistanceKM(c.place.Point, op.Point); dist < nearKM {
-						bestNear[ci] = math.Max(bestNear[ci], scoreNear*(1-dist/nearKM))
+						if dist := geo.DistanceKM(c.place.Point, op.Point); dist < nearKM {
+							bestNear[ci] = math.Max(bestNear[ci], scoreNear*(1-dist/nearKM))
+						}
 					}
 				}
 			}

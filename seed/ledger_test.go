@@ -58,9 +58,13 @@ func TestSeedLedgerLoads(t *testing.T) {
 	ix := seeded(t)
 	n := 0
 	for _, id := range ix.Settlements() {
-		n += len(ix.History(id))
+		h, err := ix.History(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += len(h)
 	}
-	if n != 24 {
+	if n != ix.Len() || n != 24 {
 		t.Errorf("seed ledger holds %d claims, want the 24 of data/claims.csv", n)
 	}
 	if got := len(ix.Sources()); got != 12 {
@@ -181,7 +185,10 @@ func TestSeedDiff(t *testing.T) {
 
 func TestSeedHistory(t *testing.T) {
 	ix := seeded(t)
-	h := ix.History(demidovka)
+	h, err := ix.History(context.Background(), demidovka)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var ids []int64
 	for _, e := range h {
 		ids = append(ids, e.ID)

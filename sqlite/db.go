@@ -193,6 +193,12 @@ func (db *DB) migrate(ctx context.Context) error {
 		if applied[m.version] {
 			continue
 		}
+		if strings.HasPrefix(m.sql, noForeignKeys) {
+			if err := db.migrateRebuilding(ctx, m); err != nil {
+				return err
+			}
+			continue
+		}
 		err := db.writeTx(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("sqlite: migration %03d_%s: %w", m.version, m.name, err)
@@ -205,6 +211,48 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// noForeignKeys starts a migration that rebuilds a table other tables refer to (SQLite's twelve-step ALTER TABLE,
+// https://sqlite.org/lang_altertable.html#otheralter): it runs with foreign key enforcement off, which can only
+// be switched outside a transaction, and is checked with foreign_key_check before it commits.
+const noForeignKeys = "-- tiled: foreign keys off"
+
+// migrateRebuilding applies m on the write connection with foreign keys off, in one transaction that commits only
+// when PRAGMA foreign_key_check finds nothing wrong.
+func (db *DB) migrateRebuilding(ctx context.Context, m migration) (err error) {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+		return err
+	}
+	defer func() {
+		if _, ferr := conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON"); ferr != nil && err == nil {
+			err = ferr
+		}
+	}()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		return errors.Join(fmt.Errorf("sqlite: migration %03d_%s: %w", m.version, m.name, err), rollback(tx))
+	}
+	rows, err := tx.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return errors.Join(err, rollback(tx))
+	}
+	bad := rows.Next()
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil || bad {
+		return errors.Join(fmt.Errorf("sqlite: migration %03d_%s breaks a foreign key", m.version, m.name), err, rollback(tx))
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO tiled_schema VALUES (?, ?, ?)", m.version, m.name, now()); err != nil {
+		return errors.Join(err, rollback(tx))
+	}
+	return tx.Commit()
 }
 
 // SchemaVersion returns the highest applied migration.

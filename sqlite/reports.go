@@ -21,6 +21,12 @@ var _ report.Store = (*Reports)(nil)
 
 // AddReport stores r in one transaction.
 func (s *Reports) AddReport(ctx context.Context, r report.Stored) (report.Stored, error) {
+	r.ID, r.RecordedAt = 0, time.Now().UTC().Truncate(time.Millisecond)
+	return s.RestoreReport(ctx, r)
+}
+
+// RestoreReport stores r keeping its id (when non-zero) and recorded time, as a copy from another store needs.
+func (s *Reports) RestoreReport(ctx context.Context, r report.Stored) (report.Stored, error) {
 	result, err := json.Marshal(struct {
 		Places []report.Place `json:"places"`
 		Claims []report.Claim `json:"claims"`
@@ -28,11 +34,14 @@ func (s *Reports) AddReport(ctx context.Context, r report.Stored) (report.Stored
 	if err != nil {
 		return r, err
 	}
-	r.RecordedAt = time.Now().UTC().Truncate(time.Millisecond)
+	var id any
+	if r.ID != 0 {
+		id = r.ID
+	}
 	err = s.db.writeTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO reports (title, outlet, url, published_at, language, text, result,
-			claims, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.Title, r.Outlet, r.URL,
-			r.PublishedAt, r.Language, r.Text, string(result), len(r.Claims), r.RecordedAt.Format(timeFormat), r.RecordedBy)
+		res, err := tx.ExecContext(ctx, `INSERT INTO reports (id, title, outlet, url, published_at, language, text, result,
+			claims, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, r.Title, r.Outlet, r.URL,
+			r.PublishedAt, r.Language, r.Text, string(result), len(r.Claims), r.RecordedAt.UTC().Format(timeFormat), r.RecordedBy)
 		if err != nil {
 			return err
 		}

@@ -18,7 +18,8 @@ type CopyResult struct {
 
 // Copy copies the whole of src into dst, which must be empty, and checks that both then hold the same counts and
 // content hash. Places go in one import transaction, sources and claims (with their ids and recorded times) in one
-// ledger transaction, then the tokens; a failure in one leaves that part of dst untouched.
+// ledger transaction, then the tokens and the reports (with their ids); a failure in one leaves that part of dst
+// untouched.
 func Copy(ctx context.Context, src, dst *Store) (CopyResult, error) {
 	var res CopyResult
 	_, dc, err := Hash(ctx, dst)
@@ -74,6 +75,15 @@ func Copy(ctx context.Context, src, dst *Store) (CopyResult, error) {
 	for _, t := range toks {
 		if err := dst.tokens.RestoreToken(ctx, t, hashes[t.Name]); err != nil {
 			return res, errf("copy token %q: %w", t.Name, err)
+		}
+	}
+	reports, err := allReports(ctx, src)
+	if err != nil {
+		return res, err
+	}
+	for _, r := range reports {
+		if _, err := dst.reports.RestoreReport(ctx, r); err != nil {
+			return res, errf("copy report %d: %w", r.ID, err)
 		}
 	}
 	sh, sc, err := Hash(ctx, src)

@@ -12,17 +12,18 @@ import (
 
 	"github.com/tiled-maps/tiled/gazetteer"
 	"github.com/tiled-maps/tiled/ledger"
+	"github.com/tiled-maps/tiled/report"
 )
 
 // Counts is how many records of each kind a store holds.
 type Counts struct {
-	// Places, Sources, Claims and Tokens count the records.
-	Places, Sources, Claims, Tokens int
+	// Places, Sources, Claims, Tokens and Reports count the records.
+	Places, Sources, Claims, Tokens, Reports int
 }
 
 // String renders the counts for people.
 func (c Counts) String() string {
-	return fmt.Sprintf("%d places, %d sources, %d claims, %d tokens", c.Places, c.Sources, c.Claims, c.Tokens)
+	return fmt.Sprintf("%d places, %d sources, %d claims, %d tokens, %d reports", c.Places, c.Sources, c.Claims, c.Tokens, c.Reports)
 }
 
 // dumpPlace is a place with its point, as the dump writes it.
@@ -39,8 +40,8 @@ type dumpToken struct {
 	RevokedAt *time.Time
 }
 
-// Dump writes the store's content to w in a canonical form, one JSON record a line: places, sources, claims and
-// tokens, each in id (name) order. Two stores with the same content dump the same bytes, whatever their engine.
+// Dump writes the store's content to w in a canonical form, one JSON record a line: places, sources, claims,
+// tokens and reports, each in id (name) order. Two stores with the same content dump the same bytes, whatever their engine.
 // Derived data (name keys, versions, spatial indexes) is left out.
 func Dump(ctx context.Context, s *Store, w io.Writer) (Counts, error) {
 	var c Counts
@@ -93,7 +94,36 @@ func Dump(ctx context.Context, s *Store, w io.Writer) (Counts, error) {
 			return c, err
 		}
 	}
+	reports, err := allReports(ctx, s)
+	if err != nil {
+		return c, err
+	}
+	for _, r := range reports {
+		c.Reports++
+		if err := enc.Encode(r); err != nil {
+			return c, err
+		}
+	}
 	return c, nil
+}
+
+// allReports returns every report in full, in id order.
+func allReports(ctx context.Context, s *Store) ([]report.Stored, error) {
+	list, err := s.reports.Reports(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]report.Stored, 0, len(list))
+	for i := len(list) - 1; i >= 0; i-- { // listed newest first
+		r, err := s.reports.Report(ctx, list[i].ID)
+		if err != nil {
+			return nil, err
+		}
+		r.RecordedAt = r.RecordedAt.UTC()
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
 }
 
 // Hash returns the SHA-256 of the store's Dump, in hex, with the counts.

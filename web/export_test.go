@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -115,6 +116,16 @@ func TestExportHasNothingInternal(t *testing.T) {
 	var n int
 	if err := db.QueryRow("SELECT count(*) FROM gpkg_contents WHERE table_name NOT IN (SELECT name FROM sqlite_master)").Scan(&n); err != nil || n != 0 {
 		t.Errorf("gpkg_contents names %d tables that are not in the export (%v)", n, err)
+	}
+	// The export is a valid GeoPackage too (GDAL's validate_gpkg.py, from python3-gdal, where installed).
+	for _, py := range []string{"/usr/bin/python3", "python3"} {
+		if exec.Command(py, "-c", "import osgeo_utils.samples.validate_gpkg").Run() != nil {
+			continue
+		}
+		if out, err := exec.Command(py, "-m", "osgeo_utils.samples.validate_gpkg", path).CombinedOutput(); err != nil {
+			t.Errorf("validate_gpkg.py on the export: %v\n%s", err, out)
+		}
+		break
 	}
 }
 

@@ -14,12 +14,14 @@ import (
 
 	"github.com/tiled-maps/tiled/atlas"
 	"github.com/tiled-maps/tiled/mbtiles"
+	"github.com/tiled-maps/tiled/pmtiles"
+	"github.com/tiled-maps/tiled/postgres"
 )
 
 func exportCommands() []command {
 	return []command{
-		{"export", "export tiles --format mbtiles|dir [--minzoom N] [--maxzoom N] [--as-of DATE] [--source ID] [--bbox W,S,E,N] OUT",
-			"bake the vector tiles into an MBTiles file or a z/x/y.mvt directory for static hosting", cmdExport},
+		{"export", "export tiles --format mbtiles|pmtiles|dir [--minzoom N] [--maxzoom N] [--as-of DATE] [--source ID] [--bbox W,S,E,N] OUT",
+			"bake the vector tiles into an MBTiles file, a PMTiles archive or a z/x/y.mvt directory for static hosting", cmdExport},
 	}
 }
 
@@ -33,8 +35,8 @@ type exportConfig struct {
 
 func cmdExport(ctx context.Context, e env, args []string) error {
 	var cfg exportConfig
-	fs := newFlags(e, "export", "export tiles [--db PATH] --format mbtiles|dir [flags] OUT", &cfg.DB)
-	fs.StringVar(&cfg.Format, "format", "", "mbtiles (one SQLite file, MBTiles 1.3) or dir (OUT/z/x/y.mvt files)")
+	fs := newFlags(e, "export", "export tiles [--db PATH] --format mbtiles|pmtiles|dir [flags] OUT", &cfg.DB)
+	fs.StringVar(&cfg.Format, "format", "", "mbtiles (one SQLite file, MBTiles 1.3), pmtiles (one file served by range requests, PMTiles 3) or dir (OUT/z/x/y.mvt files)")
 	fs.IntVar(&cfg.Tiles.MinZoom, "minzoom", 0, "lowest zoom exported")
 	fs.IntVar(&cfg.Tiles.MaxZoom, "maxzoom", 14, "highest zoom exported")
 	fs.StringVar(&cfg.Tiles.AsOf, "as-of", "", "date the statuses are computed for, YYYY-MM-DD (default today)")
@@ -47,17 +49,17 @@ func cmdExport(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if len(pos) != 2 || pos[0] != "tiles" {
-		return usagef("export: want \"export tiles --format mbtiles|dir OUT\"")
+		return usagef("export: want \"export tiles --format mbtiles|pmtiles|dir OUT\"")
 	}
 	cfg.Out = pos[1]
-	if cfg.Format != "mbtiles" && cfg.Format != "dir" {
-		return usagef("export: --format must be mbtiles or dir, not %q", cfg.Format)
+	if cfg.Format != "mbtiles" && cfg.Format != "pmtiles" && cfg.Format != "dir" {
+		return usagef("export: --format must be mbtiles, pmtiles or dir, not %q", cfg.Format)
 	}
 	if cfg.Tiles.MinZoom < 0 || cfg.Tiles.MaxZoom > 22 || cfg.Tiles.MinZoom > cfg.Tiles.MaxZoom || cfg.Atlas.StaleDays < 1 {
 		return usagef("export: want 0 <= --minzoom <= --maxzoom <= 22 and --stale-days >= 1")
 	}
 	cfg.Atlas.MaxZoom = max(cfg.Tiles.MaxZoom, 14) // the server's default; only bounds which tiles may be built
-	if _, err := os.Stat(cfg.DB); err != nil {
+	if _, err := os.Stat(cfg.DB); err != nil && !postgres.IsDSN(cfg.DB) {
 		return fmt.Errorf("export: no store at %s (run \"tiled seed\" or \"tiled import\" first): %w", cfg.DB, err)
 	}
 	return exportTiles(ctx, e, cfg)
@@ -87,6 +89,8 @@ func exportTiles(ctx context.Context, e env, cfg exportConfig) error {
 	switch cfg.Format {
 	case "mbtiles":
 		sink, err = newMBTilesSink(ctx, cfg.Out)
+	case "pmtiles":
+		sink, err = newPMTilesSink(cfg.Out)
 	default:
 		sink, err = newDirSink(cfg.Out, cfg.Gzip)
 	}
@@ -145,6 +149,45 @@ func (s *mbtilesSink) commit(ctx context.Context, m mbtiles.Metadata) error {
 	return s.w.Commit(ctx, m)
 }
 func (s *mbtilesSink) abort() { s.w.Abort() }
+
+// pmtilesSink writes a PMTiles archive of gzipped MVT tiles.
+type pmtilesSink struct{ w *pmtiles.Writer }
+
+func newPMTilesSink(path string) (*pmtilesSink, error) {
+	w, err := pmtiles.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	return &pmtilesSink{w: w}, nil
+}
+
+func (s *pmtilesSink) put(_ context.Context, t atlas.ExportedTile) error {
+	if t.Entry.Gzip == nil {
+		return errors.New("export: tile without its gzip")
+	}
+	return s.w.Put(uint8(t.Tile.Z), t.Tile.X, t.Tile.Y, t.Entry.Gzip)
+}
+
+// commit writes the metadata as PMTiles readers expect it: the MBTiles rows as members, with vector_layers as an
+// array (not inside a "json" string).
+func (s *pmtilesSink) commit(_ context.Context, m mbtiles.Metadata) error {
+	rows, err := m.Rows()
+	if err != nil {
+		s.w.Abort()
+		return err
+	}
+	js := map[string]any{}
+	for k, v := range rows {
+		if k != "json" && k != "bounds" && k != "center" && k != "minzoom" && k != "maxzoom" {
+			js[k] = v
+		}
+	}
+	js["vector_layers"] = m.VectorLayers
+	return s.w.Commit(pmtiles.Metadata{JSON: js, Bounds: m.Bounds, Center: m.Center,
+		MinZoom: uint8(m.MinZoom), MaxZoom: uint8(m.MaxZoom)})
+}
+
+func (s *pmtilesSink) abort() { s.w.Abort() }
 
 // dirSink writes OUT/z/x/y.mvt (raw MVT), optionally OUT/z/x/y.mvt.gz, and OUT/metadata.json (the MBTiles
 // metadata rows). OUT must not exist or be empty, so that no tile of an older export survives in it.

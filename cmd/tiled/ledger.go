@@ -630,7 +630,10 @@ func cmdHistory(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	h := ix.History(p.ID)
+	h, err := ix.History(ctx, p.ID)
+	if err != nil {
+		return err
+	}
 	if asJSON {
 		return writeJSON(e.stdout, struct {
 			Settlement string         `json:"settlement"`

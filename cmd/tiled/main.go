@@ -1,7 +1,7 @@
 // Command tiled is the front-line settlement map server and its command-line tools: gazetteer import and
 // geocoding, the control-status ledger, and the map server.
 //
-// Run "tiled help" for the commands. Every command takes --db PATH|URL (default tiled.db, or $TILED_DB): a file path
+// Run "tiled help" for the commands. Every command takes --db PATH|URL (default tiled.gpkg, or $TILED_DB): a file path
 // keeps the SQLite/GeoPackage store, a postgres:// URL selects PostgreSQL/PostGIS.
 package main
 
@@ -94,8 +94,20 @@ func printHelp(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %s\n      %s\n", c.usage, c.summary)
 	}
-	fmt.Fprintln(w, "\nEvery command takes --db PATH (default tiled.db, or $TILED_DB); a postgres:// URL instead of a path selects")
+	fmt.Fprintln(w, "\nEvery command takes --db PATH (default tiled.gpkg, or tiled.db where only that exists, or $TILED_DB); a postgres:// URL instead of a path selects")
 	fmt.Fprintln(w, "PostgreSQL/PostGIS. \"tiled COMMAND -h\" lists its flags.")
+}
+
+// defaultStore is the store used without --db or $TILED_DB: tiled.gpkg (a GeoPackage's extension, GeoPackage
+// Req 3), or tiled.db in the working directory when only that exists (the default before), so that an existing
+// store keeps working.
+func defaultStore() string {
+	if _, err := os.Stat("tiled.gpkg"); err != nil {
+		if _, err := os.Stat("tiled.db"); err == nil {
+			return "tiled.db"
+		}
+	}
+	return "tiled.gpkg"
 }
 
 // newFlags returns a flag set for cmd with the shared --db flag bound to db.
@@ -104,7 +116,7 @@ func newFlags(e env, c string, usage string, db *string) *flag.FlagSet {
 	fs.SetOutput(e.stderr)
 	def := e.getenv("TILED_DB")
 	if def == "" {
-		def = "tiled.db"
+		def = defaultStore()
 	}
 	fs.StringVar(db, "db", def, "the store: a SQLite/GeoPackage file path, or a postgres:// URL for PostgreSQL/PostGIS")
 	fs.Usage = func() {

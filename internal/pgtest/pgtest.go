@@ -105,7 +105,12 @@ func Start(ctx context.Context) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "tiled-pgtest-")
+	// As another user, the cluster's directory must be reachable by that user: under /tmp, not a private $TMPDIR.
+	parent := ""
+	if cred != nil {
+		parent = "/tmp"
+	}
+	dir, err := os.MkdirTemp(parent, "tiled-pgtest-")
 	if err != nil {
 		return nil, err
 	}
