@@ -67,7 +67,7 @@ func TestExportPMTiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	layers, _ := meta["vector_layers"].([]any)
-	if len(layers) != 1 || meta["tiled_as_of"] != "2025-03-30" || meta["attribution"] == "" {
-		t.Errorf("metadata = %v, want vector_layers, tiled_as_of and attribution", meta)
+	if len(layers) != 2 || meta["tiled_as_of"] != "2025-03-30" || meta["attribution"] == "" {
+		t.Errorf("metadata = %v, want vector_layers (settlements, boundaries), tiled_as_of and attribution", meta)
 	}
 }
