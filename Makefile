@@ -124,3 +124,10 @@ loadtest-deps: $(LOADDEPS)
 $(LOADDEPS): loadtest/package.json loadtest/package-lock.json
 	cd loadtest && npm ci --no-audit --no-fund
 	@touch $@
+
+# The reference layer of state borders (issue 12): data/boundaries.geojson is committed (150 kB, public domain);
+# this rebuilds it from the npm package world-atlas pinned in web/package.json.
+.PHONY: boundaries
+## boundaries: regenerate data/boundaries.geojson from Natural Earth 1:10m (npm world-atlas@2.0.2)
+boundaries: $(WEBDEPS)
+	$(GO) run ./tools/boundgen -in web/node_modules/world-atlas/countries-10m.json -out data/boundaries.geojson
