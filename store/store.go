@@ -71,6 +71,7 @@ type Store struct {
 	tokens   Tokens
 	db       engine
 	reports  Reports
+	aliases  report.AliasStore // nil when the engine keeps none yet
 	lite     *sqlite.DB
 	pg       *postgres.DB
 }
@@ -95,7 +96,7 @@ func Open(ctx context.Context, location string) (*Store, error) {
 // FromSQLite wraps an open SQLite store.
 func FromSQLite(db *sqlite.DB) *Store {
 	return &Store{kind: KindSQLite, location: db.Path(), places: db.Gazetteer(), ledger: db.Ledger(),
-		tokens: db.Tokens(), db: db, lite: db, reports: db.Reports()}
+		tokens: db.Tokens(), db: db, lite: db, reports: db.Reports(), aliases: db.Aliases()}
 }
 
 // FromPostgres wraps an open PostgreSQL store.
@@ -121,6 +122,9 @@ func (s *Store) Tokens() Tokens { return s.tokens }
 
 // Reports is the store's reports (working material, never exported).
 func (s *Store) Reports() Reports { return s.reports }
+
+// Aliases is the store's source aliases for the report parser; nil for an engine that keeps none yet.
+func (s *Store) Aliases() report.AliasStore { return s.aliases }
 
 // SQLite returns the SQLite store, or nil for PostgreSQL.
 func (s *Store) SQLite() *sqlite.DB { return s.lite }

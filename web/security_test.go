@@ -47,7 +47,7 @@ func newConfigEnv(t *testing.T, cfg web.Config) *env {
 		t.Fatal(err)
 	}
 	a := atlas.New(atlas.Config{CacheBytes: 16 << 20, Now: func() time.Time { return fixedNow }},
-		atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot, Reports: db.Reports()})
+		atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot, Reports: db.Reports(), Aliases: db.Aliases()})
 	cfg.BasemapTiles = "none"
 	s := web.New(cfg, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv := httptest.NewServer(s.Handler())
@@ -61,9 +61,10 @@ func newConfigEnv(t *testing.T, cfg web.Config) *env {
 
 // writeBodies holds a valid body for every write route: the test of the routes fails when a route is missing here.
 var writeBodies = map[string]string{
-	"POST /api/claims":  `{"settlement":"ru-bel-demidovka","source":"isw","holder":"ua","degree":"presence","valid_at":"2025-04-08","published_at":"2025-04-09","evidence":"analyst-assessment","summary":"Token test."}`,
-	"POST /api/sources": `{"id":"token-test","name":"Token test","kind":"OSINT map","alignment":"independent"}`,
-	"POST /api/reports": `{"text":"ISW assessed that Russian forces advanced in Demidovka.","published_at":"2025-04-08"}`,
+	"POST /api/claims":              `{"settlement":"ru-bel-demidovka","source":"isw","holder":"ua","degree":"presence","valid_at":"2025-04-08","published_at":"2025-04-09","evidence":"analyst-assessment","summary":"Token test."}`,
+	"POST /api/sources":             `{"id":"token-test","name":"Token test","kind":"OSINT map","alignment":"independent"}`,
+	"POST /api/sources/:id/aliases": `{"alias":"Token test alias"}`,
+	"POST /api/reports":             `{"text":"ISW assessed that Russian forces advanced in Demidovka.","published_at":"2025-04-08"}`,
 }
 
 // TestEveryWriteRouteRejectsBadTokens sends every write route a valid body with no token, a malformed header, a
