@@ -59,6 +59,10 @@ type Deps struct {
 	Ledger LedgerStore
 	// Tokens verifies write tokens.
 	Tokens auth.Store
+	// Sessions keeps the desk's sessions; nil disables signing in.
+	Sessions auth.SessionStore
+	// Reviews keeps the desk's decisions about proposed claims; nil disables rejecting proposals.
+	Reviews ReviewStore
 	// Snapshot writes a consistent copy of the store's public data (a GeoPackage) to the new file path; ctx
 	// interrupts it, and on error it leaves no file.
 	Snapshot func(ctx context.Context, path string) error
@@ -83,6 +87,8 @@ type Config struct {
 	Now func() time.Time
 	// Attribution is shown in TileJSON and the style.
 	Attribution string
+	// SessionTTL is how long a desk session lasts (0: auth.DefaultSessionTTL).
+	SessionTTL time.Duration
 	// ExportDir is where export files are written ("": the system's temporary directory), in a directory of
 	// their own that Close removes.
 	ExportDir string

@@ -25,7 +25,40 @@ var (
 	ErrNotFound = errors.New("auth: no such token")
 	// ErrInvalidName is returned for an empty or over-long token name.
 	ErrInvalidName = errors.New("auth: invalid token name")
+	// ErrInvalidRole is returned for a role other than editor or admin.
+	ErrInvalidRole = errors.New("auth: invalid role")
+	// ErrForbidden is returned when a token's role does not allow an action.
+	ErrForbidden = errors.New("auth: not allowed for this role")
 )
+
+// Role says what a token may do.
+type Role string
+
+// The roles.
+const (
+	// RoleEditor may add reports, claims and sources and review proposals.
+	RoleEditor Role = "editor"
+	// RoleAdmin may also grade sources, manage tokens and make editorial retractions. Tokens created before roles
+	// existed are admins.
+	RoleAdmin Role = "admin"
+)
+
+// ParseRole parses "editor" or "admin".
+func ParseRole(s string) (Role, error) {
+	switch r := Role(strings.TrimSpace(s)); r {
+	case RoleEditor, RoleAdmin:
+		return r, nil
+	}
+	return "", fmt.Errorf("%w %q: want editor or admin", ErrInvalidRole, s)
+}
+
+// Require returns an error wrapping ErrForbidden unless t has role want (an admin has every role).
+func (t Token) Require(want Role) error {
+	if t.Role == want || t.Role == RoleAdmin {
+		return nil
+	}
+	return fmt.Errorf("%w: this needs the %s role; token %q is %s", ErrForbidden, want, t.Name, t.Role)
+}
 
 // Prefix starts every token, so that a leaked one is recognisable in logs and by secret scanners.
 const Prefix = "tiled_"
@@ -36,6 +69,8 @@ type Token struct {
 	ID int64 `json:"id"`
 	// Name says whom or what the token is for.
 	Name string `json:"name"`
+	// Role is what the token may do.
+	Role Role `json:"role"`
 	// CreatedAt is when it was created.
 	CreatedAt time.Time `json:"created_at"`
 	// RevokedAt is when it was revoked, nil while valid.
@@ -44,13 +79,13 @@ type Token struct {
 
 // Store persists token hashes.
 type Store interface {
-	// CreateToken stores a new token's hash under name.
-	CreateToken(ctx context.Context, name string, hash []byte) (Token, error)
+	// CreateToken stores a new token's hash under name with role.
+	CreateToken(ctx context.Context, name string, role Role, hash []byte) (Token, error)
 	// TokenByHash returns the token with hash, or ErrBadToken.
 	TokenByHash(ctx context.Context, hash []byte) (Token, error)
 	// Tokens lists every token.
 	Tokens(ctx context.Context) ([]Token, error)
-	// RevokeToken marks the token named name revoked, or returns ErrNotFound.
+	// RevokeToken marks the token named name revoked and ends its sessions, or returns ErrNotFound.
 	RevokeToken(ctx context.Context, name string) error
 }
 
@@ -66,18 +101,26 @@ func Hash(token string) []byte {
 	return h[:]
 }
 
-// Create makes a new token for name and returns its secret text, shown once.
+// Create makes a new editor token for name and returns its secret text, shown once.
 func (s Service) Create(ctx context.Context, name string) (string, Token, error) {
+	return s.CreateRole(ctx, name, RoleEditor)
+}
+
+// CreateRole makes a new token for name with role and returns its secret text, shown once.
+func (s Service) CreateRole(ctx context.Context, name string, role Role) (string, Token, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {
 		return "", Token{}, fmt.Errorf("%w: want 1 to 100 characters", ErrInvalidName)
+	}
+	if _, err := ParseRole(string(role)); err != nil {
+		return "", Token{}, err
 	}
 	var b [24]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", Token{}, err
 	}
 	secret := Prefix + base64.RawURLEncoding.EncodeToString(b[:])
-	t, err := s.Store.CreateToken(ctx, name, Hash(secret))
+	t, err := s.Store.CreateToken(ctx, name, role, Hash(secret))
 	return secret, t, err
 }
 
@@ -87,10 +130,21 @@ func (s Service) Verify(ctx context.Context, header string) (Token, error) {
 	if header == "" {
 		return Token{}, ErrNoToken
 	}
-	if !ok || !strings.EqualFold(scheme, "Bearer") || !strings.HasPrefix(strings.TrimSpace(secret), Prefix) {
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return Token{}, ErrBadToken
 	}
+	return s.VerifySecret(ctx, secret)
+}
+
+// VerifySecret checks a token's text (as pasted into the desk's sign-in form) and returns the token.
+func (s Service) VerifySecret(ctx context.Context, secret string) (Token, error) {
 	secret = strings.TrimSpace(secret)
+	if secret == "" {
+		return Token{}, ErrNoToken
+	}
+	if !strings.HasPrefix(secret, Prefix) || len(secret) > 200 {
+		return Token{}, ErrBadToken
+	}
 	h := Hash(secret)
 	t, err := s.Store.TokenByHash(ctx, h)
 	if err != nil {

@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -122,6 +123,48 @@ type Claim struct {
 	Supersedes int64 `json:"supersedes,omitempty"`
 	// Retracts is the id of the claim this one withdraws, or 0. A retraction is not a view of its own.
 	Retracts int64 `json:"retracts,omitempty"`
+	// EditorialReason, on a retraction, says why tiled's editors withdrew the claim ("recorded in error: …"): an
+	// editorial retraction, made by an admin, not by the source. Empty for every other claim.
+	EditorialReason string `json:"editorial_reason,omitempty"`
+	// Report is where the claim was read, when it came from a report reviewed in the desk; nil otherwise.
+	Report *Provenance `json:"report,omitempty"`
+}
+
+// MaxReason is the longest editorial reason, in characters.
+const MaxReason = 500
+
+// Provenance ties a claim to the report it was read from: the report's id, the proposal it was accepted from and the
+// characters of the report that proposal rests on, and what the public may see of the report — its outlet, date
+// and address, never its text.
+type Provenance struct {
+	// ReportID is the id of the stored report.
+	ReportID int64 `json:"id"`
+	// Proposal is the index of the proposed claim in the report's parse that the claim was accepted from.
+	Proposal int `json:"proposal"`
+	// Start and End are the span of the report's text the proposal came from, in characters.
+	Start int `json:"start"`
+	End   int `json:"end"`
+	// Outlet is the report's outlet ("Kyiv Independent"); may be empty.
+	Outlet string `json:"outlet,omitempty"`
+	// Published is the report's date.
+	Published Date `json:"published,omitzero"`
+	// URL is the report's address; may be empty.
+	URL string `json:"url,omitempty"`
+}
+
+// validate checks p's fields.
+func (p *Provenance) validate() error {
+	switch {
+	case p.ReportID <= 0:
+		return fieldErr("report", itoa(p.ReportID), nil, "want a report id")
+	case p.Proposal < 0:
+		return fieldErr("report", itoa(int64(p.Proposal)), nil, "want a proposal index ≥ 0")
+	case p.Start < 0 || p.End < p.Start:
+		return fieldErr("report", fmt.Sprintf("%d-%d", p.Start, p.End), nil, "want a span start ≤ end")
+	case utf8.RuneCountInString(p.Outlet) > 200:
+		return fieldErr("report", "", nil, "outlet longer than 200 characters")
+	}
+	return checkURL("report", p.URL)
 }
 
 // IsRetraction reports whether c withdraws another claim.
@@ -182,6 +225,15 @@ func (c Claim) Validate(today Date) error {
 		return fieldErr("retracts", itoa(c.Retracts), nil, "a claim supersedes or retracts, not both")
 	case c.ID != 0 && (c.Supersedes == c.ID || c.Retracts == c.ID):
 		return fieldErr("supersedes", itoa(c.ID), nil, "a claim cannot correct itself")
+	case c.EditorialReason != "" && !c.IsRetraction():
+		return fieldErr("editorial_reason", "", nil, "only a retraction carries an editorial reason")
+	case utf8.RuneCountInString(c.EditorialReason) > MaxReason:
+		return fieldErr("editorial_reason", "", nil, "longer than %d characters", MaxReason)
+	}
+	if c.Report != nil {
+		if err := c.Report.validate(); err != nil {
+			return err
+		}
 	}
 	return checkURL("relay_url", c.RelayURL)
 }

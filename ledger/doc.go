@@ -14,7 +14,10 @@
 //   - both the original and the correction stay in the history, linked both ways.
 //
 // A claim can be replaced once (superseded or retracted, not both, not twice); retractions cannot themselves be
-// replaced; a correction must be about the same settlement as the claim it corrects. Retracting a superseding
+// replaced; a correction must be about the same settlement as the claim it corrects, and come from the same source:
+// one source cannot withdraw what another said. When a claim was recorded in error, tiled's editors withdraw it
+// with an editorial retraction: a retraction in the claim's own source's name that carries EditorialReason (the
+// atlas lets only admins record one). Retracting a superseding
 // claim does not bring back the claim it superseded: record a new claim instead.
 //
 // # Dates

@@ -155,13 +155,16 @@ func addSource(ctx context.Context, w Writer, s Source) error {
 	return nil
 }
 
-// claimWriter checks claims against the store inside one transaction.
+// claimWriter checks claims against the store inside one transaction. It remembers the settlements and sources
+// it has found, so a file naming the same ones on many rows asks the store once each.
 type claimWriter struct {
-	places gazetteer.Store
-	w      Writer
-	today  Date
-	lastID int64
-	now    time.Time
+	places      gazetteer.Store
+	w           Writer
+	today       Date
+	lastID      int64
+	now         time.Time
+	settlements map[string]string // reference -> settlement id
+	sources     map[string]bool   // source ids found
 }
 
 func (r Recorder) newClaimWriter(ctx context.Context, w Writer) (*claimWriter, error) {
@@ -173,7 +176,8 @@ func (r Recorder) newClaimWriter(ctx context.Context, w Writer) (*claimWriter, e
 	if err != nil {
 		return nil, err
 	}
-	return &claimWriter{places: r.Places, w: w, today: Today(now), lastID: last, now: now.UTC()}, nil
+	return &claimWriter{places: r.Places, w: w, today: Today(now), lastID: last, now: now.UTC(),
+		settlements: map[string]string{}, sources: map[string]bool{}}, nil
 }
 
 // add checks c against the clock and the store and appends it.
@@ -181,18 +185,26 @@ func (cw *claimWriter) add(ctx context.Context, c Claim) (Claim, error) {
 	if err := c.Validate(cw.today); err != nil {
 		return c, err
 	}
-	id, err := cw.w.Settlement(ctx, c.SettlementID)
-	if errors.Is(err, ErrUnknownSettlement) {
-		return c, unknownSettlement(ctx, cw.places, c.SettlementID)
-	}
-	if err != nil {
-		return c, err
+	id, ok := cw.settlements[c.SettlementID]
+	if !ok {
+		var err error
+		id, err = cw.w.Settlement(ctx, c.SettlementID)
+		if errors.Is(err, ErrUnknownSettlement) {
+			return c, unknownSettlement(ctx, cw.places, c.SettlementID)
+		}
+		if err != nil {
+			return c, err
+		}
+		cw.settlements[c.SettlementID] = id
 	}
 	c.SettlementID = id
-	if _, err := cw.w.Source(ctx, c.SourceID); errors.Is(err, ErrUnknownSource) {
-		return c, fieldErr("source", c.SourceID, ErrUnknownSource, "not in the source registry (tiled sources list; add it with tiled sources add)")
-	} else if err != nil {
-		return c, err
+	if !cw.sources[c.SourceID] {
+		if _, err := cw.w.Source(ctx, c.SourceID); errors.Is(err, ErrUnknownSource) {
+			return c, fieldErr("source", c.SourceID, ErrUnknownSource, "not in the source registry (tiled sources list; add it with tiled sources add)")
+		} else if err != nil {
+			return c, err
+		}
+		cw.sources[c.SourceID] = true
 	}
 	if c.ID != 0 && c.ID <= cw.lastID {
 		return c, fieldErr("id", itoa(c.ID), ErrExists, "claim ids must increase: the ledger already holds ids up to %d (leave id blank to have one assigned)", cw.lastID)
@@ -203,17 +215,20 @@ func (cw *claimWriter) add(ctx context.Context, c Claim) (Claim, error) {
 	if dup, err := cw.w.Duplicate(ctx, c); err != nil {
 		return c, err
 	} else if dup != 0 {
+		if err := sameProposal(ctx, cw.w, c, dup); err != nil {
+			return c, err
+		}
 		return c, fieldErr("row", "", ErrExists, "repeats claim %d (same settlement, source, holder, degree, dates and summary)", dup)
 	}
 	if c.RecordedAt.IsZero() {
 		c.RecordedAt = cw.now
 	}
-	c, err = cw.w.AddClaim(ctx, c)
+	stored, err := cw.w.AddClaim(ctx, c)
 	if err != nil {
-		return c, err
+		return stored, err
 	}
-	cw.lastID = max(cw.lastID, c.ID)
-	return c, nil
+	cw.lastID = max(cw.lastID, stored.ID)
+	return stored, nil
 }
 
 // checkTarget checks the claim c supersedes or retracts.
@@ -238,6 +253,8 @@ func (cw *claimWriter) checkTarget(ctx context.Context, c Claim) error {
 		return fieldErr(field, v, ErrExists, "claim %d was already superseded or retracted by claim %d: a claim is corrected once", target, by)
 	case t.SettlementID != c.SettlementID:
 		return fieldErr(field, v, nil, "claim %d is about settlement %s, not %s: a correction must be about the same settlement", target, t.SettlementID, c.SettlementID)
+	case t.SourceID != c.SourceID:
+		return fieldErr("source", c.SourceID, nil, "claim %d is by source %s: only %s can correct or retract it (an admin can record an editorial retraction)", target, t.SourceID, t.SourceID)
 	}
 	return nil
 }
@@ -284,4 +301,51 @@ func nonEmpty(ss ...string) []string {
 		}
 	}
 	return out
+}
+
+// sameProposal returns a *ReviewedError when c, accepted from a report's proposal, repeats claim dup accepted from
+// the same proposal (two editors accepting it at once): the editor is told who accepted it first.
+func sameProposal(ctx context.Context, w Writer, c Claim, dup int64) error {
+	if c.Report == nil {
+		return nil
+	}
+	d, _, err := w.Claim(ctx, dup)
+	if err != nil {
+		return err
+	}
+	if d.Report == nil || d.Report.ReportID != c.Report.ReportID || d.Report.Proposal != c.Report.Proposal {
+		return nil
+	}
+	return &ReviewedError{First: Review{ReportID: d.Report.ReportID, Proposal: d.Report.Proposal, Decision: DecisionAccepted,
+		ClaimID: d.ID, By: d.RecordedBy, At: d.RecordedAt}}
+}
+
+// Retract records the retraction of claim id that build makes from it (build sees the claim as stored and returns
+// the retraction to append), in one transaction with the checks of AddClaim: the same settlement, the same source,
+// a claim not already corrected.
+func (r Recorder) Retract(ctx context.Context, id int64, build func(target Claim) (Claim, error)) (Claim, error) {
+	var out Claim
+	err := r.Store.Write(ctx, func(w Writer) error {
+		target, _, err := w.Claim(ctx, id)
+		if errors.Is(err, ErrUnknownClaim) {
+			return fieldErr("retracts", itoa(id), ErrUnknownClaim, "no such claim in the ledger")
+		}
+		if err != nil {
+			return err
+		}
+		c, err := build(target)
+		if err != nil {
+			return err
+		}
+		if c.Credibility == 0 {
+			c.Credibility = CredibilityUnknown
+		}
+		cw, err := r.newClaimWriter(ctx, w)
+		if err != nil {
+			return err
+		}
+		out, err = cw.add(ctx, c)
+		return err
+	})
+	return out, err
 }

@@ -20,25 +20,25 @@ func (db *DB) Tokens() *Tokens { return &Tokens{db: db} }
 var _ auth.Store = (*Tokens)(nil)
 
 // CreateToken stores a token hash under a unique name.
-func (t *Tokens) CreateToken(ctx context.Context, name string, hash []byte) (auth.Token, error) {
+func (t *Tokens) CreateToken(ctx context.Context, name string, role auth.Role, hash []byte) (auth.Token, error) {
 	created := time.Now().UTC().Truncate(time.Millisecond)
 	var id int64
 	err := t.db.writeTx(ctx, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, "INSERT INTO tokens (name, hash, created_at) VALUES ($1, $2, $3) RETURNING id", name, hash, created).Scan(&id)
+		err := tx.QueryRow(ctx, "INSERT INTO tokens (name, hash, created_at, role) VALUES ($1, $2, $3, $4) RETURNING id", name, hash, created, role).Scan(&id)
 		if isUnique(err, "tokens_name_key") {
 			return fmt.Errorf("%w: a token named %q exists", auth.ErrInvalidName, name)
 		}
 		return err
 	})
-	return auth.Token{ID: id, Name: name, CreatedAt: created}, err
+	return auth.Token{ID: id, Name: name, Role: role, CreatedAt: created}, err
 }
 
 // RestoreToken stores a token as another store had it (id aside): its hash, creation and revocation times. Copies
 // between stores use it.
 func (t *Tokens) RestoreToken(ctx context.Context, tok auth.Token, hash []byte) error {
 	return t.db.writeTx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, "INSERT INTO tokens (name, hash, created_at, revoked_at) VALUES ($1, $2, $3, $4)",
-			tok.Name, hash, tok.CreatedAt.UTC(), tok.RevokedAt)
+		_, err := tx.Exec(ctx, "INSERT INTO tokens (name, hash, created_at, revoked_at, role) VALUES ($1, $2, $3, $4, $5)",
+			tok.Name, hash, tok.CreatedAt.UTC(), tok.RevokedAt, restoredRole(tok.Role))
 		if isUnique(err, "tokens_name_key") {
 			return fmt.Errorf("%w: a token named %q exists", auth.ErrInvalidName, tok.Name)
 		}
@@ -67,7 +67,7 @@ func (t *Tokens) TokenHashes(ctx context.Context) (map[string][]byte, error) {
 
 // TokenByHash finds a token by its hash.
 func (t *Tokens) TokenByHash(ctx context.Context, hash []byte) (auth.Token, error) {
-	tok, stored, err := scanToken(t.db.pool.QueryRow(ctx, "SELECT id, name, hash, created_at, revoked_at FROM tokens WHERE hash = $1", hash))
+	tok, stored, err := scanToken(t.db.pool.QueryRow(ctx, "SELECT id, name, hash, created_at, revoked_at, role FROM tokens WHERE hash = $1", hash))
 	if errors.Is(err, pgx.ErrNoRows) || (err == nil && !auth.Equal(stored, hash)) {
 		return auth.Token{}, auth.ErrBadToken
 	}
@@ -76,7 +76,7 @@ func (t *Tokens) TokenByHash(ctx context.Context, hash []byte) (auth.Token, erro
 
 // Tokens lists every token, oldest first.
 func (t *Tokens) Tokens(ctx context.Context) ([]auth.Token, error) {
-	rows, err := t.db.pool.Query(ctx, "SELECT id, name, hash, created_at, revoked_at FROM tokens ORDER BY id")
+	rows, err := t.db.pool.Query(ctx, "SELECT id, name, hash, created_at, revoked_at, role FROM tokens ORDER BY id")
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +105,7 @@ func scanToken(r pgx.Row) (auth.Token, []byte, error) {
 	var tok auth.Token
 	var hash []byte
 	var revoked *time.Time
-	if err := r.Scan(&tok.ID, &tok.Name, &hash, &tok.CreatedAt, &revoked); err != nil {
+	if err := r.Scan(&tok.ID, &tok.Name, &hash, &tok.CreatedAt, &revoked, &tok.Role); err != nil {
 		return tok, nil, err
 	}
 	tok.CreatedAt = tok.CreatedAt.UTC()
@@ -114,4 +114,12 @@ func scanToken(r pgx.Row) (auth.Token, []byte, error) {
 		tok.RevokedAt = &t
 	}
 	return tok, hash, nil
+}
+
+// restoredRole is the role a copied token keeps: its own, or admin for a token from a store without roles.
+func restoredRole(r auth.Role) auth.Role {
+	if r == "" {
+		return auth.RoleAdmin
+	}
+	return r
 }

@@ -27,6 +27,8 @@ type ErrorBody struct {
 	Description string `json:"description"`
 	// RequestID lets an operator find the request in the logs.
 	RequestID string `json:"request_id,omitempty"`
+	// Field names the bad field of an invalid claim or source, so a form can point at it.
+	Field string `json:"field,omitempty"`
 }
 
 // errorTable maps error kinds to statuses, most specific first.
@@ -38,6 +40,11 @@ var errorTable = []struct {
 	{auth.ErrNoToken, http.StatusUnauthorized, "unauthorized"},
 	{auth.ErrBadToken, http.StatusUnauthorized, "unauthorized"},
 	{auth.ErrRevoked, http.StatusForbidden, "token_revoked"},
+	{auth.ErrNoSession, http.StatusUnauthorized, "signed_out"},
+	{auth.ErrSessionExpired, http.StatusUnauthorized, "session_expired"},
+	{auth.ErrForbidden, http.StatusForbidden, "forbidden"},
+	{ErrCSRF, http.StatusForbidden, "csrf"},
+	{ledger.ErrReviewed, http.StatusConflict, "already_reviewed"},
 	{atlas.ErrBodyTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
 	{report.ErrTooLarge, http.StatusRequestEntityTooLarge, "body_too_large"},
 	{report.ErrNotFound, http.StatusNotFound, "not_found"},
@@ -126,10 +133,14 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if status == http.StatusUnauthorized {
 		c.Response().Header().Set("WWW-Authenticate", `Bearer realm="tiled"`)
 	}
+
 	if rl := (*rateLimitError)(nil); errors.As(err, &rl) {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(rl.retryAfter)))
 	}
 	body := ErrorBody{Code: code, Description: desc, RequestID: rid}
+	if fe := (*ledger.FieldError)(nil); public && errors.As(err, &fe) {
+		body.Field = fe.Field
+	}
 	if c.Request().Method == http.MethodHead {
 		_ = c.NoContent(status)
 		return

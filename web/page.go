@@ -48,6 +48,8 @@ type pages struct {
 	tmpl   *template.Template
 	text   texts
 	static fs.FS
+	// deskText holds the desk's strings (templates/desk-strings.json), apart from the map's.
+	deskText texts
 
 	mu     sync.Mutex
 	assets map[string]*asset // built on first use: hash, gzip
@@ -71,6 +73,7 @@ func (s *Server) pageRoutes(get func(string, echo.HandlerFunc)) {
 	get("/table", p.table)
 	get("/oembed", p.oembed)
 	get("/static/*", p.serveStatic)
+	s.deskRoutes(p)
 }
 
 func newPages(s *Server) (*pages, error) {
@@ -82,9 +85,14 @@ func newPages(s *Server) (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &pages{s: s, text: tx, static: sub, assets: map[string]*asset{}}
+	dtx, err := loadTexts(templateFS, "templates/desk-strings.json")
+	if err != nil {
+		return nil, err
+	}
+	p := &pages{s: s, text: tx, deskText: dtx, static: sub, assets: map[string]*asset{}}
 	p.tmpl, err = template.New("").Funcs(template.FuncMap{
 		"asset": p.assetURL,
+		"D":     func(l lang, key string) string { return dtx.get(l, key) },
 		"T":     func(l lang, key string) string { return tx.get(l, key) },
 		"Tf": func(l lang, key string, kv ...string) string {
 			return tx.format(l, key, kv...)

@@ -277,7 +277,7 @@ func limitBodies(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		limit := int64(atlas.MaxBodyBytes)
-		if r.URL.Path == "/api/reports" {
+		if r.URL.Path == "/api/reports" || r.URL.Path == "/desk/api/reports" {
 			limit = atlas.MaxReportBodyBytes // a report's text is longer than any other write
 		}
 		if r.ContentLength > limit {

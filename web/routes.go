@@ -45,11 +45,14 @@ func (s *Server) routes() {
 	get("/api/diff", s.diff)
 	e.POST("/api/claims", s.addClaim)
 	e.POST("/api/sources", s.addSource)
+	e.POST("/api/claims/:id/retract", s.retract)
 	// Reports are the newsroom's working material: every route needs a token, and none is cached.
 	e.POST("/api/reports", s.addReport)
 	e.GET("/api/reports", s.listReports)
 	e.GET("/api/reports/:id", s.showReport)
 	e.POST("/api/sources/:id/aliases", s.addSourceAlias)
+	e.POST("/api/reports/:id/proposals/:n/accept", s.acceptProposal)
+	e.POST("/api/reports/:id/proposals/:n/reject", s.rejectProposal)
 	get("/ogc", s.ogcLanding)
 	get("/ogc/", s.ogcLanding)
 	get("/ogc/conformance", s.ogcConformance)
@@ -259,7 +262,7 @@ func (s *Server) diff(c echo.Context) error {
 
 func (s *Server) addClaim(c echo.Context) error {
 	ctx := c.Request().Context()
-	tok, err := s.atlas.Authorize(ctx, c.Request().Header.Get(echo.HeaderAuthorization))
+	tok, err := s.authorized(c)
 	if err != nil {
 		return err
 	}
@@ -277,7 +280,7 @@ func (s *Server) addClaim(c echo.Context) error {
 
 func (s *Server) addSource(c echo.Context) error {
 	ctx := c.Request().Context()
-	tok, err := s.atlas.Authorize(ctx, c.Request().Header.Get(echo.HeaderAuthorization))
+	tok, err := s.authorized(c)
 	if err != nil {
 		return err
 	}
@@ -347,7 +350,7 @@ func (s *Server) ogcItem(c echo.Context) error {
 
 // authorized checks the request's bearer token.
 func (s *Server) authorized(c echo.Context) (auth.Token, error) {
-	return s.atlas.Authorize(c.Request().Context(), c.Request().Header.Get(echo.HeaderAuthorization))
+	return s.writer(c) // the desk's session token, or the bearer token
 }
 
 // privateJSON writes a response that no cache may keep.

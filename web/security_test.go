@@ -61,10 +61,13 @@ func newConfigEnv(t *testing.T, cfg web.Config) *env {
 
 // writeBodies holds a valid body for every write route: the test of the routes fails when a route is missing here.
 var writeBodies = map[string]string{
-	"POST /api/claims":              `{"settlement":"ru-bel-demidovka","source":"isw","holder":"ua","degree":"presence","valid_at":"2025-04-08","published_at":"2025-04-09","evidence":"analyst-assessment","summary":"Token test."}`,
-	"POST /api/sources":             `{"id":"token-test","name":"Token test","kind":"OSINT map","alignment":"independent"}`,
-	"POST /api/sources/:id/aliases": `{"alias":"Token test alias"}`,
-	"POST /api/reports":             `{"text":"ISW assessed that Russian forces advanced in Demidovka.","published_at":"2025-04-08"}`,
+	"POST /api/claims":                          `{"settlement":"ru-bel-demidovka","source":"isw","holder":"ua","degree":"presence","valid_at":"2025-04-08","published_at":"2025-04-09","evidence":"analyst-assessment","summary":"Token test."}`,
+	"POST /api/sources":                         `{"id":"token-test","name":"Token test","kind":"OSINT map","alignment":"independent"}`,
+	"POST /api/claims/:id/retract":              `{"summary":"Token test."}`,
+	"POST /api/reports/:id/proposals/:n/accept": `{"settlement":"ru-bel-demidovka","source":"isw","holder":"ua","degree":"presence","valid_at":"2025-04-08","published_at":"2025-04-09","evidence":"analyst-assessment","summary":"Token test."}`,
+	"POST /api/reports/:id/proposals/:n/reject": `{"reason":"Token test."}`,
+	"POST /api/sources/:id/aliases":             `{"alias":"Token test alias"}`,
+	"POST /api/reports":                         `{"text":"ISW assessed that Russian forces advanced in Demidovka.","published_at":"2025-04-08"}`,
 }
 
 // TestEveryWriteRouteRejectsBadTokens sends every write route a valid body with no token, a malformed header, a
@@ -73,7 +76,9 @@ func TestEveryWriteRouteRejectsBadTokens(t *testing.T) {
 	e := newEnv(t)
 	var routes []string
 	for _, r := range e.handler.(*echo.Echo).Routes() {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		// The desk's writes take a session, not a bearer token (desk_test.go); echo lists its groups' not-found routes.
+		desk := r.Path == "/desk" || strings.HasPrefix(r.Path, "/desk/")
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != echo.RouteNotFound && !desk {
 			routes = append(routes, r.Method+" "+r.Path)
 		}
 	}

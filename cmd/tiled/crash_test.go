@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"os/exec"
@@ -154,22 +155,103 @@ func bigClaimsCSV(tb testing.TB, n int) string {
 
 // crashOutcome is what one killed run left behind.
 type crashOutcome struct {
-	delay    time.Duration
+	phase    string  // "reading", "committing" or "committed" (see TestCrashDuringImport)
+	at       float64 // reading: the fraction of the input read at the kill; committing: of the commit's WAL written
+	elapsed  time.Duration
 	finished bool   // the child had already exited when killed
 	kept     string // "none" or "all"
 }
 
-// TestCrashDuringImport kills "tiled import" (GeoJSON) and "tiled claims import" (CSV) part-way, at fractions of
-// the time a full import takes, and checks that the reopened store is sound and holds all of the import or none.
-func TestCrashDuringImport(t *testing.T) {
-	places, claims, fractions := 20000, 2000, []float64{0.5}
-	if longCrash() {
-		places, claims = 150000, 30000
-		fractions = nil
-		for f := 0.05; f < 2; f += 0.15 { // past 1: a busy machine may run a killed import slower than the timed one
-			fractions = append(fractions, f)
+// fdOffset returns the read offset of the file path that process pid has open (Linux: /proc/PID/fdinfo): -1 when
+// it has not opened it yet, -2 once it has closed it. fd caches the descriptor once found.
+func fdOffset(pid int, path string, fd *string) int64 {
+	if *fd != "" {
+		if target, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, *fd)); err != nil || target != path {
+			return -2 // closed (the number may since name another file)
+		}
+	} else {
+		entries, err := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+		if err != nil {
+			return -1
+		}
+		for _, e := range entries {
+			if target, err := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, e.Name())); err == nil && target == path {
+				*fd = e.Name()
+				break
+			}
+		}
+		if *fd == "" {
+			return -1
 		}
 	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/fdinfo/%s", pid, *fd))
+	if err != nil {
+		return -2
+	}
+	for line := range strings.SplitSeq(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "pos:"); ok {
+			var n int64
+			fmt.Sscan(strings.TrimSpace(v), &n)
+			return n
+		}
+	}
+	return -1
+}
+
+// progressKnown reports whether a child's read progress can be watched (/proc/PID/fdinfo: Linux).
+func progressKnown() bool {
+	_, err := os.Stat("/proc/self/fdinfo")
+	return err == nil
+}
+
+// importProgress is how far a running import has got, as seen from outside: the offset it has read its input to,
+// and the size of the store's write-ahead log. An import holds its changes in SQLite's page cache while it reads
+// (the WAL stays as it was), writes them to the WAL when it commits (the commit record is the last frame), then
+// checkpoints the WAL into the store as it closes.
+type importProgress struct {
+	pos     int64 // input offset; -1 not opened yet, -2 closed
+	walSize int64
+}
+
+// pollUntil probes a running import every millisecond until cond holds (true) or the process exits (false).
+func pollUntil(pid int, input, wal string, done <-chan struct{}, cond func(importProgress) bool) bool {
+	var fd string
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-done:
+			return false
+		case <-tick.C:
+		}
+		p := importProgress{pos: fdOffset(pid, input, &fd)}
+		if st, err := os.Stat(wal); err == nil {
+			p.walSize = st.Size()
+		}
+		if cond(p) {
+			return true
+		}
+	}
+}
+
+// TestCrashDuringImport kills "tiled import" (GeoJSON) and "tiled claims import" (CSV) inside their transaction and
+// checks that the reopened store is sound and holds all of the import or none. The kills are placed by the import's
+// progress, not by the clock (a timed kill on a busy machine mostly landed after the commit): the parent watches how
+// far the child has read its input (/proc/PID/fdinfo) and how far its commit has written the WAL, and kills it
+//   - while reading, at a random fraction of the input: the store must hold none of the import;
+//   - while committing, when the WAL has grown to a random fraction of what the commit writes: none (no commit
+//     record yet);
+//   - as soon as the commit has written the whole WAL (checkpointing, closing): all of it.
+//
+// Where progress cannot be watched (no /proc), it falls back to random fractions of the complete run's time.
+func TestCrashDuringImport(t *testing.T) {
+	places, claims, reading, committing, committed := 20000, 2000, 1, 1, 0
+	if longCrash() {
+		places, claims, reading, committing, committed = 100000, 20000, 5, 4, 2
+	}
+	seed := time.Now().UnixNano()
+	rng := rand.New(rand.NewPCG(uint64(seed), 0))
+	t.Logf("kill points from seed %d", seed)
 	tests := []struct {
 		name string
 		args func(file string) []string
@@ -181,7 +263,13 @@ func TestCrashDuringImport(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			// The two end states: the seeded store, and the seeded store after a complete import.
+			st, err := os.Stat(tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			size := st.Size()
+			// The two end states: the seeded store, and the seeded store after a complete import; and, from the
+			// complete import, the WAL size before and after its commit.
 			base := seededDB(t)
 			before, _ := tableCounts(t, base)
 			full := filepath.Join(t.TempDir(), "full.db")
@@ -189,53 +277,132 @@ func TestCrashDuringImport(t *testing.T) {
 			start := time.Now()
 			var stderr bytes.Buffer
 			cmd, _ := child(t, &stderr, append(tt.args(tt.file), "--db", full)...)
-			if err := cmd.Wait(); err != nil {
-				t.Fatalf("complete import: %v\n%s", err, stderr.String())
+			done := make(chan struct{})
+			go func() { cmd.Wait(); close(done) }()
+			var walRead, walMax int64 = -1, 0 // WAL size when the input was all read; largest seen
+			watch := progressKnown()
+			if watch {
+				pollUntil(cmd.Process.Pid, tt.file, full+"-wal", done, func(p importProgress) bool {
+					if walRead < 0 && (p.pos >= size || p.pos == -2) {
+						walRead = p.walSize
+					}
+					walMax = max(walMax, p.walSize)
+					return false
+				})
+			}
+			<-done
+			if cmd.ProcessState.ExitCode() != 0 {
+				t.Fatalf("complete import: %v\n%s", cmd.ProcessState, stderr.String())
 			}
 			took := time.Since(start)
+			if watch && (walRead < 0 || walMax <= walRead) {
+				t.Logf("the commit was not seen in the WAL (read all: WAL %d, largest %d): kills placed by time", walRead, walMax)
+				watch = false
+			}
 			after, _ := tableCounts(t, full)
 			if sameCounts(before, after) {
 				t.Fatal("the complete import changed no table")
 			}
+			type kill struct {
+				phase string
+				at    float64
+			}
+			var kills []kill
+			for range reading {
+				kills = append(kills, kill{"reading", 0.05 + 0.9*rng.Float64()})
+			}
+			for range committing {
+				kills = append(kills, kill{"committing", 0.05 + 0.9*rng.Float64()})
+			}
+			for range committed {
+				kills = append(kills, kill{"committed", 1})
+			}
 			var outcomes []crashOutcome
-			for _, f := range fractions {
+			for _, k := range kills {
 				db := filepath.Join(t.TempDir(), "killed.db")
 				copyFile(t, base, db)
-				delay := time.Duration(f * float64(took))
+				started := time.Now()
 				cmd, _ := child(t, io.Discard, append(tt.args(tt.file), "--db", db)...)
-				time.Sleep(delay)
+				done := make(chan struct{})
+				go func() { cmd.Process.Wait(); close(done) }()
+				var cond func(importProgress) bool
+				switch k.phase {
+				case "reading":
+					cond = func(p importProgress) bool { return p.pos >= int64(k.at*float64(size)) }
+				case "committing":
+					cond = func(p importProgress) bool {
+						return p.walSize >= walRead+int64(k.at*float64(walMax-walRead)) && p.walSize > walRead
+					}
+				default:
+					cond = func(p importProgress) bool { return p.walSize >= walMax }
+				}
+				var running bool
+				if watch {
+					running = pollUntil(cmd.Process.Pid, tt.file, db+"-wal", done, cond)
+				} else {
+					select {
+					case <-done:
+					case <-time.After(time.Duration(rng.Float64() * float64(took))):
+						running = true
+					}
+				}
 				killErr := cmd.Process.Kill()
-				_ = cmd.Wait()
-				o := crashOutcome{delay: delay, finished: errors.Is(killErr, os.ErrProcessDone)}
+				<-done
+				o := crashOutcome{phase: k.phase, at: k.at, elapsed: time.Since(started),
+					finished: !running || errors.Is(killErr, os.ErrProcessDone)}
+				// The WAL as the kill left it says whether the commit had been written: the import's commit record
+				// is the WAL's last frame. (Between the probe and the kill the process runs on: on a small import a
+				// kill aimed at the commit can land after it.)
+				walAfter := int64(-1)
+				if st, err := os.Stat(db + "-wal"); err == nil {
+					walAfter = st.Size()
+				}
 				got, check := tableCounts(t, db)
 				switch {
 				case check != "ok":
-					t.Fatalf("killed after %v: integrity_check = %q", delay, check)
+					t.Fatalf("killed %s at %.2f: integrity_check = %q", k.phase, k.at, check)
 				case sameCounts(got, before):
 					o.kept = "none"
 				case sameCounts(got, after):
 					o.kept = "all"
 				default:
-					t.Fatalf("killed after %v: the store holds part of the import: %v, want %v or %v", delay, got, before, after)
+					t.Fatalf("killed %s at %.2f: the store holds part of the import: %v, want %v or %v", k.phase, k.at, got, before, after)
+				}
+				if watch && !o.finished && walAfter >= 0 {
+					want := "none"
+					if walAfter >= walMax {
+						want = "all"
+					}
+					if o.kept != want {
+						t.Errorf("killed %s at %.0f%% with the WAL at %d of the %d bytes a complete import leaves: the store holds %s of the import, want %s",
+							k.phase, 100*k.at, walAfter, walMax, o.kept, want)
+					}
 				}
 				outcomes = append(outcomes, o)
 			}
-			none, all := 0, 0
+			during, none, all := 0, 0, 0
 			for _, o := range outcomes {
+				if !o.finished {
+					during++
+				}
 				if o.kept == "none" {
 					none++
 				} else {
 					all++
 				}
 			}
-			t.Logf("%s import of %d rows takes %v; %d kills: %d left none of it, %d all of it (integrity_check ok every time)",
-				tt.name, tt.rows, took.Round(time.Millisecond), len(outcomes), none, all)
+			t.Logf("%s import of %d rows (%.1f MB) takes %v, its commit writes %.1f MB of WAL; %d kills, %d of them before the process ended: %d left none of it, %d all of it (integrity_check ok every time)",
+				tt.name, tt.rows, float64(size)/1e6, took.Round(time.Millisecond), float64(walMax-walRead)/1e6, len(outcomes), during, none, all)
 			if longCrash() {
 				for _, o := range outcomes {
-					t.Logf("  kill at %6v: %s%s", o.delay.Round(time.Millisecond), o.kept, map[bool]string{true: " (had exited)"}[o.finished])
+					what := map[string]string{"reading": fmt.Sprintf("%.0f%% of the input read", 100*o.at),
+						"committing": fmt.Sprintf("%.0f%% of the commit's WAL written", 100*o.at),
+						"committed":  "the commit's WAL all written"}[o.phase]
+					t.Logf("  kill %-10s (%s, after %v): %s%s", o.phase, what, o.elapsed.Round(time.Millisecond), o.kept,
+						map[bool]string{true: " (had exited)"}[o.finished])
 				}
-				if none == 0 {
-					t.Error("no kill landed before the commit: the test did not test an interrupted import")
+				if during < len(outcomes)*3/4 {
+					t.Errorf("%d of %d kills landed while the import ran: the test did not test interrupted imports", during, len(outcomes))
 				}
 			}
 		})

@@ -23,7 +23,7 @@ func serverCommands() []command {
 	return []command{
 		{"serve", "serve [--addr HOST:PORT] [--seed=false] [flags]",
 			"serve tiles, GeoJSON, OGC API Features and the map (loads the seed data into a fresh store)", cmdServe},
-		{"token", "token create NAME | list | revoke NAME", "manage the bearer tokens that guard writes", cmdToken},
+		{"token", "token create NAME [--role editor|admin] | list | sessions | revoke NAME", "manage the tokens that guard writes and their desk sessions", cmdToken},
 	}
 }
 
@@ -56,6 +56,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	fs.Int64Var(&cacheMB, "cache-mb", 128, "tile cache size in MB (0 disables the cache)")
 	fs.IntVar(&cfg.Atlas.StaleDays, "stale-days", 30, "a claim older than this many days is stale and does not vote")
 	fs.IntVar(&cfg.Atlas.MaxZoom, "max-zoom", 14, "highest tile zoom served")
+	fs.DurationVar(&cfg.Atlas.SessionTTL, "session-ttl", auth.DefaultSessionTTL, "how long a desk session lasts before the editor signs in again")
 	fs.BoolVar(&cfg.Seed, "seed", true, "load the embedded seed data when the store holds no places")
 	fs.StringVar(&cfg.LogFormat, "log", envOr(e, "TILED_LOG", "json"), "log format: json or text")
 	fs.StringVar(&writeRate, "write-rate", envOr(e, "TILED_WRITE_RATE", "60/m"), "writes each token may make: N/s, N/m, N/h, or off ($TILED_WRITE_RATE)")
@@ -84,8 +85,8 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if cfg.Web.MaxConns == 0 || cfg.Web.MaxConnsPerIP == 0 || cfg.Web.IdleTimeout <= 0 {
 		return usagef("--max-conns and --max-conns-ip must be ≥ 1 (or -1 for no bound), --idle-timeout positive")
 	}
-	if cacheMB < 0 || cfg.Atlas.StaleDays < 1 || cfg.Atlas.MaxZoom < 0 || cfg.Atlas.MaxZoom > 22 {
-		return usagef("--cache-mb must be >= 0, --stale-days >= 1, --max-zoom in 0..22")
+	if cacheMB < 0 || cfg.Atlas.StaleDays < 1 || cfg.Atlas.MaxZoom < 0 || cfg.Atlas.MaxZoom > 22 || cfg.Atlas.SessionTTL < time.Minute {
+		return usagef("--cache-mb must be >= 0, --stale-days >= 1, --max-zoom in 0..22, --session-ttl at least 1m")
 	}
 	cfg.Atlas.CacheBytes = cacheMB << 20
 	logw := newFlushWriter(e.stderr, 200*time.Millisecond)
@@ -124,6 +125,9 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 			}
 			return string(db.Kind()), "reconnecting"
 		}}
+	if lite := db.SQLite(); lite != nil { // the desk's sessions and reviews: SQLite only so far
+		deps.Sessions, deps.Reviews = lite.Tokens(), lite.Reviews()
+	}
 	a := atlas.New(cfg.Atlas, deps)
 	defer a.Close() // removes the export files
 	if err := a.Ready(ctx); err != nil {
@@ -171,16 +175,22 @@ func openServed(ctx context.Context, location string, log *slog.Logger) (*store.
 }
 
 func cmdToken(ctx context.Context, e env, args []string) error {
-	var dbPath string
+	var dbPath, role string
 	var asJSON bool
-	fs := newFlags(e, "token", "token [--db PATH] create NAME | list | revoke NAME", &dbPath)
-	fs.BoolVar(&asJSON, "json", false, "print JSON (list)")
+	const usage = "token [--db PATH] create NAME [--role editor|admin] | list | sessions | revoke NAME"
+	fs := newFlags(e, "token", usage, &dbPath)
+	fs.BoolVar(&asJSON, "json", false, "print JSON (list, sessions)")
+	fs.StringVar(&role, "role", string(auth.RoleEditor), "create: editor (reports, claims, sources) or admin (also grades sources, manages tokens, editorial retractions)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) == 0 {
-		return usagef("token needs a subcommand: create NAME, list or revoke NAME")
+		return usagef("token needs a subcommand: create NAME, list, sessions or revoke NAME")
+	}
+	r, err := auth.ParseRole(role)
+	if err != nil {
+		return usagef("token: --role %q: want editor or admin", role)
 	}
 	db, err := openDB(ctx, dbPath)
 	if err != nil {
@@ -190,17 +200,25 @@ func cmdToken(ctx context.Context, e env, args []string) error {
 	svc := auth.Service{Store: db.Tokens()}
 	switch sub := pos[0]; {
 	case sub == "create" && len(pos) == 2:
-		secret, _, err := svc.Create(ctx, pos[1])
+		secret, _, err := svc.CreateRole(ctx, pos[1], r)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintln(e.stdout, secret)
-		fmt.Fprintf(e.stderr, "token %q created; it is shown only now: send it as \"Authorization: Bearer <token>\"\n", pos[1])
+		fmt.Fprintf(e.stderr, "%s token %q created; it is shown only now: paste it into the desk's sign-in (/desk) or send it as \"Authorization: Bearer <token>\"\n", r, pos[1])
 		return nil
 	case sub == "list" && len(pos) == 1:
 		toks, err := svc.Store.Tokens(ctx)
 		if err != nil {
 			return err
+		}
+		sessions, err := liveSessions(ctx, db)
+		if err != nil {
+			return err
+		}
+		live := map[int64]int{}
+		for _, s := range sessions {
+			live[s.Token.ID]++
 		}
 		if asJSON {
 			if toks == nil {
@@ -209,22 +227,56 @@ func cmdToken(ctx context.Context, e env, args []string) error {
 			return json.NewEncoder(e.stdout).Encode(toks)
 		}
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tCREATED\tREVOKED")
+		fmt.Fprintln(tw, "NAME\tROLE\tCREATED\tREVOKED\tSESSIONS")
 		for _, t := range toks {
 			rev := ""
 			if t.RevokedAt != nil {
 				rev = t.RevokedAt.Format(time.RFC3339)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Name, t.CreatedAt.Format(time.RFC3339), rev)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\n", t.Name, t.Role, t.CreatedAt.Format(time.RFC3339), rev, live[t.ID])
+		}
+		return tw.Flush()
+	case sub == "sessions" && len(pos) == 1:
+		sessions, err := liveSessions(ctx, db)
+		if err != nil {
+			return err
+		}
+		if asJSON {
+			return json.NewEncoder(e.stdout).Encode(sessions)
+		}
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "SESSION\tTOKEN\tROLE\tSIGNED IN\tEXPIRES")
+		for _, s := range sessions {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", s.ID, s.Token.Name, s.Token.Role, s.CreatedAt.Format(time.RFC3339),
+				s.ExpiresAt.Format(time.RFC3339))
 		}
 		return tw.Flush()
 	case sub == "revoke" && len(pos) == 2:
+		sessions, err := liveSessions(ctx, db)
+		if err != nil {
+			return err
+		}
 		if err := svc.Store.RevokeToken(ctx, pos[1]); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "token %q revoked\n", pos[1])
+		ended := 0
+		for _, s := range sessions {
+			if s.Token.Name == pos[1] {
+				ended++
+			}
+		}
+		fmt.Fprintf(e.stdout, "token %q revoked; %d desk session(s) ended\n", pos[1], ended)
 		return nil
 	default:
-		return usagef("token: want create NAME, list or revoke NAME; got %q", strings.Join(pos, " "))
+		return usagef("token: want create NAME, list, sessions or revoke NAME; got %q", strings.Join(pos, " "))
 	}
+}
+
+// liveSessions lists the store's live desk sessions (none for a store without sessions).
+func liveSessions(ctx context.Context, db *store.Store) ([]auth.Session, error) {
+	lite := db.SQLite()
+	if lite == nil {
+		return []auth.Session{}, nil
+	}
+	return lite.Tokens().Sessions(ctx, time.Now())
 }
