@@ -143,17 +143,23 @@ func emptyIndex(opt Options) *Index {
 // order: the result is the index of the union. ix is left unchanged and stays valid. The cost is that of copying
 // the settlements the claims are about, plus one pointer per settlement.
 func (ix *Index) With(sources []Source, claims []Claim) *Index {
-	b := builder{nx: new(Index)}
-	*b.nx = *ix
-	b.nx.gen = ix.gen + 1
-	if sources != nil {
-		b.setSources(sources)
-	}
+	b := newBuilder(ix, sources)
 	for i := range claims {
 		b.add(&claims[i])
 	}
 	b.finish()
 	return b.nx
+}
+
+// newBuilder starts the index that follows ix, with sources (when not nil) as the registry.
+func newBuilder(ix *Index, sources []Source) *builder {
+	b := &builder{nx: new(Index)}
+	*b.nx = *ix
+	b.nx.gen = ix.gen + 1
+	if sources != nil {
+		b.setSources(sources)
+	}
+	return b
 }
 
 // builder makes one new index from an older one.
@@ -360,6 +366,9 @@ func Load(ctx context.Context, s Store, opt Options) (*Index, error) {
 	return loadAfter(ctx, s, emptyIndex(opt))
 }
 
+// loadPage is how many claims a load reads from the store at a time.
+const loadPage = 1 << 16
+
 // loadAfter reads what s holds beyond ix (the sources, and the claims with ids above ix's last) and returns the
 // index of both, at s's version.
 func loadAfter(ctx context.Context, s Store, ix *Index) (*Index, error) {
@@ -374,15 +383,24 @@ func loadAfter(ctx context.Context, s Store, ix *Index) (*Index, error) {
 	if sources == nil {
 		sources = []Source{}
 	}
-	claims, err := s.Claims(ctx, ClaimFilter{AfterID: ix.readTo, NoText: true})
-	if err != nil {
-		return nil, err
+	b := newBuilder(ix, sources)
+	after := ix.readTo
+	for { // in pages, so that only one page of full claims is held at a time
+		claims, err := s.Claims(ctx, ClaimFilter{AfterID: after, Limit: loadPage, NoText: true})
+		if err != nil {
+			return nil, err
+		}
+		for i := range claims {
+			b.add(&claims[i])
+			after = max(after, claims[i].ID)
+		}
+		if len(claims) < loadPage {
+			break
+		}
 	}
-	nx := ix.With(sources, claims)
-	nx.version, nx.text = v, s
-	for _, c := range claims {
-		nx.readTo = max(nx.readTo, c.ID)
-	}
+	b.finish()
+	nx := b.nx
+	nx.version, nx.text, nx.readTo = v, s, after
 	return nx, nil
 }
 

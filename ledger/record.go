@@ -155,13 +155,16 @@ func addSource(ctx context.Context, w Writer, s Source) error {
 	return nil
 }
 
-// claimWriter checks claims against the store inside one transaction.
+// claimWriter checks claims against the store inside one transaction. It remembers the settlements and sources
+// it has found, so a file naming the same ones on many rows asks the store once each.
 type claimWriter struct {
-	places gazetteer.Store
-	w      Writer
-	today  Date
-	lastID int64
-	now    time.Time
+	places      gazetteer.Store
+	w           Writer
+	today       Date
+	lastID      int64
+	now         time.Time
+	settlements map[string]string // reference -> settlement id
+	sources     map[string]bool   // source ids found
 }
 
 func (r Recorder) newClaimWriter(ctx context.Context, w Writer) (*claimWriter, error) {
@@ -173,7 +176,8 @@ func (r Recorder) newClaimWriter(ctx context.Context, w Writer) (*claimWriter, e
 	if err != nil {
 		return nil, err
 	}
-	return &claimWriter{places: r.Places, w: w, today: Today(now), lastID: last, now: now.UTC()}, nil
+	return &claimWriter{places: r.Places, w: w, today: Today(now), lastID: last, now: now.UTC(),
+		settlements: map[string]string{}, sources: map[string]bool{}}, nil
 }
 
 // add checks c against the clock and the store and appends it.
@@ -181,18 +185,26 @@ func (cw *claimWriter) add(ctx context.Context, c Claim) (Claim, error) {
 	if err := c.Validate(cw.today); err != nil {
 		return c, err
 	}
-	id, err := cw.w.Settlement(ctx, c.SettlementID)
-	if errors.Is(err, ErrUnknownSettlement) {
-		return c, unknownSettlement(ctx, cw.places, c.SettlementID)
-	}
-	if err != nil {
-		return c, err
+	id, ok := cw.settlements[c.SettlementID]
+	if !ok {
+		var err error
+		id, err = cw.w.Settlement(ctx, c.SettlementID)
+		if errors.Is(err, ErrUnknownSettlement) {
+			return c, unknownSettlement(ctx, cw.places, c.SettlementID)
+		}
+		if err != nil {
+			return c, err
+		}
+		cw.settlements[c.SettlementID] = id
 	}
 	c.SettlementID = id
-	if _, err := cw.w.Source(ctx, c.SourceID); errors.Is(err, ErrUnknownSource) {
-		return c, fieldErr("source", c.SourceID, ErrUnknownSource, "not in the source registry (tiled sources list; add it with tiled sources add)")
-	} else if err != nil {
-		return c, err
+	if !cw.sources[c.SourceID] {
+		if _, err := cw.w.Source(ctx, c.SourceID); errors.Is(err, ErrUnknownSource) {
+			return c, fieldErr("source", c.SourceID, ErrUnknownSource, "not in the source registry (tiled sources list; add it with tiled sources add)")
+		} else if err != nil {
+			return c, err
+		}
+		cw.sources[c.SourceID] = true
 	}
 	if c.ID != 0 && c.ID <= cw.lastID {
 		return c, fieldErr("id", itoa(c.ID), ErrExists, "claim ids must increase: the ledger already holds ids up to %d (leave id blank to have one assigned)", cw.lastID)
@@ -211,12 +223,12 @@ func (cw *claimWriter) add(ctx context.Context, c Claim) (Claim, error) {
 	if c.RecordedAt.IsZero() {
 		c.RecordedAt = cw.now
 	}
-	c, err = cw.w.AddClaim(ctx, c)
+	stored, err := cw.w.AddClaim(ctx, c)
 	if err != nil {
-		return c, err
+		return stored, err
 	}
-	cw.lastID = max(cw.lastID, c.ID)
-	return c, nil
+	cw.lastID = max(cw.lastID, stored.ID)
+	return stored, nil
 }
 
 // checkTarget checks the claim c supersedes or retracts.

@@ -23,6 +23,8 @@ type ClaimFilter struct {
 	Source string
 	// AfterID, when not 0, selects only the claims with ids above it (what a cache has not seen yet).
 	AfterID int64
+	// Limit, when above 0, caps the number of claims returned (the first by id); a store may ignore it.
+	Limit int
 	// NoText allows the store to leave out the claims' text (Summary, RelayedBy, RelayURL, RecordedBy), which the
 	// index does not keep.
 	NoText bool

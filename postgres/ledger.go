@@ -41,8 +41,8 @@ func (l *Ledger) Sources(ctx context.Context) ([]ledger.Source, error) {
 // Claims returns the claims that match f, ordered by id.
 func (l *Ledger) Claims(ctx context.Context, f ledger.ClaimFilter) ([]ledger.Claim, error) {
 	rows, err := l.db.pool.Query(ctx, "SELECT "+claimColumns+` FROM claims
-		WHERE ($1 = '' OR settlement_id = $1) AND ($2 = '' OR source_id = $2) AND id > $3 ORDER BY id`,
-		f.Settlement, f.Source, f.AfterID)
+		WHERE ($1 = '' OR settlement_id = $1) AND ($2 = '' OR source_id = $2) AND id > $3 ORDER BY id
+		LIMIT nullif($4::int, 0)`, f.Settlement, f.Source, f.AfterID, f.Limit)
 	if err != nil {
 		return nil, err
 	}

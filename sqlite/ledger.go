@@ -79,7 +79,11 @@ func (l *Ledger) Claims(ctx context.Context, f ledger.ClaimFilter) ([]ledger.Cla
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	rows, err := l.db.read.QueryContext(ctx, q+" ORDER BY id", args...)
+	q += " ORDER BY id"
+	if f.Limit > 0 {
+		q, args = q+" LIMIT ?", append(args, f.Limit)
+	}
+	rows, err := l.db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +102,9 @@ func (l *Ledger) Claims(ctx context.Context, f ledger.ClaimFilter) ([]ledger.Cla
 // Write runs fn in one IMMEDIATE transaction, bumping the data version when fn succeeds; on error nothing is kept.
 func (l *Ledger) Write(ctx context.Context, fn func(w ledger.Writer) error) error {
 	return l.db.writeTx(ctx, func(tx *sql.Tx) error {
-		if err := fn(ledgerWriter{tx: tx}); err != nil {
+		w := &ledgerWriter{tx: tx}
+		defer w.close()
+		if err := fn(w); err != nil {
 			return err
 		}
 		return bumpDataVersion(ctx, tx)
@@ -154,28 +160,78 @@ func scanClaim(r rowScanner) (ledger.Claim, error) {
 	return c, nil
 }
 
-// ledgerWriter is the ledger.Writer of one write transaction.
-type ledgerWriter struct{ tx *sql.Tx }
+// ledgerWriter is the ledger.Writer of one write transaction. It prepares each statement once per transaction: an
+// import runs the same few statements for every row, and preparing the claims insert (with its triggers) cost
+// more than running it.
+type ledgerWriter struct {
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+}
 
-func (w ledgerWriter) Settlement(ctx context.Context, ref string) (string, error) {
+// stmt returns the prepared statement for q.
+func (w *ledgerWriter) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := w.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := w.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if w.stmts == nil {
+		w.stmts = map[string]*sql.Stmt{}
+	}
+	w.stmts[q] = st
+	return st, nil
+}
+
+func (w *ledgerWriter) close() {
+	for _, st := range w.stmts {
+		st.Close()
+	}
+}
+
+// queryRow runs q as a prepared statement.
+func (w *ledgerWriter) queryRow(ctx context.Context, q string, args ...any) rowScanner {
+	st, err := w.stmt(ctx, q)
+	if err != nil {
+		return errRow{err}
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+// exec runs q as a prepared statement.
+func (w *ledgerWriter) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	st, err := w.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// errRow is a row whose query failed.
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
+
+func (w *ledgerWriter) Settlement(ctx context.Context, ref string) (string, error) {
 	var id string
-	err := w.tx.QueryRowContext(ctx, "SELECT id FROM settlements WHERE id = ?1 OR slug = ?1 ORDER BY id = ?1 DESC LIMIT 1", ref).Scan(&id)
+	err := w.queryRow(ctx, "SELECT id FROM settlements WHERE id = ?1 OR slug = ?1 ORDER BY id = ?1 DESC LIMIT 1", ref).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", fmt.Errorf("%w: %q", ledger.ErrUnknownSettlement, ref)
 	}
 	return id, err
 }
 
-func (w ledgerWriter) Source(ctx context.Context, id string) (ledger.Source, error) {
-	s, err := scanSource(w.tx.QueryRowContext(ctx, "SELECT "+sourceColumns+" FROM sources WHERE id = ?", id))
+func (w *ledgerWriter) Source(ctx context.Context, id string) (ledger.Source, error) {
+	s, err := scanSource(w.queryRow(ctx, "SELECT "+sourceColumns+" FROM sources WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, fmt.Errorf("%w: %q", ledger.ErrUnknownSource, id)
 	}
 	return s, err
 }
 
-func (w ledgerWriter) Claim(ctx context.Context, id int64) (ledger.Claim, int64, error) {
-	c, err := scanClaim(w.tx.QueryRowContext(ctx, "SELECT "+claimColumns+" FROM claims WHERE id = ?", id))
+func (w *ledgerWriter) Claim(ctx context.Context, id int64) (ledger.Claim, int64, error) {
+	c, err := scanClaim(w.queryRow(ctx, "SELECT "+claimColumns+" FROM claims WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, 0, fmt.Errorf("%w: %d", ledger.ErrUnknownClaim, id)
 	}
@@ -183,19 +239,19 @@ func (w ledgerWriter) Claim(ctx context.Context, id int64) (ledger.Claim, int64,
 		return c, 0, err
 	}
 	var by int64
-	err = w.tx.QueryRowContext(ctx, "SELECT coalesce(min(id), 0) FROM claims WHERE supersedes = ?1 OR retracts = ?1", id).Scan(&by)
+	err = w.queryRow(ctx, "SELECT coalesce(min(id), 0) FROM claims WHERE supersedes = ?1 OR retracts = ?1", id).Scan(&by)
 	return c, by, err
 }
 
-func (w ledgerWriter) LastClaimID(ctx context.Context) (int64, error) {
+func (w *ledgerWriter) LastClaimID(ctx context.Context) (int64, error) {
 	var id int64
-	err := w.tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM claims").Scan(&id)
+	err := w.queryRow(ctx, "SELECT coalesce(max(id), 0) FROM claims").Scan(&id)
 	return id, err
 }
 
-func (w ledgerWriter) Duplicate(ctx context.Context, c ledger.Claim) (int64, error) {
+func (w *ledgerWriter) Duplicate(ctx context.Context, c ledger.Claim) (int64, error) {
 	var id int64
-	err := w.tx.QueryRowContext(ctx, `SELECT c.id FROM claims c
+	err := w.queryRow(ctx, `SELECT c.id FROM claims c
 		WHERE c.settlement_id = ? AND c.source_id = ? AND c.holder = ? AND coalesce(c.degree, '') = ?
 		AND c.valid_at = ? AND c.published_at = ? AND c.summary = ? AND c.retracts IS NULL
 		AND NOT EXISTS (SELECT 1 FROM claims r WHERE r.supersedes = c.id OR r.retracts = c.id)
@@ -207,8 +263,8 @@ func (w ledgerWriter) Duplicate(ctx context.Context, c ledger.Claim) (int64, err
 	return id, err
 }
 
-func (w ledgerWriter) AddSource(ctx context.Context, s ledger.Source) error {
-	_, err := w.tx.ExecContext(ctx, "INSERT INTO sources ("+sourceColumns+", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+func (w *ledgerWriter) AddSource(ctx context.Context, s ledger.Source) error {
+	_, err := w.exec(ctx, "INSERT INTO sources ("+sourceColumns+", updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 		s.ID, s.Name, s.Kind, s.Alignment, nullStr(s.URL), nullStr(s.Notes), s.Reliability, now())
 	if isConstraint(err, sqlite3.ErrConstraintPrimaryKey) || isConstraint(err, sqlite3.ErrConstraintUnique) { // id is UNIQUE since migration 030
 		return fmt.Errorf("%w: source %q", ledger.ErrExists, s.ID)
@@ -216,8 +272,8 @@ func (w ledgerWriter) AddSource(ctx context.Context, s ledger.Source) error {
 	return err
 }
 
-func (w ledgerWriter) SetReliability(ctx context.Context, id string, r ledger.Reliability) error {
-	res, err := w.tx.ExecContext(ctx, "UPDATE sources SET reliability = ?, updated_at = ? WHERE id = ?", r, now(), id)
+func (w *ledgerWriter) SetReliability(ctx context.Context, id string, r ledger.Reliability) error {
+	res, err := w.exec(ctx, "UPDATE sources SET reliability = ?, updated_at = ? WHERE id = ?", r, now(), id)
 	if err != nil {
 		return err
 	}
@@ -229,7 +285,7 @@ func (w ledgerWriter) SetReliability(ctx context.Context, id string, r ledger.Re
 	return nil
 }
 
-func (w ledgerWriter) AddClaim(ctx context.Context, c ledger.Claim) (ledger.Claim, error) {
+func (w *ledgerWriter) AddClaim(ctx context.Context, c ledger.Claim) (ledger.Claim, error) {
 	if c.RecordedAt.IsZero() {
 		c.RecordedAt = time.Now()
 	}
@@ -246,7 +302,7 @@ func (w ledgerWriter) AddClaim(ctx context.Context, c ledger.Claim) (ledger.Clai
 			published = p.Published.String()
 		}
 	}
-	res, err := w.tx.ExecContext(ctx, "INSERT INTO claims ("+claimColumns+`)
+	res, err := w.exec(ctx, "INSERT INTO claims ("+claimColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, c.SettlementID, c.SourceID, c.Holder, nullStr(string(c.Degree)), c.ValidAt.String(), c.ValidPrecision,
 		c.PublishedAt.String(), c.RecordedAt.Format(recordedAtFormat), nullStr(c.RelayedBy), nullStr(c.RelayURL),

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -78,7 +79,9 @@ func TestLedgerRoundTrip(t *testing.T) {
 	for _, tt := range []struct {
 		f    ledger.ClaimFilter
 		want int
-	}{{ledger.ClaimFilter{Settlement: "486816"}, 1}, {ledger.ClaimFilter{Source: "isw"}, 1}, {ledger.ClaimFilter{Source: "deepstate"}, 0}} {
+	}{{ledger.ClaimFilter{Settlement: "486816"}, 1}, {ledger.ClaimFilter{Source: "isw"}, 1}, {ledger.ClaimFilter{Source: "deepstate"}, 0},
+		{ledger.ClaimFilter{AfterID: 5}, 1}, {ledger.ClaimFilter{AfterID: 6}, 0}, {ledger.ClaimFilter{Limit: 1}, 1},
+		{ledger.ClaimFilter{AfterID: 4, Limit: 5, NoText: true}, 2}} {
 		if cs, err := db.Ledger().Claims(ctx, tt.f); err != nil || len(cs) != tt.want {
 			t.Errorf("Claims(%+v) = %d claims, %v, want %d", tt.f, len(cs), err, tt.want)
 		}
@@ -88,6 +91,15 @@ func TestLedgerRoundTrip(t *testing.T) {
 		srcs[1].Reliability != ledger.ReliabilityF {
 		t.Errorf("Sources() = %+v, %v", srcs, err)
 	}
+}
+
+// thousandRows returns a thousand good claim rows, ids 1 to 1000, about Sudzha.
+func thousandRows() string {
+	var b strings.Builder
+	for i := 1; i <= 1000; i++ {
+		fmt.Fprintf(&b, "%d,486816,isw,ru,full,2025-03-13,day,2025-03-13,,,map-update,claim %d,,,\n", i, i)
+	}
+	return b.String()
 }
 
 // TestClaimsAppendOnly proves that SQL itself refuses to change or remove a claim.
@@ -170,6 +182,10 @@ func TestImportAtomic(t *testing.T) {
 			3, "id", ledger.ErrExists, "ids must increase"},
 		{"row repeated", good + strings.TrimPrefix(good, "1"), 3, "row", ledger.ErrExists, "repeats claim 1"},
 		{"header unknown column", "", 1, "header", ledger.ErrInvalid, "unknown column"},
+		{"bad row after a thousand good ones", thousandRows() + "1002,486816,isw,russia,full,2025-03-13,day,2025-03-13,,,map-update,x,,,\n",
+			1002, "holder", ledger.ErrInvalid, "want one of"},
+		{"repeat of a row far above", thousandRows() + "1002,486816,isw,ru,full,2025-03-13,day,2025-03-13,,,map-update,claim 500,,,\n",
+			1002, "row", ledger.ErrExists, "repeats claim 500"},
 	}
 	ctx := context.Background()
 	db, rec := ledgerDB(t) // shared: every case must leave it as it was

@@ -2,6 +2,9 @@
 // Makefile's bench-data-* targets; nothing in it is read by tiled itself.
 //
 //	benchdata places -n 1000000 -o places1m.txt cities1000.txt
+//	benchdata claims -n 1000000 -o claims1m.csv cities1000.txt
+//
+// claims writes synthetic claims in data/claims.csv's columns about the places of a GeoNames file (see Claims).
 //
 // places writes a GeoNames main dump (19 tab-separated columns) of exactly n rows: the input's rows as they are,
 // then copies of them, each moved by up to ±Jitter degrees in latitude and longitude and given a new geonameid
@@ -31,7 +34,7 @@ func main() {
 
 func run(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("usage: benchdata places [-n N] [-o FILE] CITIES1000")
+		return errors.New("usage: benchdata places [-n N] [-o FILE] CITIES1000 | claims [-n N] [-first-id ID] [-o FILE] PLACES")
 	}
 	switch args[0] {
 	case "places":
@@ -50,8 +53,27 @@ func run(_ context.Context, args []string, stdout, stderr io.Writer) error {
 		return writeFile(*out, stdout, func(w io.Writer) error {
 			return Places(w, fs.Arg(0), PlacesOptions{N: *n, Jitter: *jitter, Seed: *seed})
 		})
+	case "claims":
+		fs := flag.NewFlagSet("claims", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		n := fs.Int("n", 100_000, "claims to write")
+		first := fs.Int64("first-id", 1, "id of the first claim")
+		settlements := fs.Int("settlements", 100_000, "number of places (the first of the input) the claims are about")
+		sources := fs.String("sources", "isw,ru-mod,ua-command,deepstate,rybar,black-bird-group", "source ids, comma-separated")
+		out := fs.String("o", "", "output file (default: standard output)")
+		seed := fs.Uint64("seed", 1, "random seed")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		if fs.NArg() != 1 {
+			return errors.New("claims: want one input file (GeoNames rows whose ids the claims name)")
+		}
+		return writeFile(*out, stdout, func(w io.Writer) error {
+			return Claims(w, fs.Arg(0), ClaimsOptions{N: *n, FirstID: *first, Settlements: *settlements,
+				Sources: strings.Split(*sources, ","), Seed: *seed})
+		})
 	default:
-		return fmt.Errorf("unknown command %q (want places)", args[0])
+		return fmt.Errorf("unknown command %q (want places or claims)", args[0])
 	}
 }
 
