@@ -221,7 +221,7 @@ type placeWriter struct {
 	stored   map[string]bool // ids in the table (flushed), true when approximate
 	pending  [][]any         // staging rows of new places not yet copied
 	inBuffer map[string]bool // ids in pending, true when approximate
-	keys          [][]any // name_keys rows not yet copied
+	keys     [][]any         // name_keys rows not yet copied
 	// approximate counts the approximate places, so that imports into a store without any skip the lookup.
 	approximate int
 	// approx holds the approximate places (few: the seed data's relative locations) as stored, and approxKeys
