@@ -81,6 +81,7 @@ type Store struct {
 	tokens   Tokens
 	db       engine
 	reports  Reports
+	aliases  report.AliasStore // nil when the engine keeps none yet
 	sessions auth.SessionStore
 	reviews  ReviewStore
 	lite     *sqlite.DB
@@ -107,7 +108,8 @@ func Open(ctx context.Context, location string) (*Store, error) {
 // FromSQLite wraps an open SQLite store.
 func FromSQLite(db *sqlite.DB) *Store {
 	return &Store{kind: KindSQLite, location: db.Path(), places: db.Gazetteer(), ledger: db.Ledger(),
-		tokens: db.Tokens(), db: db, lite: db, reports: db.Reports(), sessions: db.Tokens(), reviews: db.Reviews()}
+		tokens: db.Tokens(), db: db, lite: db, reports: db.Reports(), sessions: db.Tokens(), reviews: db.Reviews(),
+		aliases: db.Aliases()}
 }
 
 // FromPostgres wraps an open PostgreSQL store.
@@ -133,6 +135,9 @@ func (s *Store) Tokens() Tokens { return s.tokens }
 
 // Reports is the store's reports (working material, never exported).
 func (s *Store) Reports() Reports { return s.reports }
+
+// Aliases is the store's source aliases for the report parser; nil for an engine that keeps none yet.
+func (s *Store) Aliases() report.AliasStore { return s.aliases }
 
 // Sessions is the store's desk sessions.
 func (s *Store) Sessions() auth.SessionStore { return s.sessions }

@@ -115,7 +115,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 	var listener *postgres.Listener
 	deps := atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot,
-		Reports: db.Reports(),
+		Reports: db.Reports(), Aliases: db.Aliases(),
 		Status: func() (string, string) {
 			if listener == nil {
 				return string(db.Kind()), ""
