@@ -293,8 +293,17 @@ func (ci contextInfo) apply(c *scored, q Query) bool {
 	}
 	if best >= 0 {
 		c.DistanceKM = round1(bestD)
-		if bestD < nearPlaceKM {
-			c.Score += scoreNearPlace * (1 - bestD/nearPlaceKM)
+		// An approximate place is only known to lie within its precision radius: it counts as near a context
+		// place by the shortest distance that radius allows.
+		scoreD := bestD
+		if p.Approximate {
+			scoreD = max(0, bestD-p.PrecisionKM)
+		}
+		if np := ci.places[best]; np.Approximate {
+			scoreD = max(0, scoreD-np.PrecisionKM)
+		}
+		if scoreD < nearPlaceKM {
+			c.Score += scoreNearPlace * (1 - scoreD/nearPlaceKM)
 			c.context = true
 			c.Reasons = append(c.Reasons, fmt.Sprintf("near: %.1f km from %s (context %q)", bestD, ci.places[best].Name, bestName))
 		}

@@ -860,7 +860,16 @@ func (d *doc) resolve() {
 						if op.ID == c.place.ID {
 							continue
 						}
-						if dist := geo.DistanceKM(c.place.Point, op.Point); dist < nearKM {
+						// An approximate place lies anywhere within its precision radius: it is as near as that
+						// radius allows.
+						dist := geo.DistanceKM(c.place.Point, op.Point)
+						if c.place.Approximate {
+							dist = max(0, dist-c.place.PrecisionKM)
+						}
+						if op.Approximate {
+							dist = max(0, dist-op.PrecisionKM)
+						}
+						if dist < nearKM {
 							bestNear[ci] = math.Max(bestNear[ci], scoreNear*(1-dist/nearKM))
 						}
 					}
