@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -101,7 +102,12 @@ func TestBrowserView(t *testing.T) {
 		tb.open(base + "/?as_of=2025-05-15&lat=51.16&lon=35.23&z=11&place=ru-krs-gogolevka")
 		tb.waitFor("Gogolevka's popup", `document.querySelector(".pop[data-id='ru-krs-gogolevka'] .pop-views")`)
 		tb.idle()
-		if g := tb.renderedAt(gogolevka); g == nil || g["status"] != "disputed" {
+		g := tb.renderedAt(gogolevka)
+		for i := 0; i < 20 && g == nil; i++ { // symbols are placed a frame or two after the tiles arrive
+			time.Sleep(250 * time.Millisecond)
+			g = tb.renderedAt(gogolevka)
+		}
+		if g == nil || g["status"] != "disputed" {
 			t.Errorf("Gogolevka as of 2025-05-15 drawn with %v, want disputed", g)
 		}
 		var text string

@@ -26,7 +26,7 @@ func TestPages(t *testing.T) {
 			`<noscript>`, "The sources disagree about 3", `value="2025-03-30"`}, 59, 0},
 		{"embed", "/embed?as_of=2025-03-30&source=isw", []string{`class="no-js is-embed"`, `id="gesture-hint"`,
 			"according to Institute for the Study of War", "source=isw"}, 59, 0},
-		{"table", "/table?as_of=2024-09-01", []string{"As of 1 September 2024", "held by Ukraine — 1 (Sudzha)",
+		{"table", "/table?as_of=2024-09-01", []string{"As of 1 September 2024", "held by Ukraine — 1 (Sudzha (claimed by one side only))",
 			`/export/settlements.csv?as_of=2024-09-01`, `/api/settlements?as_of=2024-09-01&amp;limit=10000`}, 59, 0},
 		{"Ukrainian", "/?lang=uk&as_of=2025-03-30", []string{`<html lang="uk"`, "Населені пункти на лінії фронту",
 			"Станом на 30 березня 2025 р.", "твердження 11 джерел"}, 59, 0},

@@ -35,6 +35,7 @@ type tableRow struct {
 	StatusText  string
 	Stale       bool
 	Approximate bool
+	Claimed     bool // the status rests only on claims of the holder's own side
 	Says        []string // "Institute for the Study of War: held by Ukraine"
 	Latest      string
 }
@@ -50,6 +51,7 @@ type placeView struct {
 // place is a settlement of the snapshot as the table and the summary read it.
 type place struct {
 	id, status    string
+	basis         string // confirmed, claimed or ""
 	names         map[string]string // "", "ru", "uk"
 	region        string
 	stale, approx bool
@@ -99,7 +101,7 @@ func readPlaces(l lang, fc *geojson.FeatureCollection) []place {
 	out := make([]place, 0, len(fc.Features))
 	for _, f := range fc.Features {
 		pr := f.Properties
-		p := place{id: propString(pr, "id"), status: propString(pr, "status"), stale: propBool(pr, "stale"),
+		p := place{id: propString(pr, "id"), status: propString(pr, "status"), basis: propString(pr, "basis"), stale: propBool(pr, "stale"),
 			approx: propBool(pr, "approximate"), sources: propInt(pr, "sources"), latest: propString(pr, "latest"),
 			views: parseHolders(propString(pr, "holders")),
 			names: map[string]string{"": propString(pr, "name"), "ru": propString(pr, "name_ru"), "uk": propString(pr, "name_uk")}}
@@ -158,7 +160,10 @@ func buildTable(tx texts, v viewQuery, base, asOf string, sources []sourceInfo, 
 	}
 	for _, p := range places[from:to] {
 		r := tableRow{ID: p.id, Region: p.region, Status: p.status, Stale: p.stale, Approximate: p.approx,
-			StatusText: tx.get(l, "status."+p.status)}
+			Claimed: p.basis == "claimed", StatusText: tx.get(l, "status."+p.status)}
+		if p.basis != "" {
+			r.StatusText += ", " + tx.get(l, "basis."+p.basis)
+		}
 		if p.latest != "" {
 			r.Latest = tx.date(l, p.latest)
 		}
@@ -229,7 +234,11 @@ func summarize(tx texts, l lang, asOf, source string, names map[string]string, p
 				ns = append(ns, tx.format(l, "table.more", "n", strconv.Itoa(len(ps)-8)))
 				break
 			}
-			ns = append(ns, p.primary)
+			if p.basis == "claimed" {
+				ns = append(ns, p.primary+" ("+tx.get(l, "basis.claimed")+")")
+			} else {
+				ns = append(ns, p.primary)
+			}
 		}
 		return strconv.Itoa(len(ps)) + " (" + strings.Join(ns, ", ") + ")"
 	}

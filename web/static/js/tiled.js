@@ -274,15 +274,19 @@
     return gl;
   })();
 
-  // idle resolves when the map has drawn everything it has asked for.
+  // idle resolves when the map has drawn everything it has asked for. It polls rather than waiting for MapLibre's
+  // "idle" event, which may have fired just before the call and then not come again.
   async function idle() {
     const gl = await glReady;
     await new Promise((res) => {
-      if (gl.loaded() && gl.areTilesLoaded() && !gl.isMoving()) {
-        requestAnimationFrame(() => (gl.loaded() ? res() : gl.once('idle', res)));
-      } else gl.once('idle', res);
+      const check = () => {
+        if (gl.loaded() && gl.areTilesLoaded() && !gl.isMoving()) requestAnimationFrame(() => requestAnimationFrame(() => res()));
+        else setTimeout(check, 40);
+      };
+      check();
     });
   }
+
 
   // pick returns the settlement drawn nearest to a Leaflet point, if one is within reach.
   async function pick(latlng, radius) {
