@@ -257,18 +257,25 @@ func (b *builder) settlement(id string) *settlement {
 // add indexes claim c.
 func (b *builder) add(c *Claim) {
 	nx := b.nx
-	if n, ok := nx.number(c.SettlementID); ok && c.ID != 0 && slices.ContainsFunc(nx.setts[n].recs, func(r rec) bool { return r.id == c.ID }) {
-		return // already indexed
+	// A claim with an id above every id indexed so far is new, and no claim indexed so far corrects it (a
+	// correction always has a higher id than the claim it corrects): the common case, in id order, needs no scan.
+	fresh := c.ID > nx.lastID
+	if !fresh {
+		if n, ok := nx.number(c.SettlementID); ok && c.ID != 0 && slices.ContainsFunc(nx.setts[n].recs, func(r rec) bool { return r.id == c.ID }) {
+			return // already indexed
+		}
 	}
 	s := b.settlement(c.SettlementID)
 	r := newRec(c, b.sourceNum(c.SourceID))
-	for i := range s.recs {
-		o := &s.recs[i]
-		if r.target != 0 && o.id == r.target && (o.replacedBy == 0 || r.id < o.replacedBy) {
-			o.replacedBy = r.id
-		}
-		if o.target == r.id && r.id != 0 && (r.replacedBy == 0 || o.id < r.replacedBy) {
-			r.replacedBy = o.id
+	if r.target != 0 || !fresh {
+		for i := range s.recs {
+			o := &s.recs[i]
+			if r.target != 0 && o.id == r.target && (o.replacedBy == 0 || r.id < o.replacedBy) {
+				o.replacedBy = r.id
+			}
+			if !fresh && o.target == r.id && r.id != 0 && (r.replacedBy == 0 || o.id < r.replacedBy) {
+				r.replacedBy = o.id
+			}
 		}
 	}
 	i := sort.Search(len(s.recs), func(i int) bool { return recBefore(&r, &s.recs[i]) })
