@@ -151,48 +151,64 @@ func BenchmarkCachedTileDuringWrites(b *testing.B) {
 		burstSize = v
 	}
 	tok := auth.Token{Name: "bench"}
-	var reads, writes []time.Duration
+	// pacedReader requests the tile every millisecond until stop closes, returning each request's latency from
+	// when it was due (a stalled reader counts every request it could not make) and its own service time.
+	pacedReader := func(stop <-chan struct{}) (late, service []time.Duration) {
+		due := time.Now()
+		for {
+			select {
+			case <-stop:
+				return late, service
+			default:
+			}
+			if d := time.Until(due); d > 0 {
+				time.Sleep(d)
+			}
+			t0 := time.Now()
+			if _, err := a.Tile(ctx, z, x, y, q); err != nil {
+				b.Error(err)
+				return late, service
+			}
+			service = append(service, time.Since(t0))
+			late = append(late, time.Since(due))
+			due = due.Add(time.Millisecond)
+		}
+	}
+	// The peer: the same reader with no writes, for as long as a burst takes (measured below), on the same machine.
+	var idle []time.Duration
+	idleFor := time.Duration(0)
+	var reads, service, writes []time.Duration
 	k := 0
 	for b.Loop() {
 		stop := make(chan struct{})
 		var wg sync.WaitGroup
-		var burst []time.Duration
+		var late, serv []time.Duration
 		wg.Add(1)
-		go func() { // one request every millisecond; latency counts from when it was due (no coordinated omission)
+		go func() {
 			defer wg.Done()
-			due := time.Now()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				if d := time.Until(due); d > 0 {
-					time.Sleep(d)
-				}
-				if _, err := a.Tile(ctx, z, x, y, q); err != nil {
-					b.Error(err)
-					return
-				}
-				burst = append(burst, time.Since(due))
-				due = due.Add(time.Millisecond)
-			}
+			late, serv = pacedReader(stop)
 		}()
+		t0 := time.Now()
 		for range burstSize {
 			k++
 			body := fmt.Sprintf(`{"settlement":%q,"source":"isw","holder":"ru","degree":"presence","valid_at":"2025-12-01",
 				"published_at":"2025-12-02","evidence":"analyst-assessment","summary":"Benchmark write %d."}`,
 				settlements[k%len(settlements)], k)
-			t0 := time.Now()
+			w0 := time.Now()
 			if _, err := a.AddClaim(ctx, tok, strings.NewReader(body)); err != nil {
 				b.Fatal(err)
 			}
-			writes = append(writes, time.Since(t0))
+			writes = append(writes, time.Since(w0))
 		}
 		close(stop)
 		wg.Wait()
-		reads = append(reads, burst...)
+		idleFor += time.Since(t0)
+		reads, service = append(reads, late...), append(service, serv...)
 	}
+	b.StopTimer()
+	stop := make(chan struct{})
+	time.AfterFunc(min(idleFor, 30*time.Second), func() { close(stop) })
+	idle, _ = pacedReader(stop)
 	pct := func(d []time.Duration, p float64) float64 {
 		if len(d) == 0 {
 			return 0
@@ -205,6 +221,9 @@ func BenchmarkCachedTileDuringWrites(b *testing.B) {
 	b.ReportMetric(pct(reads, 0.99), "read-p99-ms")
 	b.ReportMetric(pct(reads, 1), "read-max-ms")
 	b.ReportMetric(float64(len(reads)), "reads")
+	b.ReportMetric(pct(service, 0.99), "read-service-p99-ms")
+	b.ReportMetric(pct(service, 1), "read-service-max-ms")
+	b.ReportMetric(pct(idle, 0.99), "idle-read-p99-ms")
 	b.ReportMetric(pct(writes, 0.5), "write-p50-ms")
 	b.ReportMetric(pct(writes, 0.99), "write-p99-ms")
 	b.ReportMetric(startup.Seconds(), "startup-s")
