@@ -199,6 +199,21 @@ func TestDeskInBrowser(t *testing.T) {
 	tb.do(chromedp.KeyEvent("\r"))
 	tb.waitFor("the card accepted by keyboard", `document.querySelector("article.card").classList.contains("decided-accepted")`)
 
+	// The other views, for the screenshots: the feed, a settlement's history, the claim form's namesake warning.
+	tb.eval(`location.hash = "#feed"; true`, nil)
+	tb.waitFor("the feed", `document.querySelectorAll("ol.feed li").length > 0`)
+	tb.screenshot(be.shots, "desk-feed")
+	tb.eval(`location.hash = "#place/ru-bel-demidovka"; true`, nil)
+	tb.waitFor("the history", `document.querySelectorAll("ol.history li").length > 0`)
+	tb.do(chromedp.Click(chromedp.CSS("ol.history li.in-force .entry-actions button:nth-of-type(2)")))
+	tb.waitFor("the retract form", `!!document.querySelector(".retract-form textarea")`)
+	tb.screenshot(be.shots, "desk-history")
+	tb.eval(`location.hash = "#claim"; true`, nil)
+	tb.waitFor("the claim form", `!!document.querySelector(".claim-form input[type=search]")`)
+	tb.do(chromedp.SendKeys(chromedp.CSS(".claim-form input[type=search]"), "Popovka"), chromedp.Click(chromedp.CSS(".place-search > button")))
+	tb.waitFor("the namesake warning", `!!document.querySelector(".claim-form .namesake")`)
+	tb.screenshot(be.shots, "desk-claim-form")
+
 	// Report text holding markup is shown as text.
 	tb.pasteInDesk(`Romanov wrote that Demidovka <script>window.__pwned = 1</script> came under Ukrainian control. <img src=x onerror="window.__pwned = 2">`,
 		"<b>bold</b>", "x", "", "2025-03-23")
