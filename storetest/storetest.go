@@ -51,6 +51,7 @@ func Run(t *testing.T, h Harness) {
 		{"DataVersion", testDataVersion},
 		{"Reports", testReports},
 		{"Desk", testDesk},
+		{"LocatesApproximatePlace", testLocatesApproximate},
 	} {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, h) })
 	}
@@ -579,6 +580,33 @@ func testReports(t *testing.T, h Harness) {
 	}
 	if _, err := s.Reports().Report(ctx, 999); !errors.Is(err, report.ErrNotFound) {
 		t.Errorf("Report(999) = %v, want ErrNotFound", err)
+	}
+}
+
+// testLocatesApproximate imports a GeoNames line for a place the seed knows only approximately (a synthetic fixture
+// 1 km from the approximate point, as in package gazetteer's test): the record keeps its id and takes the point;
+// a namesake in another district is a new place. Then the same with the located place imported again.
+func testLocatesApproximate(t *testing.T, h Harness) {
+	ctx := context.Background()
+	s := h.Open(t)
+	if _, err := (gazetteer.Importer{Store: s.Gazetteer()}).GeoJSON(ctx, bytes.NewReader(data.Settlements()), "settlements.geojson"); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := s.Gazetteer().CountPlaces(ctx)
+	line := "99999901\tPopovka\tPopovka\tПоповка\t50.9160\t35.4242\tP\tPPL\tRU\t\t09\t1234\t\t\t0\t\t150\tEurope/Moscow\t2024-01-01\n"
+	other := strings.NewReplacer("99999901", "99999902", "1234", "5678", "50.9160", "50.8667", "35.4242", "37.1833").Replace(line)
+	admin := gazetteer.GeoNamesAdmin{"RU.09": "Belgorod Oblast", "RU.09.1234": "Krasnoyaruzhskiy Rayon", "RU.09.5678": "Korochanskiy Rayon"}
+	st, err := gazetteer.Importer{Store: s.Gazetteer()}.GeoNames(ctx, gazetteer.GeoNamesInput{
+		Main: strings.NewReader(line + other), MainName: "fixture.txt", Options: gazetteer.GeoNamesOptions{Admin: admin}})
+	if err != nil || st.Located != 1 || st.Inserted != 1 {
+		t.Fatalf("GeoNames import = %+v, %v; want 1 located, 1 inserted", st, err)
+	}
+	p, err := s.Gazetteer().Place(ctx, "ru-bel-popovka-kr")
+	if err != nil || p.Approximate || p.Point != (orb.Point{35.4242, 50.9160}) || p.GeonameID != 99999901 {
+		t.Errorf("Place(ru-bel-popovka-kr) = %+v, %v; want located at the fixture's point", p, err)
+	}
+	if n, _ := s.Gazetteer().CountPlaces(ctx); n != before+1 {
+		t.Errorf("CountPlaces = %d, want %d", n, before+1)
 	}
 }
 
