@@ -176,7 +176,11 @@ func TestDeskInBrowser(t *testing.T) {
 	tb.pasteInDesk(string(dev03), "Conflicting claims over Popovka", "Test wire", "", "2025-03-24")
 	tb.waitFor("an ambiguous mention", `document.querySelectorAll(".report-text mark.mention-ambiguous").length > 0`)
 	tb.waitFor("the alternatives on the map", `!!document.querySelector("path.mm-alt.mm-place-ru-bel-popovka-kr")`)
-	tb.do(chromedp.Click(chromedp.CSS(`path.mm-alt.mm-place-ru-bel-popovka-kr`)))
+	time.Sleep(300 * time.Millisecond) // let the mini-map settle before aiming at a marker
+	var pt struct{ X, Y float64 }
+	tb.eval(`(() => { const r = document.querySelector("path.mm-alt.mm-place-ru-bel-popovka-kr").getBoundingClientRect();
+		return {X: r.x + r.width / 2, Y: r.y + r.height / 2} })()`, &pt)
+	tb.do(chromedp.MouseClickXY(pt.X, pt.Y))
 	tb.waitFor("every mention of that Popovka placed", `document.querySelectorAll(".report-text mark.mention-chosen").length === 3 && document.querySelectorAll(".report-text mark.mention-ambiguous").length === 0`)
 	if offer := tb.str(`(document.querySelector(".fixed-places summary") || {}).textContent || ""`); !strings.Contains(offer, "Popovka") {
 		t.Errorf("after placing Popovka: offer = %q, want a claim form about Popovka", offer)
