@@ -3,9 +3,11 @@ package gazetteer
 import (
 	"context"
 	"fmt"
-	"github.com/tiled-maps/tiled/admin"
+	"hash/maphash"
 	"io"
+	"math"
 
+	"github.com/tiled-maps/tiled/admin"
 	"github.com/tiled-maps/tiled/geo"
 	"github.com/tiled-maps/tiled/names"
 )
@@ -31,12 +33,11 @@ type Importer struct {
 func (im Importer) GeoJSON(ctx context.Context, r io.Reader, file string) (ImportStats, error) {
 	var st ImportStats
 	err := im.Store.ImportPlaces(ctx, func(w PlaceWriter) error {
-		seen := map[string]int{}
+		seen := newIDSet()
 		return ReadGeoJSON(r, file, func(i int, p Place) error {
-			if prev, dup := seen[p.ID]; dup {
+			if prev, dup := seen.add(p.ID, i); dup {
 				return &InputError{File: file, Feature: i, Msg: fmt.Sprintf("duplicate id %q (first used by feature %d)", p.ID, prev)}
 			}
-			seen[p.ID] = i
 			if err := im.put(ctx, w, p, &st); err != nil {
 				return &InputError{File: file, Feature: i, Msg: err.Error()}
 			}
@@ -60,12 +61,11 @@ type GeoNamesInput struct {
 func (im Importer) GeoNames(ctx context.Context, in GeoNamesInput) (ImportStats, error) {
 	var st ImportStats
 	err := im.Store.ImportPlaces(ctx, func(w PlaceWriter) error {
-		seen := map[string]int{}
+		seen := newIDSet()
 		return ReadGeoNames(in.Main, in.MainName, in.Options, func(line int, p Place) error {
-			if prev, dup := seen[p.ID]; dup {
+			if prev, dup := seen.add(p.ID, line); dup {
 				return &InputError{File: in.MainName, Line: line, Feature: -1, Msg: fmt.Sprintf("duplicate geonameid %s (first on line %d)", p.ID, prev)}
 			}
-			seen[p.ID] = line
 			if err := im.put(ctx, w, p, &st); err != nil {
 				return &InputError{File: in.MainName, Line: line, Feature: -1, Msg: err.Error()}
 			}
@@ -73,6 +73,27 @@ func (im Importer) GeoNames(ctx context.Context, in GeoNamesInput) (ImportStats,
 		})
 	})
 	return st, err
+}
+
+// idSet is the set of ids an import has seen, with the line (or feature) of each: a 64-bit hash of the id to a
+// number, 12 bytes an id and never the ids themselves, so that a million-row import holds about 20 MB for it
+// instead of every id string. Two ids whose hashes collide would be reported as duplicates; at a million ids the
+// chance of that is about 3·10⁻⁸.
+type idSet struct {
+	seed maphash.Seed
+	m    map[uint64]int32
+}
+
+func newIDSet() *idSet { return &idSet{seed: maphash.MakeSeed(), m: map[uint64]int32{}} }
+
+// add records id at line n, or reports the line it was first seen at.
+func (s *idSet) add(id string, n int) (int, bool) {
+	h := maphash.String(s.seed, id)
+	if prev, ok := s.m[h]; ok {
+		return int(prev), true
+	}
+	s.m[h] = int32(min(n, math.MaxInt32))
+	return 0, false
 }
 
 // put writes one place: a sourced place that matches a stored approximate place by name and district gives that

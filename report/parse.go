@@ -108,6 +108,7 @@ type doc struct {
 	mentions  []*mention
 	related   int // first token of a "Related coverage" section; len(toks) when none
 	inCache   map[inKey]bool
+	voice     *claimSource // a source named at the start of the headline ("ISW: …"), whose digest the report is
 }
 
 // inKey memoises inRegion: a report names few units and its places lie in few districts.
@@ -161,6 +162,7 @@ func (p *Parser) Parse(ctx context.Context, text string, opts Options) (Result, 
 	}
 	d.findControls()
 	d.findRelated()
+	d.findVoice()
 	if err := d.findPlaces(ctx); err != nil {
 		return Result{}, err
 	}
@@ -338,6 +340,24 @@ func (d *doc) findControls() {
 	}
 }
 
+// findVoice reads a headline that opens with a registered source and a colon ("ISW: Russian troops reach …",
+// "DeepState: ЗСУ …"): the report is that source's digest, and what it says without another speaker is the
+// source's. Only sources that publish digests (analysts, maps, channels, correspondents) count: "Syrskyi: …" heads
+// a quote, not a digest.
+func (d *doc) findVoice() {
+	for _, sm := range d.sources {
+		if sm.t0 != 0 {
+			break
+		}
+		kind := strings.ToLower(d.p.sources[sm.id].Kind)
+		digest := strings.Contains(kind, "analyst") || strings.Contains(kind, "osint") || strings.Contains(kind, "telegram") ||
+			strings.Contains(kind, "correspondent") || strings.Contains(kind, "map")
+		if digest && sm.t1 < len(d.toks) && d.toks[sm.t1].sent == 0 && strings.HasPrefix(strings.TrimSpace(d.toks[sm.t1-1].gap), ":") {
+			d.voice = &claimSource{id: sm.id, mention: sm.text, inherited: true}
+		}
+	}
+}
+
 // findRelated finds a short line that opens a section of other stories ("Related coverage", "Читайте также").
 func (d *doc) findRelated() {
 	d.related = len(d.toks)
@@ -365,6 +385,12 @@ func atoiSmall(s string) (int, bool) {
 func (d *doc) findDates() {
 	for i := 0; i < len(d.toks); i++ {
 		if d.owner[i] == ownSource {
+			continue
+		}
+		if dm, ok := d.numericDate(i); ok {
+			d.dates = append(d.dates, dm)
+			d.own(dm.t0, dm.t1, ownDate)
+			i = dm.t1 - 1
 			continue
 		}
 		ph, end := d.p.lx.dates.match(d.toks, i, d.sentEnd(i))
@@ -442,6 +468,33 @@ func (d *doc) findDates() {
 		}
 		i = max(i, dm.t1-1)
 	}
+}
+
+// numericDate reads a date written in digits at token i: 18.03.2025, 18/03/2025, 2025-03-18.
+func (d *doc) numericDate(i int) (dateMention, bool) {
+	if i+2 >= len(d.toks) {
+		return dateMention{}, false
+	}
+	a, b, c := d.toks[i], d.toks[i+1], d.toks[i+2]
+	sep := strings.TrimSpace(a.gap)
+	if sep == "" || sep != strings.TrimSpace(b.gap) || len(sep) != 1 || !strings.Contains("./-", sep) ||
+		a.gap != sep || b.gap != sep {
+		return dateMention{}, false
+	}
+	x, ok1 := atoiSmall(a.text)
+	y, ok2 := atoiSmall(b.text)
+	z, ok3 := atoiSmall(c.text)
+	if !ok1 || !ok2 || !ok3 {
+		return dateMention{}, false
+	}
+	day, month, year := x, y, z
+	if len(a.text) == 4 && sep == "-" {
+		year, month, day = x, y, z
+	}
+	if year < 1900 || year > 2100 || month < 1 || month > 12 || day < 1 || day > 31 {
+		return dateMention{}, false
+	}
+	return dateMention{t0: i, t1: i + 3, kind: "day", day: day, month: month, year: year}, true
 }
 
 func (d *doc) cueAtDates(kind string, i int) (int, bool) {
@@ -600,8 +653,9 @@ func (d *doc) placeStart(i int) bool {
 func (d *doc) keepPlace(t0, t1 int) bool {
 	lx := d.p.lx
 	toks := d.toks
+	titleCase := d.titleCase(toks[t0].sent)
 	// Part of a longer capitalised name: "Kyiv Independent", "Vladimir Romanov".
-	if t1 < len(toks) && toks[t1].sent == toks[t0].sent && d.owner[t1] == ownFree && toks[t1].cap &&
+	if !titleCase && t1 < len(toks) && toks[t1].sent == toks[t0].sent && d.owner[t1] == ownFree && toks[t1].cap &&
 		strings.TrimSpace(toks[t1-1].gap) == "" && !lx.isCue("prep", toks[t1].norm) {
 		return false
 	}
@@ -609,7 +663,7 @@ func (d *doc) keepPlace(t0, t1 int) bool {
 		gap := strings.TrimSpace(toks[p].gap)
 		// After a capitalised word inside a sentence: a surname ("Andriy Popov"); a sentence-opening word before a
 		// place ("Separately Krasnopillia") is an ordinary word.
-		if gap == "" && d.owner[p] == ownFree && toks[p].cap && !toks[p].sentStart && !lx.isCue("prep", toks[p].norm) {
+		if !titleCase && gap == "" && d.owner[p] == ownFree && toks[p].cap && !toks[p].sentStart && !lx.isCue("prep", toks[p].norm) {
 			return false
 		}
 		if gap == "." && utf8.RuneCountInString(toks[p].text) == 1 && toks[p].cap {
@@ -624,6 +678,27 @@ func (d *doc) keepPlace(t0, t1 int) bool {
 		return false
 	}
 	return true
+}
+
+// titleCase reports whether sentence sent is written in Title Case (an English headline: "Russia Retakes Sudzha"):
+// most of its longer words are capitalised, so capitals say nothing about names.
+func (d *doc) titleCase(sent int) bool {
+	long, caps := 0, 0
+	for _, t := range d.toks {
+		if t.sent < sent {
+			continue
+		}
+		if t.sent > sent {
+			break
+		}
+		if utf8.RuneCountInString(t.text) >= 4 && isLatin(t.text) {
+			long++
+			if t.cap {
+				caps++
+			}
+		}
+	}
+	return long >= 3 && caps*10 >= long*8
 }
 
 // candidates scores the places found under a span's keys by their best name match.
