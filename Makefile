@@ -105,7 +105,12 @@ soak-race:
 
 # Load test (issue 6): tiled warm and cold against nginx and TileServer GL light, on 127.0.0.1, bounded in time.
 LOADDEPS := loadtest/node_modules/.package-lock.json
-.PHONY: loadtest loadtest-deps
+.PHONY: loadtest loadtest-deps loadtest-peers
+
+## loadtest-peers: cold tiles of tiled on PostgreSQL against pg_tileserv and Tegola on one PostGIS database with 140,000 places (RUNS=3, TILES=20 per zoom); table in loadtest/out/peers.md
+loadtest-peers: build bench-data
+	sh loadtest/build-peers.sh
+	BIN=$(BIN) sh loadtest/peers.sh
 
 ## loadtest: export the tiles, serve them from tiled (warm, cold), nginx and TileServer GL light, run wrk at 1/16/64 connections (DURATION per run, default 5s); table in loadtest/out/table.md
 loadtest: build loadtest-deps bench-data

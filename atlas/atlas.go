@@ -11,6 +11,7 @@ import (
 	"github.com/tiled-maps/tiled/auth"
 	"github.com/tiled-maps/tiled/gazetteer"
 	"github.com/tiled-maps/tiled/ledger"
+	"github.com/tiled-maps/tiled/report"
 	"github.com/tiled-maps/tiled/tiles"
 )
 
@@ -67,6 +68,8 @@ type Deps struct {
 	Snapshot func(ctx context.Context, path string) error
 	// Reports keeps the reports posted to /api/reports; nil for a server that keeps none.
 	Reports ReportStore
+	// Aliases keeps the source aliases editors add for the report parser; nil for none.
+	Aliases report.AliasStore
 	// Status, optional, names the store's engine and the state of its change notifications for /ready (see
 	// StoreStatus).
 	Status func() (store, notifications string)

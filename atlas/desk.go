@@ -2,7 +2,7 @@ package atlas
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tiled-maps/tiled/auth"
+	"github.com/tiled-maps/tiled/internal/strictjson"
 	"github.com/tiled-maps/tiled/ledger"
 )
 
@@ -176,23 +177,15 @@ func (a *Atlas) Feed(ctx context.Context, limit int) ([]FeedEntry, error) {
 	return out, nil
 }
 
-// decodeStrict reads one JSON object into v, refusing unknown members, more than one value and bodies over
+// decodeStrict reads one JSON object into v with the strict decoder every JSON endpoint uses (internal/strictjson:
+// unknown or repeated members, invalid UTF-8, lone surrogates and more than one value refused), at most
 // MaxBodyBytes.
 func decodeStrict(body io.Reader, v any) error {
-	lr := &io.LimitedReader{R: body, N: MaxBodyBytes + 1}
-	dec := json.NewDecoder(lr)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		if lr.N <= 0 {
+	if err := strictjson.Decode(body, MaxBodyBytes, v); err != nil {
+		if errors.Is(err, strictjson.ErrTooLarge) {
 			return ErrBodyTooLarge
 		}
 		return fmt.Errorf("%w: body: %v", ErrBadRequest, err)
-	}
-	if lr.N <= 0 {
-		return ErrBodyTooLarge
-	}
-	if dec.More() {
-		return fmt.Errorf("%w: body holds more than one JSON value", ErrBadRequest)
 	}
 	return nil
 }

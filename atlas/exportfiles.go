@@ -91,7 +91,6 @@ func streamTo(fn func(a *Atlas, ctx context.Context, q url.Values, w io.Writer) 
 type exportFiles struct {
 	mu      sync.Mutex
 	dir     string
-	max     int
 	seq     int64
 	entries map[string]*exportEntry
 }

@@ -50,6 +50,7 @@ func FuzzClaimBody(f *testing.F) {
 		`{"settlement":"ru-bel-demidovka","source":"isw","holder":"ua","degree":"presence","valid_at":"2025-04-08","published_at":"2025-04-09","evidence":"analyst-assessment","summary":"Said so.","credibility":2}`,
 		`{"id":5}`, `[]`, `{"a":1} {"b":2}`, `{"summary":{"x":1}}`, `{"credibility":1e400}`, `{"supersedes":"-1"}`,
 		`{"settlement":"x","settlement":"y"}`, `null`, `"text"`, ``, `{"valid_at":"0000-12-31"}`,
+		`{"summary":"\ud800"}`, "{\"summary\":\"\xff\"}", `{"valid_at":"1899-12-31"}`, `{"source":"consensus"}`,
 	} {
 		f.Add([]byte(s))
 	}

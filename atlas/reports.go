@@ -52,7 +52,35 @@ func (a *Atlas) Parser(ctx context.Context) (*report.Parser, error) {
 	if err != nil {
 		return nil, err
 	}
-	return report.New(a.deps.Places, srcs, a.cfg.Now)
+	var aliases []report.Alias
+	if a.deps.Aliases != nil {
+		if aliases, err = a.deps.Aliases.SourceAliases(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return report.New(a.deps.Places, srcs, a.cfg.Now, aliases...)
+}
+
+// AddSourceAlias adds an alias to a registered source from a JSON body {"alias": "…"} (POST
+// /api/sources/{id}/aliases), so that the report parser finds the source under that name too.
+func (a *Atlas) AddSourceAlias(ctx context.Context, id string, body io.Reader) (report.Alias, error) {
+	if a.deps.Aliases == nil {
+		return report.Alias{}, fmt.Errorf("%w: this server keeps no source aliases", ErrNotFound)
+	}
+	var in struct {
+		Alias string `json:"alias"`
+	}
+	if err := strictjson.Decode(body, MaxBodyBytes, &in); err != nil {
+		if errors.Is(err, strictjson.ErrTooLarge) {
+			return report.Alias{}, ErrBodyTooLarge
+		}
+		return report.Alias{}, fmt.Errorf("%w: %v (want {\"alias\": \"…\"})", ErrBadRequest, err)
+	}
+	al := report.Alias{Source: id, Alias: in.Alias}
+	if err := a.deps.Aliases.AddSourceAlias(ctx, al); err != nil {
+		return al, err
+	}
+	return al, nil
 }
 
 // ParseReportInput reads and checks a report body: one JSON object with the ReportInput members and no others,

@@ -281,15 +281,29 @@ type StyleOptions struct {
 
 // Style returns the MapLibre style of the settlement layer for the view in q.
 func (a *Atlas) Style(base string, q url.Values, opt StyleOptions) (map[string]any, error) {
-	if err := onlyParams(q, map[string]bool{"as_of": true, "source": true}); err != nil {
+	if err := onlyParams(q, map[string]bool{"as_of": true, "source": true, "profile": true}); err != nil {
 		return nil, err
 	}
+	qgis := false
+	switch p := q.Get("profile"); p {
+	case "":
+	case "qgis": // drawn within what QGIS's MapBox GL converter understands (tiles.StyleOptions.QGIS)
+		qgis = true
+	default:
+		return nil, paramErr("profile", p, "want qgis, or leave it out")
+	}
+	tq := url.Values{}
+	for _, k := range []string{"as_of", "source"} {
+		if v := q.Get(k); v != "" {
+			tq.Set(k, v)
+		}
+	}
 	u := base + "/tiles.json"
-	if len(q) > 0 {
-		u += "?" + q.Encode()
+	if len(tq) > 0 {
+		u += "?" + tq.Encode()
 	}
 	return tiles.Style(tiles.StyleOptions{Name: "tiled", TileJSONURL: u, BasemapTiles: opt.BasemapTiles,
-		BasemapAttribution: opt.BasemapAttribution}), nil
+		BasemapAttribution: opt.BasemapAttribution, QGIS: qgis}), nil
 }
 
 // putTile caches a tile built from ledger index lix, unless the ledger has moved on since: a tile built from an

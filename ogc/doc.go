@@ -11,14 +11,17 @@
 //	{base}/collections/{id}                 → Service.Collection
 //	{base}/collections/{id}/items           → Service.Items
 //	{base}/collections/{id}/items/{fid}     → Service.Item
+//	{base}/collections/{id}/schema          → Service.Schema (Part 5)
+//	{base}/collections/{id}/queryables      → Service.Queryables (Part 3)
+//	{base}/collections/{id}/feature-schema  → Service.FeatureSchema (the describedBy link GDAL reads)
 //
 // JSON-encodes Document.Body with Content-Type Document.MediaType, and turns errors into responses with ErrorBody:
 // a *ParamError (or anything wrapping ErrBadRequest) is a 400, ErrNotFound a 404, anything else a 500 whose
 // details stay in the log.
 //
 // What the service publishes is a list of Collection values. A Collection selects features for a Query (bounding
-// box, datetime interval, property filters, limit and offset); MemoryCollection is one held in memory, and a store
-// can implement the interface over its own index.
+// box, datetime interval, property filters, further parameters, limit, the cursor of keyset paging and offset);
+// MemoryCollection is one held in memory, and a store can implement the interface over its own index.
 //
 // Coordinates are WGS 84 longitude/latitude (CRS84) throughout; the package offers no other CRS.
 package ogc

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -220,11 +221,34 @@ type placeWriter struct {
 	stored   map[string]bool // ids in the table (flushed), true when approximate
 	pending  [][]any         // staging rows of new places not yet copied
 	inBuffer map[string]bool // ids in pending, true when approximate
-	// pendingApprox counts the approximate places in pending: ApproximatePlaces must see them.
-	pendingApprox int
-	keys          [][]any // name_keys rows not yet copied
+	keys     [][]any         // name_keys rows not yet copied
 	// approximate counts the approximate places, so that imports into a store without any skip the lookup.
 	approximate int
+	// approx holds the approximate places (few: the seed data's relative locations) as stored, and approxKeys
+	// their ids by name key and country, so that ApproximatePlaces, asked for every imported place, needs no round
+	// trip to the server.
+	approx     map[string]gazetteer.Place
+	approxKeys map[string][]string
+}
+
+func approxKey(key, country string) string { return key + "\x00" + country }
+
+// noteApproximate records p, as stored, in the in-memory approximate index (or removes it when p is not
+// approximate any more).
+func (w *placeWriter) noteApproximate(p gazetteer.Place) {
+	if !p.Approximate {
+		delete(w.approx, p.ID)
+		return
+	}
+	w.approx[p.ID] = p
+	for _, n := range append([]gazetteer.Name{{Name: p.Name}}, p.Names...) {
+		for _, k := range names.Keys(n.Name) {
+			ak := approxKey(k, p.Country)
+			if !slices.Contains(w.approxKeys[ak], p.ID) {
+				w.approxKeys[ak] = append(w.approxKeys[ak], p.ID)
+			}
+		}
+	}
 }
 
 const stagingColumns = `lon, lat, id, slug, geonameid, name, name_ru, name_uk, names, country, admin1, admin1_code,
@@ -232,7 +256,8 @@ const stagingColumns = `lon, lat, id, slug, geonameid, name, name_ru, name_uk, n
 	location_method, location_source, location_note, near, codes, source, confidence, updated_at`
 
 func newPlaceWriter(ctx context.Context, tx pgx.Tx) (*placeWriter, error) {
-	w := &placeWriter{tx: tx, stored: map[string]bool{}, inBuffer: map[string]bool{}}
+	w := &placeWriter{tx: tx, stored: map[string]bool{}, inBuffer: map[string]bool{},
+		approx: map[string]gazetteer.Place{}, approxKeys: map[string][]string{}}
 	rows, err := tx.Query(ctx, "SELECT id, approximate FROM settlements")
 	if err != nil {
 		return nil, err
@@ -251,6 +276,15 @@ func newPlaceWriter(ctx context.Context, tx pgx.Tx) (*placeWriter, error) {
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	if w.approximate > 0 {
+		ps, err := collectPlaces(ctx, tx, "SELECT "+placeColumns+" FROM settlements s WHERE s.approximate")
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps {
+			w.noteApproximate(p)
+		}
 	}
 	for _, q := range []string{
 		`CREATE TEMP TABLE IF NOT EXISTS tiled_stage_places (lon float8, lat float8, id text, slug text,
@@ -345,11 +379,20 @@ func (w *placeWriter) Upsert(ctx context.Context, p gazetteer.Place) (bool, erro
 			return false, fmt.Errorf("store place %s: %w", p.ID, err)
 		}
 		w.stored[p.ID] = p.Approximate
+		if p.Approximate { // the merged record, as stored
+			sp, err := scanPlace(w.tx.QueryRow(ctx, "SELECT "+placeColumns+" FROM settlements s WHERE s.id = $1", p.ID))
+			if err != nil {
+				return false, fmt.Errorf("store place %s: %w", p.ID, err)
+			}
+			w.noteApproximate(sp)
+		} else {
+			delete(w.approx, p.ID)
+		}
 	} else {
 		w.pending = append(w.pending, row)
 		w.inBuffer[p.ID] = p.Approximate
 		if p.Approximate {
-			w.pendingApprox++
+			w.noteApproximate(p)
 		}
 	}
 	if p.Approximate && (!exists || !wasApprox) {
@@ -388,7 +431,7 @@ func (w *placeWriter) flush(ctx context.Context) error {
 		for id, approx := range w.inBuffer {
 			w.stored[id] = approx
 		}
-		w.pending, w.inBuffer, w.pendingApprox = nil, map[string]bool{}, 0
+		w.pending, w.inBuffer = nil, map[string]bool{}
 	}
 	if len(w.keys) > 0 {
 		if _, err := w.tx.CopyFrom(ctx, pgx.Identifier{"tiled_stage_keys"}, []string{"key", "place_id", "name"},
@@ -423,16 +466,14 @@ func mergeNames(old, add []gazetteer.Name) []gazetteer.Name {
 	return old
 }
 
-// ApproximatePlaces returns the approximate places indexed under key in country, including those of this import.
-func (w *placeWriter) ApproximatePlaces(ctx context.Context, key, country string) ([]gazetteer.Place, error) {
-	if w.approximate == 0 {
-		return nil, nil
-	}
-	if w.pendingApprox > 0 {
-		if err := w.flush(ctx); err != nil {
-			return nil, err
+// ApproximatePlaces returns the approximate places indexed under key in country, including those of this import,
+// from the writer's in-memory index of them.
+func (w *placeWriter) ApproximatePlaces(_ context.Context, key, country string) ([]gazetteer.Place, error) {
+	var out []gazetteer.Place
+	for _, id := range w.approxKeys[approxKey(key, country)] {
+		if p, ok := w.approx[id]; ok {
+			out = append(out, p)
 		}
 	}
-	return collectPlaces(ctx, w.tx, "SELECT "+placeColumns+` FROM name_keys k JOIN settlements s ON s.id = k.place_id
-		WHERE k.key = $1 AND s.country = $2 AND s.approximate`, key, country)
+	return out, nil
 }

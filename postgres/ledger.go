@@ -22,7 +22,13 @@ func (db *DB) Ledger() *Ledger { return &Ledger{db: db} }
 var _ ledger.Store = (*Ledger)(nil)
 
 const claimColumns = `id, settlement_id, source_id, holder, degree, valid_at, valid_precision, published_at,
-	recorded_at, relayed_by, relay_url, evidence, summary, credibility, supersedes, retracts, recorded_by`
+	recorded_at, relayed_by, relay_url, evidence, summary, credibility, supersedes, retracts, recorded_by,
+	editorial_reason, report_id, report_proposal, report_start, report_end, report_outlet, report_published, report_url`
+
+// claimColumnsNoText is claimColumns with NULL for the text the index does not keep.
+const claimColumnsNoText = `id, settlement_id, source_id, holder, degree, valid_at, valid_precision, published_at,
+	recorded_at, NULL, NULL, evidence, '', credibility, supersedes, retracts, NULL,
+	NULL, NULL::bigint, NULL::integer, NULL::integer, NULL::integer, NULL, NULL, NULL`
 
 const sourceColumns = `id, name, kind, alignment, url, notes, reliability`
 
@@ -40,7 +46,11 @@ func (l *Ledger) Sources(ctx context.Context) ([]ledger.Source, error) {
 
 // Claims returns the claims that match f, ordered by id.
 func (l *Ledger) Claims(ctx context.Context, f ledger.ClaimFilter) ([]ledger.Claim, error) {
-	rows, err := l.db.pool.Query(ctx, "SELECT "+claimColumns+` FROM claims
+	cols := claimColumns
+	if f.NoText {
+		cols = claimColumnsNoText
+	}
+	rows, err := l.db.pool.Query(ctx, "SELECT "+cols+` FROM claims
 		WHERE ($1 = '' OR settlement_id = $1) AND ($2 = '' OR source_id = $2) AND id > $3 ORDER BY id
 		LIMIT nullif($4::int, 0)`, f.Settlement, f.Source, f.AfterID, f.Limit)
 	if err != nil {
@@ -83,11 +93,24 @@ func scanClaim(r pgx.Row) (ledger.Claim, error) {
 		degree, relayedBy, relayURL, by sql.NullString
 		validAt, publishedAt            string
 		supersedes, retracts            sql.NullInt64
+		reason, outlet, published, rurl sql.NullString
+		report, proposal, start, end    sql.NullInt64
 	)
 	err := r.Scan(&c.ID, &c.SettlementID, &c.SourceID, &c.Holder, &degree, &validAt, &c.ValidPrecision, &publishedAt,
-		&c.RecordedAt, &relayedBy, &relayURL, &c.Evidence, &c.Summary, &c.Credibility, &supersedes, &retracts, &by)
+		&c.RecordedAt, &relayedBy, &relayURL, &c.Evidence, &c.Summary, &c.Credibility, &supersedes, &retracts, &by,
+		&reason, &report, &proposal, &start, &end, &outlet, &published, &rurl)
 	if err != nil {
 		return c, err
+	}
+	c.EditorialReason = reason.String
+	if report.Valid {
+		c.Report = &ledger.Provenance{ReportID: report.Int64, Proposal: int(proposal.Int64), Start: int(start.Int64),
+			End: int(end.Int64), Outlet: outlet.String, URL: rurl.String}
+		if published.Valid {
+			if c.Report.Published, err = ledger.ParseDate(published.String); err != nil {
+				return c, fmt.Errorf("postgres: claim %d report_published: %w", c.ID, err)
+			}
+		}
 	}
 	c.RecordedAt = c.RecordedAt.UTC()
 	c.Degree, c.RelayedBy, c.RelayURL = ledger.Degree(degree.String), relayedBy.String, relayURL.String
@@ -198,15 +221,31 @@ func (w *ledgerWriter) AddClaim(ctx context.Context, c ledger.Claim) (ledger.Cla
 	if c.ID != 0 {
 		id = c.ID
 	}
+	var report, proposal, start, end, outlet, published, rurl any
+	if p := c.Report; p != nil {
+		report, proposal, start, end = p.ReportID, p.Proposal, p.Start, p.End
+		outlet, rurl = nullStr(p.Outlet), nullStr(p.URL)
+		if !p.Published.IsZero() {
+			published = p.Published.String()
+		}
+	}
 	// Writers are serialised by the write lock, so max(id)+1 is free, as SQLite's INTEGER PRIMARY KEY assigns it.
 	err := w.tx.QueryRow(ctx, "INSERT INTO claims ("+claimColumns+`)
 		VALUES (coalesce($1::bigint, (SELECT coalesce(max(id), 0) + 1 FROM claims)), $2, $3, $4, $5, $6, $7, $8, $9,
-		        $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
+		        $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) RETURNING id`,
 		id, c.SettlementID, c.SourceID, string(c.Holder), nullStr(string(c.Degree)), c.ValidAt.String(), string(c.ValidPrecision),
 		c.PublishedAt.String(), c.RecordedAt, nullStr(c.RelayedBy), nullStr(c.RelayURL),
-		string(c.Evidence), c.Summary, c.Credibility, nullNum(c.Supersedes), nullNum(c.Retracts), nullStr(c.RecordedBy)).Scan(&c.ID)
+		string(c.Evidence), c.Summary, c.Credibility, nullNum(c.Supersedes), nullNum(c.Retracts), nullStr(c.RecordedBy),
+		nullStr(c.EditorialReason), report, proposal, start, end, outlet, published, rurl).Scan(&c.ID)
 	if err != nil {
 		return c, fmt.Errorf("postgres: add claim: %w", err)
+	}
+	if c.Report != nil {
+		// The proposal's review row, in the same transaction: a proposal becomes at most one claim.
+		if err := insertReview(ctx, w.tx, ledger.Review{ReportID: c.Report.ReportID, Proposal: c.Report.Proposal,
+			Decision: ledger.DecisionAccepted, ClaimID: c.ID, By: c.RecordedBy, At: c.RecordedAt}); err != nil {
+			return c, err
+		}
 	}
 	w.settlements[c.SettlementID] = true
 	return c, nil

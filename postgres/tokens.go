@@ -97,8 +97,82 @@ func (t *Tokens) RevokeToken(ctx context.Context, name string) error {
 		if tag.RowsAffected() == 0 {
 			return fmt.Errorf("%w: %q", auth.ErrNotFound, name)
 		}
-		return nil
+		_, err = tx.Exec(ctx, `UPDATE sessions SET ended_at = now() WHERE ended_at IS NULL
+			AND token_id = (SELECT id FROM tokens WHERE name = $1)`, name)
+		return err
 	})
+}
+
+var _ auth.SessionStore = (*Tokens)(nil)
+
+// CreateSession stores a session's hash for token.
+func (t *Tokens) CreateSession(ctx context.Context, tok auth.Token, hash []byte, created, expires time.Time) (auth.Session, error) {
+	var id int64
+	err := t.db.writeTx(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, "INSERT INTO sessions (hash, token_id, created_at, expires_at) VALUES ($1, $2, $3, $4) RETURNING id",
+			hash, tok.ID, created.UTC().Truncate(time.Millisecond), expires.UTC().Truncate(time.Millisecond)).Scan(&id)
+	})
+	return auth.Session{ID: id, Token: tok, CreatedAt: created, ExpiresAt: expires}, err
+}
+
+const sessionColumns = `s.id, s.created_at, s.expires_at, s.ended_at, t.id, t.name, t.hash, t.created_at, t.revoked_at, t.role, s.hash`
+
+// SessionByHash finds a session by its hash, with its token.
+func (t *Tokens) SessionByHash(ctx context.Context, hash []byte) (auth.Session, error) {
+	ses, stored, err := scanSession(t.db.pool.QueryRow(ctx, "SELECT "+sessionColumns+`
+		FROM sessions s JOIN tokens t ON t.id = s.token_id WHERE s.hash = $1`, hash))
+	if errors.Is(err, pgx.ErrNoRows) || (err == nil && !auth.Equal(stored, hash)) {
+		return auth.Session{}, auth.ErrNoSession
+	}
+	return ses, err
+}
+
+// EndSession ends the session with hash (ending twice keeps the first time).
+func (t *Tokens) EndSession(ctx context.Context, hash []byte, at time.Time) error {
+	return t.db.writeTx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, "UPDATE sessions SET ended_at = coalesce(ended_at, $1) WHERE hash = $2",
+			at.UTC().Truncate(time.Millisecond), hash)
+		return err
+	})
+}
+
+// Sessions lists the live sessions at now, oldest first.
+func (t *Tokens) Sessions(ctx context.Context, at time.Time) ([]auth.Session, error) {
+	rows, err := t.db.pool.Query(ctx, "SELECT "+sessionColumns+` FROM sessions s JOIN tokens t ON t.id = s.token_id
+		WHERE s.ended_at IS NULL AND t.revoked_at IS NULL AND s.expires_at > $1 ORDER BY s.id`, at.UTC())
+	if err != nil {
+		return nil, err
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (auth.Session, error) {
+		s, _, err := scanSession(r)
+		return s, err
+	})
+	if out == nil && err == nil {
+		out = []auth.Session{}
+	}
+	return out, err
+}
+
+func scanSession(r pgx.Row) (auth.Session, []byte, error) {
+	var s auth.Session
+	var ended, revoked *time.Time
+	var tokHash, hash []byte
+	var role string
+	if err := r.Scan(&s.ID, &s.CreatedAt, &s.ExpiresAt, &ended, &s.Token.ID, &s.Token.Name, &tokHash, &s.Token.CreatedAt,
+		&revoked, &role, &hash); err != nil {
+		return s, nil, err
+	}
+	s.Token.Role = auth.Role(role)
+	s.CreatedAt, s.ExpiresAt, s.Token.CreatedAt = s.CreatedAt.UTC(), s.ExpiresAt.UTC(), s.Token.CreatedAt.UTC()
+	if ended != nil {
+		e := ended.UTC()
+		s.EndedAt = &e
+	}
+	if revoked != nil {
+		v := revoked.UTC()
+		s.Token.RevokedAt = &v
+	}
+	return s, hash, nil
 }
 
 func scanToken(r pgx.Row) (auth.Token, []byte, error) {

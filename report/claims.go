@@ -281,7 +281,7 @@ func (d *doc) coordinated(a, b int) bool {
 // leaves it with the defender.
 func (d *doc) toward(m *mention, head *controlMention) bool {
 	switch head.class {
-	case "full", "control", "partial", "withdraw":
+	case "full", "control", "partial", "withdraw", "occupy", "expel":
 		return d.cueBefore("toward", m)
 	}
 	return false
@@ -316,6 +316,18 @@ func (d *doc) passive(c *controlMention) bool {
 		case "were", "was", "are", "is", "been", "being", "remain", "remained", "remains", "got", "became":
 			return true
 		}
+	}
+	return false
+}
+
+// passiveBefore reports whether a form of "to be" stands right before the phrase ("were pushed out of").
+func (d *doc) passiveBefore(c *controlMention) bool {
+	if c.t0 == 0 {
+		return false
+	}
+	switch d.toks[c.t0-1].norm {
+	case "were", "was", "been", "being", "are", "is", "got", "had":
+		return d.toks[c.t0-1].norm != "had" || c.t0 > 1 && d.toks[c.t0-2].norm == "been"
 	}
 	return false
 }
@@ -408,6 +420,10 @@ func (d *doc) sourceFor(head *controlMention, s0, s1 int, sentSources []sourceMe
 	}
 	if outletIsSource {
 		cs := outlet
+		return &cs, 0
+	}
+	if d.voice != nil {
+		cs := *d.voice
 		return &cs, 0
 	}
 	return nil, 0
@@ -651,6 +667,46 @@ func (d *doc) makeClaim(head *controlMention, ctrls []controlMention, cl clause,
 	case "control":
 		side, ok := d.actorSide(head, cl, src, true)
 		if !ok {
+			return c, false
+		}
+		set(side, ledger.DegreeFull)
+		if partial {
+			c.Degree = ledger.DegreePartial
+		}
+	case "expel":
+		// The side before the phrase drives out the side inside it ("Russian forces pushed Ukrainian troops out").
+		side, inside := "", ""
+		for _, sm := range d.sides {
+			if sm.t0 < cl.t0 || sm.t0 >= cl.t1 {
+				continue
+			}
+			switch {
+			case sm.t1 <= head.t0 && head.t0-sm.t1 <= 6:
+				side = d.sideOf(sm, src.id)
+			case sm.t0 >= head.t0 && sm.t1 <= head.t1 && inside == "":
+				inside = d.sideOf(sm, src.id)
+			}
+		}
+		switch {
+		case side != "" && d.passiveBefore(head):
+			side = other(side)
+		case side == "" && inside != "":
+			side = other(inside)
+		case side == "":
+			side = own
+			c.Confidence -= 0.2
+		}
+		if side == "" {
+			return c, false
+		}
+		set(side, ledger.DegreeFull)
+	case "occupy":
+		side, ok := d.actorSide(head, cl, src, false)
+		if !ok {
+			side = other(own) // "occupied" is a word for what the enemy did
+			c.Confidence -= 0.15
+		}
+		if side == "" {
 			return c, false
 		}
 		set(side, ledger.DegreeFull)

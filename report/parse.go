@@ -108,6 +108,7 @@ type doc struct {
 	mentions  []*mention
 	related   int // first token of a "Related coverage" section; len(toks) when none
 	inCache   map[inKey]bool
+	voice     *claimSource // a source named at the start of the headline ("ISW: …"), whose digest the report is
 }
 
 // inKey memoises inRegion: a report names few units and its places lie in few districts.
@@ -161,6 +162,7 @@ func (p *Parser) Parse(ctx context.Context, text string, opts Options) (Result, 
 	}
 	d.findControls()
 	d.findRelated()
+	d.findVoice()
 	if err := d.findPlaces(ctx); err != nil {
 		return Result{}, err
 	}
@@ -338,6 +340,20 @@ func (d *doc) findControls() {
 	}
 }
 
+// findVoice reads a headline that opens with a registered source and a colon ("ISW: Russian troops reach …",
+// "DeepState: ЗСУ …"): the report is that source's digest, and what it says without another speaker is the
+// source's.
+func (d *doc) findVoice() {
+	for _, sm := range d.sources {
+		if sm.t0 != 0 {
+			break
+		}
+		if sm.id != "" && sm.t1 < len(d.toks) && d.toks[sm.t1].sent == 0 && strings.HasPrefix(strings.TrimSpace(d.toks[sm.t1-1].gap), ":") {
+			d.voice = &claimSource{id: sm.id, mention: sm.text, inherited: true}
+		}
+	}
+}
+
 // findRelated finds a short line that opens a section of other stories ("Related coverage", "Читайте также").
 func (d *doc) findRelated() {
 	d.related = len(d.toks)
@@ -365,6 +381,12 @@ func atoiSmall(s string) (int, bool) {
 func (d *doc) findDates() {
 	for i := 0; i < len(d.toks); i++ {
 		if d.owner[i] == ownSource {
+			continue
+		}
+		if dm, ok := d.numericDate(i); ok {
+			d.dates = append(d.dates, dm)
+			d.own(dm.t0, dm.t1, ownDate)
+			i = dm.t1 - 1
 			continue
 		}
 		ph, end := d.p.lx.dates.match(d.toks, i, d.sentEnd(i))
@@ -442,6 +464,33 @@ func (d *doc) findDates() {
 		}
 		i = max(i, dm.t1-1)
 	}
+}
+
+// numericDate reads a date written in digits at token i: 18.03.2025, 18/03/2025, 2025-03-18.
+func (d *doc) numericDate(i int) (dateMention, bool) {
+	if i+2 >= len(d.toks) {
+		return dateMention{}, false
+	}
+	a, b, c := d.toks[i], d.toks[i+1], d.toks[i+2]
+	sep := strings.TrimSpace(a.gap)
+	if sep == "" || sep != strings.TrimSpace(b.gap) || len(sep) != 1 || !strings.Contains("./-", sep) ||
+		a.gap != sep || b.gap != sep {
+		return dateMention{}, false
+	}
+	x, ok1 := atoiSmall(a.text)
+	y, ok2 := atoiSmall(b.text)
+	z, ok3 := atoiSmall(c.text)
+	if !ok1 || !ok2 || !ok3 {
+		return dateMention{}, false
+	}
+	day, month, year := x, y, z
+	if len(a.text) == 4 && sep == "-" {
+		year, month, day = x, y, z
+	}
+	if year < 1900 || year > 2100 || month < 1 || month > 12 || day < 1 || day > 31 {
+		return dateMention{}, false
+	}
+	return dateMention{t0: i, t1: i + 3, kind: "day", day: day, month: month, year: year}, true
 }
 
 func (d *doc) cueAtDates(kind string, i int) (int, bool) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -64,9 +65,10 @@ type Parser struct {
 	now     func() time.Time
 }
 
-// New returns a parser resolving places through places and sources through the registry sources. now is the
-// clock for reports without a date (nil: time.Now).
-func New(places PlaceFinder, sources []ledger.Source, now func() time.Time) (*Parser, error) {
+// New returns a parser resolving places through places and sources through the registry sources, their names and
+// ids, the built-in aliases of lexicon/sources.tsv and the registry's own aliases. now is the clock for reports
+// without a date (nil: time.Now).
+func New(places PlaceFinder, sources []ledger.Source, now func() time.Time, aliases ...Alias) (*Parser, error) {
 	lx, err := defaultLexicon()
 	if err != nil {
 		return nil, err
@@ -93,7 +95,35 @@ func New(places PlaceFinder, sources []ledger.Source, now func() time.Time) (*Pa
 			}
 		}
 	}
+	for _, a := range aliases {
+		if _, ok := p.sources[a.Source]; !ok {
+			continue
+		}
+		if ws := parsePhrase(a.Alias); len(ws) > 0 {
+			p.srcs.add(&phrase{kind: a.Source, value: "-", words: ws, text: a.Alias})
+		}
+	}
 	return p, nil
+}
+
+// BuiltinAliases returns the built-in aliases of a source id (lexicon/sources.tsv), as written there.
+func BuiltinAliases(sourceID string) ([]string, error) {
+	lx, err := defaultLexicon()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, m := range []map[string][]*phrase{lx.sources.exact, lx.sources.prefix} {
+		for _, ps := range m {
+			for _, ph := range ps {
+				if ph.kind == sourceID {
+					out = append(out, ph.text)
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
 }
 
 // Result is what a report says: its places and the claims proposed from it.

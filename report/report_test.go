@@ -70,6 +70,14 @@ func TestClaims(t *testing.T) {
 		{"a surname is not a village", "Military analyst Andriy Popov said Ukrainian troops were encircled in Sudzha.", "", "?:486816:ua:encircled"},
 		{"encircled by the other side", "Romanov wrote that Ukrainian forces in Popovka were encircled by Russian troops.", "",
 			"romanov:ru-bel-popovka-kr:ua:encircled"},
+		{"pushed out", "Rybar said Russian forces pushed Ukrainian troops out of Snagost.", "", "rybar:ru-krs-snagost:ru:full"},
+		{"driven out, passive", "Romanov wrote that Russian units were driven out of Plekhovo.", "", "romanov:ru-krs-plekhovo:ua:full"},
+		{"occupied, with no side named, by a Ukrainian source", "DeepState reported that Novi Basy had been occupied.", "",
+			"deepstate:ua-sum-novi-basy:ru:full"},
+		{"Ukrainian: occupiers", "Генштаб ЗСУ: окупанти захопили Басівку та Басы.", "", "ua-command:ua-sum-basy:ru:full"},
+		{"holding part of", "DeepState's map showed Ukraine still holding part of Gogolevka.", "", "deepstate:ru-krs-gogolevka:ua:partial"},
+		{"the village in a later clause", "Russia's Defence Ministry claimed its forces recaptured Gogolevka, while DeepState said Ukraine held part of the village.", "",
+			"ru-mod:ru-krs-gogolevka:ru:full deepstate:ru-krs-gogolevka:ua:partial"},
 		{"landmarks are not targets", "Rybar claimed Russian forces took control of Poroz, near Grayvoron.", "",
 			"rybar:ru-bel-poroz:ru:full"},
 	}
@@ -103,6 +111,9 @@ func TestDates(t *testing.T) {
 		{"Генштаб ЗСУ 29 березня повідомив, що українські сили вийшли з Суджі.", "2025-03-30", "2025-03-29 day"},
 		{"Генштаб ЗСУ у вівторок повідомив, що українські сили вийшли з Суджі.", "2025-03-30", "2025-03-25 day"},
 		{"Rybar wrote that Russian forces took control of Sudzha.", "2025-03-20", "2025-03-20 week"},
+		{"18.03.2025. Rybar wrote that Russian forces took control of Sudzha.", "2025-03-20", "2025-03-20 week"},
+		{"Rybar wrote on 18.03.2025 that Russian forces took control of Sudzha.", "2025-03-20", "2025-03-18 day"},
+		{"Rybar wrote on 2025-03-17 that Russian forces took control of Sudzha.", "2025-03-20", "2025-03-17 day"},
 		{"Rybar wrote on March 25 that Russian forces took control of Sudzha.", "2025-03-20", "2024-03-25 day"},
 	}
 	for _, tt := range tests {
@@ -204,5 +215,21 @@ func TestBadText(t *testing.T) {
 	}
 	if _, err := p.Parse(context.Background(), "Sudzha", report.Options{Language: "de"}); !errors.Is(err, report.ErrInvalid) {
 		t.Errorf("Parse with language de: %v, want ErrInvalid", err)
+	}
+}
+
+// TestHeadlineVoice: a digest whose headline opens with a source speaks in that source's voice.
+func TestHeadlineVoice(t *testing.T) {
+	p := seeded(t)
+	text := "ISW: Russian troops reach the centre of Demidovka\n20.04.2025\n\nRussian forces also advanced near Goptarovka. Governor Gladkov said Ukrainian troops entered Kozinka."
+	res, err := p.Parse(context.Background(), text, report.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := claimsOf(res), "isw:ru-bel-demidovka:ru:advance isw:ru-krs-goptarovka:ru:advance ?:ru-bel-kozinka:ua:advance"; got != want {
+		t.Errorf("claims = %q, want %q", got, want)
+	}
+	if res.Published != "2025-04-20" {
+		t.Errorf("published = %s, want the header's 2025-04-20", res.Published)
 	}
 }

@@ -38,3 +38,20 @@ type Store interface {
 	// Reports returns every report, newest first, without Text, Places and Claims.
 	Reports(ctx context.Context) ([]Stored, error)
 }
+
+// Alias is another name of a registered source ("the MoD", "Konashenkov", a channel's handle).
+type Alias struct {
+	// Source is the registry id.
+	Source string `json:"source"`
+	// Alias is the name as reports write it.
+	Alias string `json:"alias"`
+}
+
+// AliasStore keeps the aliases editors add to the registry, beside the parser's built-in ones.
+type AliasStore interface {
+	// SourceAliases returns every alias, ordered by source and alias.
+	SourceAliases(ctx context.Context) ([]Alias, error)
+	// AddSourceAlias adds an alias of a registered source (adding one twice is no error); an unknown source is an
+	// error wrapping ErrInvalid.
+	AddSourceAlias(ctx context.Context, a Alias) error
+}

@@ -116,6 +116,8 @@ func markSentences(toks []token) {
 			if strings.Count(gap, "\n") >= 2 || strings.Contains(gap, "\n") {
 				para++
 			}
+		case strings.TrimSpace(gap) == "." && gap == "." && isDigit(toks[k].text) && isDigit(toks[k+1].text):
+			// 18.03.2025, 3.5 km: not a sentence end
 		case strings.ContainsAny(gap, ".!?…") && (toks[k+1].cap || isDigit(toks[k+1].text) || strings.ContainsAny(gap, "!?")):
 			if strings.Contains(gap, ".") && !strings.ContainsAny(gap, "!?") && isAbbreviation(toks[k]) {
 				continue

@@ -55,6 +55,16 @@ type Reports interface {
 	RestoreReport(ctx context.Context, r report.Stored) (report.Stored, error)
 }
 
+// ReviewStore keeps the desk's decisions about proposed claims.
+type ReviewStore interface {
+	// Reject records a rejection; a proposal already decided gives an error matching ledger.ErrReviewed.
+	Reject(ctx context.Context, rv ledger.Review) error
+	// Reviews returns the decisions about a report's proposals, by proposal index.
+	Reviews(ctx context.Context, report int64) ([]ledger.Review, error)
+	// ReviewCounts returns how many proposals of each report have been decided.
+	ReviewCounts(ctx context.Context) (map[int64]int, error)
+}
+
 // engine is what both DB types have in common.
 type engine interface {
 	Ping(ctx context.Context) error
@@ -71,6 +81,9 @@ type Store struct {
 	tokens   Tokens
 	db       engine
 	reports  Reports
+	aliases  report.AliasStore // nil when the engine keeps none yet
+	sessions auth.SessionStore
+	reviews  ReviewStore
 	lite     *sqlite.DB
 	pg       *postgres.DB
 }
@@ -95,13 +108,14 @@ func Open(ctx context.Context, location string) (*Store, error) {
 // FromSQLite wraps an open SQLite store.
 func FromSQLite(db *sqlite.DB) *Store {
 	return &Store{kind: KindSQLite, location: db.Path(), places: db.Gazetteer(), ledger: db.Ledger(),
-		tokens: db.Tokens(), db: db, lite: db, reports: db.Reports()}
+		tokens: db.Tokens(), db: db, lite: db, reports: db.Reports(), sessions: db.Tokens(), reviews: db.Reviews(),
+		aliases: db.Aliases()}
 }
 
 // FromPostgres wraps an open PostgreSQL store.
 func FromPostgres(db *postgres.DB) *Store {
 	return &Store{kind: KindPostgres, location: db.Path(), places: db.Gazetteer(), ledger: db.Ledger(),
-		tokens: db.Tokens(), db: db, pg: db, reports: db.Reports()}
+		tokens: db.Tokens(), db: db, pg: db, reports: db.Reports(), sessions: db.Tokens(), reviews: db.Reviews()}
 }
 
 // Kind is the store's engine.
@@ -121,6 +135,15 @@ func (s *Store) Tokens() Tokens { return s.tokens }
 
 // Reports is the store's reports (working material, never exported).
 func (s *Store) Reports() Reports { return s.reports }
+
+// Aliases is the store's source aliases for the report parser; nil for an engine that keeps none yet.
+func (s *Store) Aliases() report.AliasStore { return s.aliases }
+
+// Sessions is the store's desk sessions.
+func (s *Store) Sessions() auth.SessionStore { return s.sessions }
+
+// Reviews is the store's decisions about proposed claims.
+func (s *Store) Reviews() ReviewStore { return s.reviews }
 
 // SQLite returns the SQLite store, or nil for PostgreSQL.
 func (s *Store) SQLite() *sqlite.DB { return s.lite }

@@ -50,6 +50,8 @@ func Run(t *testing.T, h Harness) {
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"DataVersion", testDataVersion},
 		{"Reports", testReports},
+		{"Desk", testDesk},
+		{"LocatesApproximatePlace", testLocatesApproximate},
 	} {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, h) })
 	}
@@ -578,6 +580,130 @@ func testReports(t *testing.T, h Harness) {
 	}
 	if _, err := s.Reports().Report(ctx, 999); !errors.Is(err, report.ErrNotFound) {
 		t.Errorf("Report(999) = %v, want ErrNotFound", err)
+	}
+}
+
+// testLocatesApproximate imports a GeoNames line for a place the seed knows only approximately (a synthetic fixture
+// 1 km from the approximate point, as in package gazetteer's test): the record keeps its id and takes the point;
+// a namesake in another district is a new place. Then the same with the located place imported again.
+func testLocatesApproximate(t *testing.T, h Harness) {
+	ctx := context.Background()
+	s := h.Open(t)
+	if _, err := (gazetteer.Importer{Store: s.Gazetteer()}).GeoJSON(ctx, bytes.NewReader(data.Settlements()), "settlements.geojson"); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := s.Gazetteer().CountPlaces(ctx)
+	line := "99999901\tPopovka\tPopovka\tПоповка\t50.9160\t35.4242\tP\tPPL\tRU\t\t09\t1234\t\t\t0\t\t150\tEurope/Moscow\t2024-01-01\n"
+	other := strings.NewReplacer("99999901", "99999902", "1234", "5678", "50.9160", "50.8667", "35.4242", "37.1833").Replace(line)
+	admin := gazetteer.GeoNamesAdmin{"RU.09": "Belgorod Oblast", "RU.09.1234": "Krasnoyaruzhskiy Rayon", "RU.09.5678": "Korochanskiy Rayon"}
+	st, err := gazetteer.Importer{Store: s.Gazetteer()}.GeoNames(ctx, gazetteer.GeoNamesInput{
+		Main: strings.NewReader(line + other), MainName: "fixture.txt", Options: gazetteer.GeoNamesOptions{Admin: admin}})
+	if err != nil || st.Located != 1 || st.Inserted != 1 {
+		t.Fatalf("GeoNames import = %+v, %v; want 1 located, 1 inserted", st, err)
+	}
+	p, err := s.Gazetteer().Place(ctx, "ru-bel-popovka-kr")
+	if err != nil || p.Approximate || p.Point != (orb.Point{35.4242, 50.9160}) || p.GeonameID != 99999901 {
+		t.Errorf("Place(ru-bel-popovka-kr) = %+v, %v; want located at the fixture's point", p, err)
+	}
+	if n, _ := s.Gazetteer().CountPlaces(ctx); n != before+1 {
+		t.Errorf("CountPlaces = %d, want %d", n, before+1)
+	}
+}
+
+// testDesk: claims keep where they were read and editorial reasons, a proposal is decided once (accepted by its
+// claim, or rejected), and desk sessions end when signed out or when their token is revoked.
+func testDesk(t *testing.T, h Harness) {
+	ctx := context.Background()
+	s := Seeded(t, h)
+	r := addReport(t, s, "a report")
+	rec := recorder(s)
+	prov := &ledger.Provenance{ReportID: r.ID, Proposal: 0, Start: 0, End: 32, Outlet: "ISW", Published: ledger.MakeDate(2025, 3, 14),
+		URL: "https://example.org/r"}
+	c, err := rec.AddClaim(ctx, ledger.Claim{SettlementID: "486816", SourceID: "ru-mod", Holder: ledger.HolderRU,
+		Degree: ledger.DegreeFull, ValidAt: ledger.MakeDate(2025, 3, 14), PublishedAt: ledger.MakeDate(2025, 3, 14),
+		Evidence: ledger.EvidenceOfficialStatement, Summary: "Read in a report.", RecordedBy: "editor", Report: prov})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := s.Ledger().Claims(ctx, ledger.ClaimFilter{AfterID: 6})
+	if err != nil || len(cs) != 1 || cs[0].Report == nil || *cs[0].Report != *prov {
+		t.Fatalf("Claims(after 6) = %+v, %v; want the claim with its provenance %+v", cs, err, prov)
+	}
+	if nt, err := s.Ledger().Claims(ctx, ledger.ClaimFilter{AfterID: 6, NoText: true}); err != nil || len(nt) != 1 || nt[0].ID != c.ID {
+		t.Errorf("Claims(NoText) = %+v, %v", nt, err)
+	}
+	rv, err := s.Reviews().Reviews(ctx, r.ID)
+	if err != nil || len(rv) != 1 || rv[0].Decision != ledger.DecisionAccepted || rv[0].ClaimID != c.ID || rv[0].By != "editor" {
+		t.Errorf("Reviews(%d) = %+v, %v; want proposal 0 accepted as claim %d", r.ID, rv, err, c.ID)
+	}
+	before := hash(t, s)
+	err = s.Reviews().Reject(ctx, ledger.Review{ReportID: r.ID, Proposal: 0, By: "other"})
+	var re *ledger.ReviewedError
+	if !errors.As(err, &re) || !errors.Is(err, ledger.ErrReviewed) || re.First.ClaimID != c.ID {
+		t.Errorf("rejecting an accepted proposal = %v, want a ReviewedError naming claim %d", err, c.ID)
+	}
+	_, err = rec.AddClaim(ctx, ledger.Claim{SettlementID: "486816", SourceID: "isw", Holder: ledger.HolderUA,
+		Degree: ledger.DegreeFull, ValidAt: ledger.MakeDate(2025, 3, 14), PublishedAt: ledger.MakeDate(2025, 3, 14),
+		Evidence: ledger.EvidenceMapUpdate, Summary: "The same proposal again.", RecordedBy: "other", Report: prov})
+	if !errors.Is(err, ledger.ErrReviewed) {
+		t.Errorf("accepting a proposal twice = %v, want ErrReviewed", err)
+	}
+	if hash(t, s) != before {
+		t.Error("refused reviews changed the store")
+	}
+	if err := s.Reviews().Reject(ctx, ledger.Review{ReportID: r.ID, Proposal: 1, By: "editor", Reason: "not a claim"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.Reviews().ReviewCounts(ctx); err != nil || n[r.ID] != 2 {
+		t.Errorf("ReviewCounts = %v, %v; want 2 for report %d", n, err, r.ID)
+	}
+	ret, err := rec.AddClaim(ctx, ledger.Claim{SettlementID: "486816", SourceID: "ru-mod", Holder: ledger.HolderUnknown,
+		ValidAt: ledger.MakeDate(2025, 3, 15), PublishedAt: ledger.MakeDate(2025, 3, 15), Evidence: ledger.EvidenceMapUpdate,
+		Summary: "Withdrawn by the editors.", Retracts: c.ID, EditorialReason: "recorded in error: wrong village"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cs, _ := s.Ledger().Claims(ctx, ledger.ClaimFilter{AfterID: c.ID}); len(cs) != 1 || cs[0].EditorialReason != "recorded in error: wrong village" {
+		t.Errorf("retraction %d read back as %+v", ret.ID, cs)
+	}
+
+	// Sessions.
+	svc := auth.Service{Store: s.Tokens()}
+	_, tok, err := svc.CreateRole(ctx, "desk-editor", auth.RoleEditor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	h1, h2 := auth.Hash("session one"), auth.Hash("session two")
+	for _, hh := range [][]byte{h1, h2} {
+		if _, err := s.Sessions().CreateSession(ctx, tok, hh, now, now.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.Sessions().SessionByHash(ctx, h1)
+	if err != nil || got.Token.Name != "desk-editor" || got.Token.Role != auth.RoleEditor || !got.ExpiresAt.Equal(now.Add(time.Hour)) || got.EndedAt != nil {
+		t.Errorf("SessionByHash = %+v, %v", got, err)
+	}
+	if _, err := s.Sessions().SessionByHash(ctx, auth.Hash("nope")); !errors.Is(err, auth.ErrNoSession) {
+		t.Errorf("SessionByHash(unknown) = %v, want ErrNoSession", err)
+	}
+	if err := s.Sessions().EndSession(ctx, h1, now); err != nil {
+		t.Fatal(err)
+	}
+	if live, err := s.Sessions().Sessions(ctx, now); err != nil || len(live) != 1 {
+		t.Errorf("Sessions after signing one out = %d, %v; want 1", len(live), err)
+	}
+	if live, _ := s.Sessions().Sessions(ctx, now.Add(2*time.Hour)); len(live) != 0 {
+		t.Errorf("Sessions after expiry = %d, want 0", len(live))
+	}
+	if err := s.Tokens().RevokeToken(ctx, "desk-editor"); err != nil {
+		t.Fatal(err)
+	}
+	if live, _ := s.Sessions().Sessions(ctx, now); len(live) != 0 {
+		t.Errorf("Sessions after revoking the token = %d, want 0", len(live))
+	}
+	if got, err := s.Sessions().SessionByHash(ctx, h2); err != nil || got.EndedAt == nil || got.Token.RevokedAt == nil {
+		t.Errorf("a session of a revoked token = %+v, %v; want it ended and its token revoked", got, err)
 	}
 }
 

@@ -67,6 +67,9 @@ type StyleOptions struct {
 	// Center (longitude, latitude) and Zoom are the initial view; zero means the Kursk–Sumy border belt at zoom 7.
 	Center [2]float64
 	Zoom   float64
+	// QGIS draws the settlements within what QGIS's MapBox GL style converter (QgsMapBoxGlStyleConverter, QGIS
+	// 3.22) understands; see Style.
+	QGIS bool
 }
 
 // Style returns a MapLibre GL style (version 8) drawing the settlement tiles: an optional raster basemap, a
@@ -75,6 +78,12 @@ type StyleOptions struct {
 // FieldDisputed; and, when opt.Glyphs is set, a label layer from opt.LabelMinZoom. Encode it with encoding/json.
 //
 // The vector source promotes FieldID to the feature id, so the page can use feature state by settlement id.
+//
+// With opt.QGIS the settlements are drawn as QGIS 3.22's converter understands them: it turns a match whose labels
+// are single values into `"status" IN ()` and a step inside a zoom interpolation into an empty size, and does not
+// request the attributes a data-defined colour reads, so the one data-driven layer draws nothing there. Instead each
+// status has a layer of its own, chosen by filter (which the converter does translate), in its colour, hollow
+// where the location is approximate, sized by zoom alone.
 func Style(opt StyleOptions) map[string]any {
 	if opt.Layer == "" {
 		opt.Layer = DefaultLayer
@@ -145,40 +154,44 @@ func Style(opt StyleOptions) map[string]any {
 		StatusContested, ColorContested,
 		ColorUnknown,
 	}
-	layers = append(layers, map[string]any{
-		"id":           StyleLayerSettlements,
-		"type":         "circle",
-		"source":       StyleSourceSettlements,
-		"source-layer": opt.Layer,
-		"layout": map[string]any{
-			// Larger places are drawn over smaller ones.
-			"circle-sort-key": population,
-		},
-		"paint": map[string]any{
-			"circle-radius": []any{"interpolate", []any{"linear"}, []any{"zoom"},
-				5, radius(1.5, 2.5, 4),
-				9, radius(3, 4.5, 6),
-				13, radius(5, 6.5, 8),
+	if opt.QGIS {
+		layers = append(layers, qgisLayers(opt.Layer)...)
+	} else {
+		layers = append(layers, map[string]any{
+			"id":           StyleLayerSettlements,
+			"type":         "circle",
+			"source":       StyleSourceSettlements,
+			"source-layer": opt.Layer,
+			"layout": map[string]any{
+				// Larger places are drawn over smaller ones.
+				"circle-sort-key": population,
 			},
-			"circle-color": statusColor,
-			// Approximate places are hollow rings; stale ones fade.
-			"circle-opacity": []any{"*",
-				[]any{"case", flag(FieldApproximate), 0.15, 0.9},
-				[]any{"case", flag(FieldStale), 0.5, 1},
+			"paint": map[string]any{
+				"circle-radius": []any{"interpolate", []any{"linear"}, []any{"zoom"},
+					5, radius(1.5, 2.5, 4),
+					9, radius(3, 4.5, 6),
+					13, radius(5, 6.5, 8),
+				},
+				"circle-color": statusColor,
+				// Approximate places are hollow rings; stale ones fade.
+				"circle-opacity": []any{"*",
+					[]any{"case", flag(FieldApproximate), 0.15, 0.9},
+					[]any{"case", flag(FieldStale), 0.5, 1},
+				},
+				"circle-stroke-color": []any{"case",
+					flag(FieldDisputed), ColorDisputedStroke,
+					flag(FieldApproximate), statusColor,
+					"#ffffff",
+				},
+				"circle-stroke-width": []any{"case",
+					flag(FieldDisputed), 1.5,
+					flag(FieldApproximate), 1.5,
+					0.5,
+				},
+				"circle-stroke-opacity": []any{"case", flag(FieldStale), 0.5, 1},
 			},
-			"circle-stroke-color": []any{"case",
-				flag(FieldDisputed), ColorDisputedStroke,
-				flag(FieldApproximate), statusColor,
-				"#ffffff",
-			},
-			"circle-stroke-width": []any{"case",
-				flag(FieldDisputed), 1.5,
-				flag(FieldApproximate), 1.5,
-				0.5,
-			},
-			"circle-stroke-opacity": []any{"case", flag(FieldStale), 0.5, 1},
-		},
-	})
+		})
+	}
 
 	style := map[string]any{
 		"version": 8,
@@ -216,4 +229,42 @@ func Style(opt StyleOptions) map[string]any {
 	}
 	style["layers"] = layers
 	return style
+}
+
+// qgisLayers are the settlement layers of the QGIS variant of the style (StyleOptions.QGIS): for each status, exact
+// places as filled circles and approximate ones as rings, in the status's colour, with radii interpolated by zoom.
+func qgisLayers(sourceLayer string) []any {
+	radius := []any{"interpolate", []any{"linear"}, []any{"zoom"}, 5, 2.5, 9, 4.5, 13, 6.5}
+	var out []any
+	for _, st := range []struct{ status, color string }{
+		{StatusUnknown, ColorUnknown}, {StatusContested, ColorContested}, {StatusDisputed, ColorDisputed},
+		{StatusUA, ColorUA}, {StatusRU, ColorRU},
+	} {
+		stroke := "#ffffff"
+		if st.status == StatusDisputed {
+			stroke = ColorDisputedStroke
+		}
+		for _, approx := range []bool{false, true} {
+			id, opacity, strokeColor, strokeWidth := StyleLayerSettlements+"-"+st.status, 0.9, stroke, 0.5
+			if approx {
+				id, opacity, strokeColor, strokeWidth = id+"-approximate", 0.15, st.color, 1.5
+			}
+			out = append(out, map[string]any{
+				"id":           id,
+				"type":         "circle",
+				"source":       StyleSourceSettlements,
+				"source-layer": sourceLayer,
+				"filter": []any{"all", []any{"==", []any{"get", FieldStatus}, st.status},
+					[]any{"==", []any{"get", FieldApproximate}, approx}},
+				"paint": map[string]any{
+					"circle-radius":       radius,
+					"circle-color":        st.color,
+					"circle-opacity":      opacity,
+					"circle-stroke-color": strokeColor,
+					"circle-stroke-width": strokeWidth,
+				},
+			})
+		}
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package tiles_test
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/tiled-maps/tiled/tiles"
@@ -169,6 +170,37 @@ func TestCenterZoom(t *testing.T) {
 	for _, tt := range tests {
 		if got := tiles.CenterZoom(tt.bounds, tt.min, tt.max); got != tt.want {
 			t.Errorf("CenterZoom(%s) = %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestStyleQGIS: the QGIS variant draws the settlements with filters and constants only (no match, step or case,
+// which QGIS 3.22's converter mistranslates), one filled and one hollow layer per status, each in its colour.
+func TestStyleQGIS(t *testing.T) {
+	st := tiles.Style(tiles.StyleOptions{TileJSONURL: "/tiles.json", QGIS: true})
+	b, err := json.Marshal(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range []string{`"match"`, `"step"`, `"case"`} {
+		if strings.Contains(string(b), op) {
+			t.Errorf("the QGIS style uses %s", op)
+		}
+	}
+	colours := map[string]string{}
+	for _, l := range st["layers"].([]any) {
+		l := l.(map[string]any)
+		if l["type"] != "circle" {
+			continue
+		}
+		colours[l["id"].(string)] = l["paint"].(map[string]any)["circle-color"].(string)
+	}
+	for status, want := range map[string]string{tiles.StatusRU: tiles.ColorRU, tiles.StatusUA: tiles.ColorUA,
+		tiles.StatusDisputed: tiles.ColorDisputed, tiles.StatusContested: tiles.ColorContested, tiles.StatusUnknown: tiles.ColorUnknown} {
+		for _, id := range []string{"settlements-" + status, "settlements-" + status + "-approximate"} {
+			if colours[id] != want {
+				t.Errorf("layer %s colour = %q, want %s", id, colours[id], want)
+			}
 		}
 	}
 }

@@ -103,3 +103,25 @@ func TestReportsAPI(t *testing.T) {
 		t.Errorf("the exported GeoPackage (%d, %d bytes) holds the report", resp.StatusCode, len(gpkg))
 	}
 }
+
+// TestSourceAliasesAPI: an alias added to the registry lets the parser find the source under that name.
+func TestSourceAliasesAPI(t *testing.T) {
+	e := newEnv(t)
+	authz := map[string]string{"Authorization": "Bearer " + e.token, "Content-Type": "application/json"}
+	if resp := e.do(t, "POST", "/api/sources/nobody/aliases", strings.NewReader(`{"alias":"X"}`), authz); resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("alias of an unknown source = %d, want 422", resp.StatusCode)
+	}
+	if resp := e.do(t, "POST", "/api/sources/isw/aliases", strings.NewReader(`{"alias":""}`), authz); resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("empty alias = %d, want 422", resp.StatusCode)
+	}
+	resp := e.do(t, "POST", "/api/sources/isw/aliases", strings.NewReader(`{"alias":"the Washington think tank"}`), authz)
+	if b := readAll(t, resp); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("POST alias = %d %s", resp.StatusCode, b)
+	}
+	body := `{"text":"The Washington think tank assessed that Russian forces advanced in Sudzha.","published_at":"2025-03-10"}`
+	resp = e.do(t, "POST", "/api/reports", strings.NewReader(body), authz)
+	b := readAll(t, resp)
+	if resp.StatusCode != http.StatusCreated || !bytes.Contains(b, []byte(`"source":"isw"`)) {
+		t.Errorf("POST /api/reports with an alias = %d %s", resp.StatusCode, b)
+	}
+}

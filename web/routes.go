@@ -50,6 +50,7 @@ func (s *Server) routes() {
 	e.POST("/api/reports", s.addReport)
 	e.GET("/api/reports", s.listReports)
 	e.GET("/api/reports/:id", s.showReport)
+	e.POST("/api/sources/:id/aliases", s.addSourceAlias)
 	e.POST("/api/reports/:id/proposals/:n/accept", s.acceptProposal)
 	e.POST("/api/reports/:id/proposals/:n/reject", s.rejectProposal)
 	get("/ogc", s.ogcLanding)
@@ -395,4 +396,19 @@ func (s *Server) showReport(c echo.Context) error {
 		return err
 	}
 	return privateJSON(c, http.StatusOK, r)
+}
+
+func (s *Server) addSourceAlias(c echo.Context) error {
+	if _, err := s.authorized(c); err != nil {
+		return err
+	}
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	a, err := s.atlas.AddSourceAlias(c.Request().Context(), c.Param("id"), body)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusCreated, MediaJSON, a)
 }

@@ -47,7 +47,7 @@ func newConfigEnv(t *testing.T, cfg web.Config) *env {
 		t.Fatal(err)
 	}
 	a := atlas.New(atlas.Config{CacheBytes: 16 << 20, Now: func() time.Time { return fixedNow }},
-		atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot, Reports: db.Reports()})
+		atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot, Reports: db.Reports(), Aliases: db.Aliases()})
 	cfg.BasemapTiles = "none"
 	s := web.New(cfg, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv := httptest.NewServer(s.Handler())
@@ -66,6 +66,7 @@ var writeBodies = map[string]string{
 	"POST /api/claims/:id/retract":              `{"summary":"Token test."}`,
 	"POST /api/reports/:id/proposals/:n/accept": `{"settlement":"ru-bel-demidovka","source":"isw","holder":"ua","degree":"presence","valid_at":"2025-04-08","published_at":"2025-04-09","evidence":"analyst-assessment","summary":"Token test."}`,
 	"POST /api/reports/:id/proposals/:n/reject": `{"reason":"Token test."}`,
+	"POST /api/sources/:id/aliases":             `{"alias":"Token test alias"}`,
 	"POST /api/reports":                         `{"text":"ISW assessed that Russian forces advanced in Demidovka.","published_at":"2025-04-08"}`,
 }
 

@@ -44,7 +44,7 @@ func newBenchEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	a := atlas.New(atlas.Config{CacheBytes: 64 << 20, Now: func() time.Time { return fixedNow }},
-		atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot, Reports: db.Reports()})
+		atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot, Reports: db.Reports(), Aliases: db.Aliases()})
 	s := web.New(web.Config{BasemapTiles: "none"}, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)

@@ -750,6 +750,7 @@ func cmdSources(ctx context.Context, e env, args []string) error {
 			"register a source", cmdSourcesAdd},
 		{"grade", "grade [--db PATH] ID A-F", "set a source's reliability (Admiralty A … F)", cmdSourcesGrade},
 		{"import", "import [--db PATH] FILE.csv", "register the sources of a CSV file (id,name,kind,alignment,url,notes[,reliability])", cmdSourcesImport},
+		{"alias", "alias [--db PATH] ID [ALIAS…]", "add names the report parser finds a source by (none: list them)", cmdSourcesAlias},
 	}, args)
 }
 

@@ -204,3 +204,45 @@ func demidovkaTile(t *testing.T, dsn string) string {
 	tl := maptile.At(orb.Point{p.Lon, p.Lat}, 10)
 	return fmt.Sprintf("/tiles/%d/%d/%d.mvt", tl.Z, tl.X, tl.Y)
 }
+
+// TestReplicaThroughput (TILED_REPLICA_BENCH=1; BENCHMARKS.md) measures requests/s through deploy/nginx.conf to one
+// replica and to two on one PostgreSQL database, the cache bypassed (a bearer header) so that every request
+// reaches a replica: wrk, 64 connections, 5 s, three runs alternating.
+func TestReplicaThroughput(t *testing.T) {
+	if os.Getenv("TILED_REPLICA_BENCH") == "" {
+		t.Skip("set TILED_REPLICA_BENCH=1 to measure")
+	}
+	wrk, err := exec.LookPath("wrk")
+	if err != nil {
+		t.Skip("wrk not installed")
+	}
+	dsn := cluster.Database(t)
+	a, _ := startServe(t, "--db", dsn, "--log", "json")
+	b, _ := startServe(t, "--db", dsn, "--seed=false", "--log", "json")
+	one, two := startNginx(t, a), startNginx(t, a, b)
+	path := demidovkaTile(t, dsn) + "?as_of=2025-04-03"
+	fetch(t, http.MethodGet, a+path, "", nil)
+	fetch(t, http.MethodGet, b+path, "", nil)
+	rps := map[string][]float64{}
+	for run := range 3 {
+		order := []string{"one", "two"}
+		if run%2 == 1 {
+			order = []string{"two", "one"}
+		}
+		for _, name := range order {
+			base := map[string]string{"one": one, "two": two}[name]
+			out, err := exec.Command(wrk, "-t2", "-c64", "-d5s", "-H", "Authorization: Bearer bench", base+path).CombinedOutput()
+			if err != nil {
+				t.Fatalf("wrk: %v\n%s", err, out)
+			}
+			var v float64
+			for _, line := range strings.Split(string(out), "\n") {
+				if f := strings.Fields(line); len(f) == 2 && f[0] == "Requests/sec:" {
+					fmt.Sscan(f[1], &v)
+				}
+			}
+			rps[name] = append(rps[name], v)
+		}
+	}
+	t.Logf("requests/s through nginx, cache bypassed, 64 connections: one replica %v, two replicas %v", rps["one"], rps["two"])
+}

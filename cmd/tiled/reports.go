@@ -50,7 +50,14 @@ func reportParser(ctx context.Context, e env, dbPath string) (*report.Parser, *s
 		db.Close()
 		return nil, nil, err
 	}
-	p, err := report.New(db.Gazetteer(), srcs, time.Now)
+	var aliases []report.Alias
+	if as := db.Aliases(); as != nil {
+		if aliases, err = as.SourceAliases(ctx); err != nil {
+			db.Close()
+			return nil, nil, err
+		}
+	}
+	p, err := report.New(db.Gazetteer(), srcs, time.Now, aliases...)
 	if err != nil {
 		db.Close()
 		return nil, nil, err
@@ -217,6 +224,53 @@ func cmdReportsEval(ctx context.Context, e env, args []string) error {
 		for _, x := range a.Extra {
 			fmt.Fprintf(e.stdout, "%s: extra %s\n", a.File, x)
 		}
+	}
+	return nil
+}
+
+func cmdSourcesAlias(ctx context.Context, e env, args []string) error {
+	var dbPath string
+	fs := newFlags(e, "sources alias", "sources alias [--db PATH] ID [ALIAS…]", &dbPath)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usagef("sources alias takes a source ID and the aliases to add (none: list them)")
+	}
+	db, err := openDB(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	as := db.Aliases()
+	if as == nil {
+		return fmt.Errorf("this store (%s) keeps no source aliases yet", db.Kind())
+	}
+	for _, a := range pos[1:] {
+		if err := as.AddSourceAlias(ctx, report.Alias{Source: pos[0], Alias: a}); err != nil {
+			return err
+		}
+	}
+	if len(pos) > 1 {
+		fmt.Fprintf(e.stdout, "added %d aliases to %s\n", len(pos)-1, pos[0])
+		return nil
+	}
+	builtin, err := report.BuiltinAliases(pos[0])
+	if err != nil {
+		return err
+	}
+	all, err := as.SourceAliases(ctx)
+	if err != nil {
+		return err
+	}
+	for _, a := range all {
+		if a.Source == pos[0] {
+			fmt.Fprintf(e.stdout, "%s\t(registry)\n", a.Alias)
+		}
+	}
+	for _, a := range builtin {
+		fmt.Fprintf(e.stdout, "%s\t(built in)\n", a)
 	}
 	return nil
 }

@@ -115,7 +115,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 	var listener *postgres.Listener
 	deps := atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot,
-		Reports: db.Reports(),
+		Reports: db.Reports(), Aliases: db.Aliases(),
 		Status: func() (string, string) {
 			if listener == nil {
 				return string(db.Kind()), ""
@@ -125,9 +125,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 			}
 			return string(db.Kind()), "reconnecting"
 		}}
-	if lite := db.SQLite(); lite != nil { // the desk's sessions and reviews: SQLite only so far
-		deps.Sessions, deps.Reviews = lite.Tokens(), lite.Reviews()
-	}
+	deps.Sessions, deps.Reviews = db.Sessions(), db.Reviews()
 	a := atlas.New(cfg.Atlas, deps)
 	defer a.Close() // removes the export files
 	if err := a.Ready(ctx); err != nil {
@@ -272,11 +270,7 @@ func cmdToken(ctx context.Context, e env, args []string) error {
 	}
 }
 
-// liveSessions lists the store's live desk sessions (none for a store without sessions).
+// liveSessions lists the store's live desk sessions.
 func liveSessions(ctx context.Context, db *store.Store) ([]auth.Session, error) {
-	lite := db.SQLite()
-	if lite == nil {
-		return []auth.Session{}, nil
-	}
-	return lite.Tokens().Sessions(ctx, time.Now())
+	return db.Sessions().Sessions(ctx, time.Now())
 }

@@ -392,6 +392,13 @@
           t('popup.via', { outlet })));
       } else relay.push(t('popup.via', { outlet }));
     }
+    const rep = claim && claim.report; // provenance: the report's outlet, date and address, never its text
+    if (rep) {
+      const text = t('popup.from_report', { outlet: rep.outlet || '—', date: fmtDate(rep.published) });
+      relay.push(h('br'), rep.url ? h('a', { href: rep.url, target: '_blank', rel: 'noopener', class: 'from-report' }, text)
+        : h('span', { class: 'from-report' }, text));
+    }
+    if (claim && claim.editorial_reason) relay.push(h('br'), t('history.editorial', { reason: claim.editorial_reason }));
     return h('div', { class: 'v-meta' }, meta.join(' · '), relay);
   }
 

@@ -13,8 +13,11 @@ const config = JSON.parse(document.getElementById('desk-config').textContent);
 const t = translator(config.strings);
 const view = document.getElementById('desk-view');
 
-function signedOut() {
-  const q = new URLSearchParams({ why: 'expired' });
+// signedOut sends the editor to the sign-in page, saying why: the session expired, the token was revoked, or
+// the session ended (signed out elsewhere).
+function signedOut(err) {
+  const why = { session_expired: 'expired', token_revoked: 'revoked' }[err && err.code] || 'signedout';
+  const q = new URLSearchParams({ why });
   if (config.lang !== 'en') q.set('lang', config.lang);
   window.location.assign('/desk/signin?' + q.toString());
 }

@@ -67,7 +67,15 @@ export async function showReview(desk, view, id) {
   const mm = miniMap(mapEl, desk);
 
   // choose sets the place chosen for mention i and updates its mark, the map and the cards that rest on it.
+  // An ambiguous name is usually the same place each time a report repeats it: the choice applies to every
+  // ambiguous mention with the same alternatives.
+  const sameAlternatives = (a, b) => a.ambiguous && b.ambiguous &&
+    JSON.stringify([...(a.alternatives || [])].sort()) === JSON.stringify([...(b.alternatives || [])].sort());
   function choose(i, placeID) {
+    places.forEach((q, j) => { if (j !== i && sameAlternatives(places[i], q) && choice[j] !== placeID) chooseOne(j, placeID); });
+    chooseOne(i, placeID);
+  }
+  function chooseOne(i, placeID) {
     choice[i] = placeID;
     const p = places[i];
     if (marks[i] && p.ambiguous) {
@@ -104,7 +112,7 @@ export async function showReview(desk, view, id) {
       const g = gaz[pid] || (pid === p.id ? p : null);
       if (!g) continue;
       const alt = p.ambiguous;
-      mm.add(g, alt ? 'alt' : 'found', placeLabel(g) + (alt ? ' — ' + t('card.pick', { name: g.name }) : ''),
+      mm.add(g, alt ? 'alt' : 'found', alt ? [g.name, g.admin2 || g.admin1].filter(Boolean).join(', ') : placeLabel(g),
         alt ? (picked) => choose(i, picked) : null);
     }
   });
