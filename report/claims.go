@@ -306,7 +306,7 @@ func (d *doc) passive(c *controlMention) bool {
 			return true
 		}
 	}
-	for _, suf := range []string{"ены", "ен", "ена", "ено", "ені", "ено", "ена"} {
+	for _, suf := range []string{"ены", "ен", "ена", "ено", "ені", "ыты", "иты", "ити", "иті", "ті", "ты"} {
 		if strings.HasSuffix(w, suf) {
 			return true
 		}
@@ -688,7 +688,7 @@ func (d *doc) makeClaim(head *controlMention, ctrls []controlMention, cl clause,
 			}
 		}
 		switch {
-		case side != "" && d.passiveBefore(head):
+		case side != "" && (d.passiveBefore(head) || d.passive(head)):
 			side = other(side)
 		case side == "" && inside != "":
 			side = other(inside)

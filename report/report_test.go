@@ -78,6 +78,10 @@ func TestClaims(t *testing.T) {
 		{"holding part of", "DeepState's map showed Ukraine still holding part of Gogolevka.", "", "deepstate:ru-krs-gogolevka:ua:partial"},
 		{"the village in a later clause", "Russia's Defence Ministry claimed its forces recaptured Gogolevka, while DeepState said Ukraine held part of the village.", "",
 			"ru-mod:ru-krs-gogolevka:ru:full deepstate:ru-krs-gogolevka:ua:partial"},
+		{"fell to", "Rybar said Sudzha fell to Russian forces.", "", "rybar:486816:ru:full"},
+		{"Russian passive participle", "Минобороны России: ВСУ выбиты из Суджи.", "", "ru-mod:486816:ru:full"},
+		{"grey zone", "DeepState says Popovka is now in the grey zone.", "", "deepstate:ru-bel-popovka-kr:contested:fighting"},
+		{"a quote in the headline is not a digest", "Syrskyi: we hold the line\nRussian forces entered Sudzha.", "", ""},
 		{"landmarks are not targets", "Rybar claimed Russian forces took control of Poroz, near Grayvoron.", "",
 			"rybar:ru-bel-poroz:ru:full"},
 	}
@@ -144,6 +148,7 @@ func TestPlaces(t *testing.T) {
 		{"a surname", "Analyst Vasily Popov and Yevgeny Sudzhin spoke.", ""},
 		{"a common word", "Sad to say, Nyzy was shelled.", "Nyzy=699933"},
 		{"a namesake outside the gazetteer", "Popovka in Korochansky district is quiet.", "Popovka=- Korochansky district=@ru-bel-korochansky"},
+		{"a Title Case headline", "Russia Retakes Sudzha From Ukraine", "Sudzha=486816"},
 		{"multi-word names", "Fighting near Velyka Pysarivka and in Большом Солдатском.", "Velyka Pysarivka=690230 Большом Солдатском=ru-krs-bolshoye-soldatskoye"},
 	}
 	for _, tt := range tests {

@@ -52,6 +52,7 @@ func Run(t *testing.T, h Harness) {
 		{"Reports", testReports},
 		{"Desk", testDesk},
 		{"LocatesApproximatePlace", testLocatesApproximate},
+		{"SourceAliases", testAliases},
 	} {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, h) })
 	}
@@ -583,6 +584,27 @@ func testReports(t *testing.T, h Harness) {
 	}
 }
 
+func testAliases(t *testing.T, h Harness) {
+	ctx := context.Background()
+	s := Seeded(t, h)
+	for _, a := range []report.Alias{{Source: "ru-mod", Alias: "the MoD"}, {Source: "isw", Alias: "ISW analysts"}, {Source: "ru-mod", Alias: "the MoD"}} {
+		if err := s.Aliases().AddSourceAlias(ctx, a); err != nil {
+			t.Fatalf("AddSourceAlias(%+v) = %v", a, err)
+		}
+	}
+	if err := s.Aliases().AddSourceAlias(ctx, report.Alias{Source: "nobody", Alias: "x"}); !errors.Is(err, report.ErrInvalid) {
+		t.Errorf("AddSourceAlias(unknown source) = %v, want ErrInvalid", err)
+	}
+	if err := s.Aliases().AddSourceAlias(ctx, report.Alias{Source: "isw", Alias: "  "}); !errors.Is(err, report.ErrInvalid) {
+		t.Errorf("AddSourceAlias(blank) = %v, want ErrInvalid", err)
+	}
+	got, err := s.Aliases().SourceAliases(ctx)
+	want := []report.Alias{{Source: "isw", Alias: "ISW analysts"}, {Source: "ru-mod", Alias: "the MoD"}}
+	if err != nil || len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("SourceAliases = %+v, %v; want %+v", got, err, want)
+	}
+}
+
 // testLocatesApproximate imports a GeoNames line for a place the seed knows only approximately (a synthetic fixture
 // 1 km from the approximate point, as in package gazetteer's test): the record keeps its id and takes the point;
 // a namesake in another district is a new place. Then the same with the located place imported again.
@@ -721,13 +743,25 @@ func RunCopy(t *testing.T, from, to Harness) {
 	if _, _, err := (auth.Service{Store: src.Tokens()}).Create(ctx, "desk"); err != nil {
 		t.Fatal(err)
 	}
-	addReport(t, src, "a report")
+	r := addReport(t, src, "a report")
+	if err := src.Aliases().AddSourceAlias(ctx, report.Alias{Source: "ru-mod", Alias: "the MoD"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := recorder(src).AddClaim(ctx, ledger.Claim{SettlementID: "486816", SourceID: "ru-mod", Holder: ledger.HolderRU,
+		Degree: ledger.DegreeFull, ValidAt: ledger.MakeDate(2025, 3, 14), PublishedAt: ledger.MakeDate(2025, 3, 14),
+		Evidence: ledger.EvidenceOfficialStatement, Summary: "Read in a report.", RecordedBy: "editor",
+		Report: &ledger.Provenance{ReportID: r.ID, Proposal: 0, End: 10, Outlet: "ISW"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := src.Reviews().Reject(ctx, ledger.Review{ReportID: r.ID, Proposal: 1, By: "editor", Reason: "no claim"}); err != nil {
+		t.Fatal(err)
+	}
 	dst := to.Open(t)
 	res, err := store.Copy(ctx, src, dst)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := store.Counts{Places: res.Counts.Places, Sources: 3, Claims: 2, Tokens: 2, Reports: 1}
+	want := store.Counts{Places: res.Counts.Places, Sources: 3, Claims: 3, Tokens: 2, Reports: 1, Aliases: 1, Reviews: 2}
 	if res.Counts != want || res.Counts.Places < 10 {
 		t.Errorf("Copy counts = %+v, want %+v", res.Counts, want)
 	}

@@ -178,8 +178,13 @@ func TestReplicas(t *testing.T) {
 	}
 	t.Logf("claim on A to changed tile on B over %d writes: min %v, median %v, p99 %v, max %v", len(lat), lat[0],
 		lat[len(lat)/2], lat[(len(lat)*99+99)/100-1], lat[len(lat)-1])
+	// Exactly the affected tiles: B still serves the far tile from its cache (no new miss), unchanged.
+	misses := metric(t, b)
 	if !bytes.Equal(get(t, b+farPath), farB) {
 		t.Error("the content of a tile far from the write changed on B")
+	}
+	if after := metric(t, b); after != misses {
+		t.Errorf("the far tile was rebuilt on B after writes elsewhere (%s, then %s): more than the affected tiles dropped", misses, after)
 	}
 }
 
