@@ -189,3 +189,38 @@ func decodeStrict(body io.Reader, v any) error {
 	}
 	return nil
 }
+
+// Grade is the body of a source's grading.
+type Grade struct {
+	// Reliability is the NATO Admiralty grade, A–F.
+	Reliability string `json:"reliability"`
+}
+
+// GradeSource sets the reliability grade of source id: an admin's action.
+func (a *Atlas) GradeSource(ctx context.Context, tok auth.Token, id string, body io.Reader) (ledger.Source, error) {
+	var g Grade
+	if err := decodeStrict(body, &g); err != nil {
+		return ledger.Source{}, err
+	}
+	if err := tok.Require(auth.RoleAdmin); err != nil {
+		return ledger.Source{}, fmt.Errorf("%w: grading sources is an admin's action", err)
+	}
+	r, err := ledger.ParseReliability(g.Reliability)
+	if err != nil {
+		return ledger.Source{}, err
+	}
+	if err := a.recorder.SetReliability(ctx, id, r); err != nil {
+		return ledger.Source{}, err
+	}
+	a.afterWrite(ctx)
+	srcs, err := a.deps.Ledger.Sources(ctx)
+	if err != nil {
+		return ledger.Source{}, err
+	}
+	for _, s := range srcs {
+		if s.ID == id {
+			return s, nil
+		}
+	}
+	return ledger.Source{}, fmt.Errorf("%w: source %q", ErrNotFound, id)
+}

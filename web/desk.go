@@ -62,6 +62,7 @@ func (s *Server) deskRoutes(p *pages) {
 	api.POST("/claims", s.addClaim)
 	api.POST("/claims/:id/retract", s.retract)
 	api.POST("/sources", s.addSource)
+	api.POST("/sources/:id/grade", s.gradeSource)
 	api.GET("/reports", s.deskQueue)
 	api.POST("/reports", s.addReport)
 	api.GET("/reports/:id", s.deskReport)
@@ -419,4 +420,21 @@ func (s *Server) rejectProposal(c echo.Context) error {
 		return err
 	}
 	return privateJSON(c, http.StatusCreated, rv)
+}
+
+// gradeSource sets a source's reliability grade (admins): POST /api/sources/:id/grade and /desk/api/….
+func (s *Server) gradeSource(c echo.Context) error {
+	tok, err := s.writer(c)
+	if err != nil {
+		return err
+	}
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	src, err := s.atlas.GradeSource(c.Request().Context(), tok, c.Param("id"), body)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, MediaJSON, src)
 }

@@ -218,6 +218,10 @@ func TestDeskInBrowser(t *testing.T) {
 	tb.waitFor("the namesake warning", `!!document.querySelector(".claim-form .namesake")`)
 	tb.screenshot(be.shots, "desk-claim-form")
 
+	tb.eval(`location.hash = "#sources"; true`, nil)
+	tb.waitFor("the sources", `document.querySelectorAll("table.sources tbody tr").length > 0`)
+	tb.screenshot(be.shots, "desk-sources")
+
 	// Report text holding markup is shown as text.
 	tb.pasteInDesk(`Romanov wrote that Demidovka <script>window.__pwned = 1</script> came under Ukrainian control. <img src=x onerror="window.__pwned = 2">`,
 		"<b>bold</b>", "x", "", "2025-03-23")

@@ -318,6 +318,16 @@ func TestRetractSameSourceAndEditorial(t *testing.T) {
 	if st != http.StatusCreated || !strings.Contains(body, `"editorial_reason":"recorded against the wrong village"`) || !strings.Contains(body, `"source":"ru-mod"`) {
 		t.Fatalf("editorial retraction by an admin = %d %s", st, body)
 	}
+	// Grading sources is an admin's action too.
+	if st, body := api(e.editor, "/api/sources/isw/grade", `{"reliability":"A"}`); st != http.StatusForbidden {
+		t.Errorf("grade by an editor = %d %s, want 403", st, body)
+	}
+	if st, body := api(e.admin, "/api/sources/isw/grade", `{"reliability":"A"}`); st != http.StatusOK || !strings.Contains(body, `"reliability":"A"`) {
+		t.Errorf("grade by an admin = %d %s, want 200 with grade A", st, body)
+	}
+	if st, body := api(e.admin, "/api/sources/isw/grade", `{"reliability":"Z"}`); st != http.StatusUnprocessableEntity {
+		t.Errorf("grade Z = %d %s, want 422", st, body)
+	}
 	resp, err := http.Get(e.srv.URL + "/api/settlements/486816")
 	if err != nil {
 		t.Fatal(err)
