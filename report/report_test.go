@@ -82,6 +82,12 @@ func TestClaims(t *testing.T) {
 		{"Russian passive participle", "Минобороны России: ВСУ выбиты из Суджи.", "", "ru-mod:486816:ru:full"},
 		{"grey zone", "DeepState says Popovka is now in the grey zone.", "", "deepstate:ru-bel-popovka-kr:contested:fighting"},
 		{"a quote in the headline is not a digest", "Syrskyi: we hold the line\nRussian forces entered Sudzha.", "", ""},
+		{"the village after a repelled attack", "«Два майора» пишут, что атака ВСУ на Поповку отбита, однако Романов утверждает, что село перешло под контроль украинских войск.", "",
+			"two-majors:ru-bel-popovka-kr:ru:attack-repelled romanov:ru-bel-popovka-kr:ua:full"},
+		{"a source after the statement refutes it", "Росіяни заявили про «звільнення» Гоголівки, DeepState це спростовує.", "", ""},
+		{"Russia's line is not Russia acting", "Black Bird Group said Ukrainian troops had advanced 3 to 4 kilometers, breaking through Russia's first defensive line near Demidovka.", "",
+			"black-bird-group:ru-bel-demidovka:ua:advance"},
+		{"forces in a place", "ISW analysts wrote that geolocated footage showed Ukrainian forces in eastern Popovka.", "", "isw:ru-bel-popovka-kr:ua:presence"},
 		{"landmarks are not targets", "Rybar claimed Russian forces took control of Poroz, near Grayvoron.", "",
 			"rybar:ru-bel-poroz:ru:full"},
 	}

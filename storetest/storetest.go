@@ -9,6 +9,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -53,6 +55,7 @@ func Run(t *testing.T, h Harness) {
 		{"Desk", testDesk},
 		{"LocatesApproximatePlace", testLocatesApproximate},
 		{"SourceAliases", testAliases},
+		{"PlaceIndexCache", testPlaceIndex},
 	} {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, h) })
 	}
@@ -581,6 +584,61 @@ func testReports(t *testing.T, h Harness) {
 	}
 	if _, err := s.Reports().Report(ctx, 999); !errors.Is(err, report.ErrNotFound) {
 		t.Errorf("Report(999) = %v, want ErrNotFound", err)
+	}
+}
+
+// placeIndexStore is atlas.PlaceIndexStore, which both stores' gazetteers offer.
+type placeIndexStore interface {
+	ReadPlaceIndex(ctx context.Context, v int64, read func(r io.Reader, size int64) error) (bool, error)
+	SavePlaceIndex(ctx context.Context, v int64, write func(w io.Writer) error) error
+}
+
+// testPlaceIndex: what SavePlaceIndex stores (in several chunks) reads back byte for byte for its version, is absent
+// for any other, and a second save replaces the first.
+func testPlaceIndex(t *testing.T, h Harness) {
+	ctx := context.Background()
+	g, ok := h.Open(t).Gazetteer().(placeIndexStore)
+	if !ok {
+		t.Fatal("the gazetteer keeps no place index (atlas.PlaceIndexStore)")
+	}
+	read := func(v int64) ([]byte, bool) {
+		t.Helper()
+		var got []byte
+		found, err := g.ReadPlaceIndex(ctx, v, func(r io.Reader, size int64) error {
+			b, err := io.ReadAll(r)
+			if int64(len(b)) != size {
+				t.Errorf("ReadPlaceIndex(%d) size = %d, read %d bytes", v, size, len(b))
+			}
+			got = b
+			return err
+		})
+		if err != nil {
+			t.Fatalf("ReadPlaceIndex(%d): %v", v, err)
+		}
+		return got, found
+	}
+	if _, found := read(1); found {
+		t.Fatal("ReadPlaceIndex on a new store found an index")
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	for _, n := range []int{10, 3<<20 + 17} {
+		data := make([]byte, n)
+		for i := range data {
+			data[i] = byte(rng.IntN(256))
+		}
+		v := int64(n)
+		if err := g.SavePlaceIndex(ctx, v, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if got, found := read(v); !found || !bytes.Equal(got, data) {
+			t.Errorf("ReadPlaceIndex(%d) = %d bytes, found %v; want the %d bytes saved", v, len(got), found, n)
+		}
+		if _, found := read(v + 1); found {
+			t.Errorf("ReadPlaceIndex(%d) found the index of version %d", v+1, v)
+		}
+	}
+	if _, found := read(10); found {
+		t.Error("the first save was not replaced by the second")
 	}
 }
 
