@@ -183,7 +183,8 @@ func (l *connLimiter) removeLocked(e *connEntry) net.Conn {
 	return e.conn
 }
 
-// connState is the http.Server's ConnState hook: it tracks which connections are idle.
+// connState is the http.Server's ConnState hook: it tracks which connections are idle. net/http reports StateActive
+// only once a request's headers are all in, so a client sending its headers a byte at a time stays evictable.
 func (l *connLimiter) connState(c net.Conn, st http.ConnState) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
