@@ -33,7 +33,7 @@ type claimReader interface {
 }
 
 // Index is an immutable in-memory index of a ledger: claims grouped by settlement and then by source, ordered, with
-// supersessions and retractions resolved. It keeps each claim in a compact form without its text (48 bytes; the
+// supersessions and retractions resolved. It keeps each claim in a compact form without its text (56 bytes; the
 // text is read from the store by History). Its status methods do no I/O, and every method is safe for concurrent
 // use.
 //
