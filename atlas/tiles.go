@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,23 +36,30 @@ type tileSource struct {
 }
 
 // claimSet is the set of places the ledger has claims about, by place number: most places have none, and their
-// status (unknown, no views) needs no lookup in the ledger.
+// status (unknown, no views) needs no lookup in the ledger. It is made on first use (load), by the first tile
+// built after a write, so that requests served from the tile cache never wait for it.
 type claimSet struct {
 	pix    *placeIndex
 	lix    *ledger.Index
+	once   sync.Once
 	has    []uint64 // bit i: place i has claims
 	byRank []int32  // those places in rank order (population, then number)
 }
 
-func newClaimSet(pix *placeIndex, lix *ledger.Index) *claimSet {
-	cs := &claimSet{pix: pix, lix: lix, has: make([]uint64, (pix.len()+63)/64)}
-	for _, id := range lix.Settlements() {
-		if i, ok := pix.lookup(id); ok {
-			cs.has[i/64] |= 1 << (i % 64)
-			cs.byRank = append(cs.byRank, i)
+func newClaimSet(pix *placeIndex, lix *ledger.Index) *claimSet { return &claimSet{pix: pix, lix: lix} }
+
+// load fills the set, once.
+func (cs *claimSet) load() *claimSet {
+	cs.once.Do(func() {
+		cs.has = make([]uint64, (cs.pix.len()+63)/64)
+		for _, id := range cs.lix.Settlements() {
+			if i, ok := cs.pix.lookup(id); ok {
+				cs.has[i/64] |= 1 << (i % 64)
+				cs.byRank = append(cs.byRank, i)
+			}
 		}
-	}
-	slices.SortFunc(cs.byRank, pix.kd.cmp)
+		slices.SortFunc(cs.byRank, cs.pix.kd.cmp)
+	})
 	return cs
 }
 
@@ -59,9 +67,9 @@ func (cs *claimSet) claimed(i int32) bool { return cs.has[i/64]&(1<<(i%64)) != 0
 
 func (s tileSource) claims() *claimSet {
 	if s.cl != nil {
-		return s.cl
+		return s.cl.load()
 	}
-	return newClaimSet(s.pix, s.lix)
+	return newClaimSet(s.pix, s.lix).load()
 }
 
 // feature makes the tile feature of place i with status st.

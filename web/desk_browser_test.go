@@ -186,6 +186,11 @@ func TestDeskInBrowser(t *testing.T) {
 		t.Errorf("after placing Popovka: offer = %q, want a claim form about Popovka", offer)
 	}
 	tb.screenshot(be.shots, "desk-ambiguous-fixed")
+	// The same choice by keyboard: the namesakes are buttons too.
+	tb.eval(`document.querySelector("button.pick-place[data-place=ns-ru-bel-popovka-korocha]").focus(); true`, nil)
+	tb.do(chromedp.KeyEvent("\r"))
+	tb.waitFor("the other Popovka chosen by keyboard", `document.querySelectorAll(".fixed-places details").length === 2 &&
+		document.querySelector("button.pick-place[data-place=ns-ru-bel-popovka-korocha]").getAttribute("aria-pressed") === "true"`)
 
 	// Keyboard only: a report of ISW's, its proposal accepted with Tab and Enter.
 	tb.pasteInDesk("ISW assessed on April 8 that Russian forces recaptured Demidovka in Belgorod Oblast, citing geolocated footage.",

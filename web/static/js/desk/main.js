@@ -9,6 +9,7 @@ import { showClaimForm } from './claimform.js';
 import { showHistory } from './history.js';
 import { showFeed } from './feed.js';
 import { showSources } from './sources.js';
+import { showTokens } from './tokens.js';
 
 const config = JSON.parse(document.getElementById('desk-config').textContent);
 const t = translator(config.strings);
@@ -47,6 +48,7 @@ const routes = [
   [/^#place\/([^/]+)$/, (m) => showHistory(desk, view, decodeURIComponent(m[1]))],
   [/^#feed$/, () => showFeed(desk, view)],
   [/^#sources$/, () => showSources(desk, view)],
+  [/^#tokens$/, () => showTokens(desk, view)],
 ];
 
 async function route() {
