@@ -42,8 +42,8 @@ type claimSet struct {
 	pix    *placeIndex
 	lix    *ledger.Index
 	once   sync.Once
-	has    []uint64 // bit i: place i has claims
-	byRank []int32  // those places in rank order (population, then number)
+	num    []int32 // by place number: the ledger's settlement number (ledger.Index.Number), -1 without claims
+	byRank []int32 // the places with claims in rank order (population, then number)
 }
 
 func newClaimSet(pix *placeIndex, lix *ledger.Index) *claimSet { return &claimSet{pix: pix, lix: lix} }
@@ -51,10 +51,15 @@ func newClaimSet(pix *placeIndex, lix *ledger.Index) *claimSet { return &claimSe
 // load fills the set, once.
 func (cs *claimSet) load() *claimSet {
 	cs.once.Do(func() {
-		cs.has = make([]uint64, (cs.pix.len()+63)/64)
+		cs.num = make([]int32, cs.pix.len())
+		for i := range cs.num {
+			cs.num[i] = -1
+		}
 		for _, id := range cs.lix.Settlements() {
-			if i, ok := cs.pix.lookup(id); ok {
-				cs.has[i/64] |= 1 << (i % 64)
+			i, ok := cs.pix.lookup(id)
+			n, ok2 := cs.lix.Number(id)
+			if ok && ok2 {
+				cs.num[i] = n
 				cs.byRank = append(cs.byRank, i)
 			}
 		}
@@ -63,7 +68,12 @@ func (cs *claimSet) load() *claimSet {
 	return cs
 }
 
-func (cs *claimSet) claimed(i int32) bool { return cs.has[i/64]&(1<<(i%64)) != 0 }
+func (cs *claimSet) claimed(i int32) bool { return cs.num[i] >= 0 }
+
+// statusOf returns the status of place i, which has claims, looked up by the ledger's settlement number.
+func (s tileSource) statusOf(cs *claimSet, i int32) ledger.Status {
+	return s.lix.StatusOfNumber(cs.num[i], s.view.Query)
+}
 
 func (s tileSource) claims() *claimSet {
 	if s.cl != nil {
@@ -90,7 +100,7 @@ func (s tileSource) status(cs *claimSet, i int32) ledger.Status {
 	if !cs.claimed(i) {
 		return ledger.Status{}
 	}
-	return s.lix.StatusOf(s.pix.id(i), s.view.Query)
+	return s.statusOf(cs, i)
 }
 
 // Features implements tiles.Source.
@@ -115,7 +125,7 @@ func (s tileSource) FeaturesLimit(_ context.Context, b orb.Bound, limit int) ([]
 	seen := map[int32]ledger.Status{} // the claimed places looked at, with their status
 	viewed := 0
 	take := func(i int32) bool {
-		st := s.lix.StatusOf(s.pix.id(i), s.view.Query)
+		st := s.statusOf(cs, i)
 		seen[i] = st
 		if st.Sources > 0 {
 			cands = append(cands, cand{i: i, st: st, prio: priorityOf(recs[i].pop, st)})
@@ -148,7 +158,7 @@ func (s tileSource) FeaturesLimit(_ context.Context, b orb.Bound, limit int) ([]
 		for _, i := range s.pix.kd.best(recs, b, limit) {
 			st, ok := seen[i]
 			if !ok && cs.claimed(i) {
-				st = s.lix.StatusOf(s.pix.id(i), s.view.Query)
+				st = s.statusOf(cs, i)
 			}
 			if st.Sources > 0 && ok {
 				continue // already a candidate
