@@ -14,7 +14,7 @@ BENCHDATA := testdata/bench
 WEBDEPS := web/node_modules/.package-lock.json
 VENDOR  := web/static/vendor/.stamp
 
-.PHONY: run build test lint fmt vet staticcheck bench bench-data bench-data-places tidy-check clean assets
+.PHONY: run build test lint fmt vet staticcheck bench bench-data bench-data-places bench-data-claims bench-ledger tidy-check clean assets
 
 ## run: build tiled and serve the map on http://localhost:8080 from $(DB) (default tiled.gpkg, or an existing tiled.db), loading the seed data into a fresh store
 run: build
@@ -74,6 +74,27 @@ bench-data-places: $(BENCHDATA)/places1m.txt
 
 $(BENCHDATA)/places1m.txt: $(BENCHDATA)/cities1000.txt tools/benchdata/main.go
 	$(GO) run ./tools/benchdata places -n 1000000 -o $@ $(BENCHDATA)/cities1000.txt
+
+## bench-data-claims: synthetic claims in data/claims.csv's columns about 5,000 places of cities1000 (issue 15)
+bench-data-claims: $(BENCHDATA)/claims100k.csv $(BENCHDATA)/claims1m.csv
+
+$(BENCHDATA)/claims%.csv: $(BENCHDATA)/cities1000.txt tools/benchdata/main.go tools/benchdata/claims.go
+	$(GO) run ./tools/benchdata claims -n $$(echo $* | sed 's/k$$/000/; s/m$$/000000/') -settlements 5000 -o $@ $(BENCHDATA)/cities1000.txt
+
+## bench-ledger: stores of cities1000 with 100k and 1M synthetic claims (timed imports), then the ledger benchmarks
+## on each (index load and memory, cached-tile latency during a burst of writes, start-up); BENCHMARKS.md
+bench-ledger: build bench-data-claims
+	for n in 100k 1m; do \
+	  rm -f $(BENCHDATA)/ledger$$n.db*; \
+	  $(BIN) import --db $(BENCHDATA)/ledger$$n.db $(BENCHDATA)/cities1000.txt >/dev/null && \
+	  $(BIN) sources import --db $(BENCHDATA)/ledger$$n.db data/sources.csv >/dev/null && \
+	  /usr/bin/time -f "claims import $$n: %e s wall, %U s user, %S s sys, %M KB max RSS" \
+	    $(BIN) claims import --db $(BENCHDATA)/ledger$$n.db $(BENCHDATA)/claims$$n.csv && \
+	  /usr/bin/time -f "tiled status $$n: %e s wall, %U s user, %S s sys, %M KB max RSS" \
+	    $(BIN) status --db $(BENCHDATA)/ledger$$n.db --as-of 2025-06-01 >/dev/null && \
+	  TILED_BENCH_DB=$(BENCHDATA)/ledger$$n.db $(GO) test $(GOTAGS) -run '^$$' \
+	    -bench 'LedgerLoad|CachedTileDuringWrites' -benchtime 1x ./atlas || exit 1; \
+	done
 
 ## bench: benchmarks (needs bench-data for the large-store ones; they skip without it)
 bench: bench-data

@@ -340,6 +340,14 @@ func words(s string) []word {
 			break
 		}
 		w.byteEnd, w.end = i, runeIdx
+		// An English possessive: "Belgorod's governor" names Belgorod.
+		for _, poss := range []string{"'s", "’s", "ʼs"} {
+			if strings.HasSuffix(s[w.byteStart:w.byteEnd], poss) && w.byteEnd-len(poss) > w.byteStart {
+				w.byteEnd -= len(poss)
+				w.end -= utf8.RuneCountInString(poss)
+				break
+			}
+		}
 		w.text = s[w.byteStart:w.byteEnd]
 		w.norm = names.Normalize(w.text)
 		out = append(out, w)

@@ -30,6 +30,7 @@ func TestFind(t *testing.T) {
 		{"на Курском направлении", "ru-kursk@3-22"},
 		{"the incursion into Kursk must be repelled", "ru-kursk@19-24"},
 		{"residents of Kursk said", ""},
+		{"Belgorod's governor said", "ru-belgorod@0-19"},
 		{"the Glushkovo district and Lgovsky district", "ru-krs-glushkovsky@4-22 ru-krs-lgovsky@27-43"},
 	}
 	lx := admin.Default()

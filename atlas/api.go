@@ -89,7 +89,7 @@ func (a *Atlas) Settlements(ctx context.Context, q url.Values) (*geojson.Feature
 			return nil, err
 		}
 	}
-	var picked []*place
+	var picked []int32 // place numbers
 	if text := q.Get("q"); text != "" {
 		keys := names.QueryKeys(text)
 		if len(keys) == 0 {
@@ -99,35 +99,36 @@ func (a *Atlas) Settlements(ctx context.Context, q url.Values) (*geojson.Feature
 		if err != nil {
 			return nil, err
 		}
-		seen := map[string]bool{}
+		seen := map[int32]bool{}
 		for _, m := range ms {
-			if p, ok := pix.place(m.Place.ID); ok && !seen[p.ID] && b.Contains(p.Point) {
-				seen[p.ID] = true
-				picked = append(picked, p)
+			if i, ok := pix.lookup(m.Place.ID); ok && !seen[i] && b.Contains(pix.recs[i].pt) {
+				seen[i] = true
+				picked = append(picked, i)
 			}
 		}
 	} else {
-		pix.within(b, func(p *place) { picked = append(picked, p) })
+		pix.kd.within(pix.recs, b, func(i int32) { picked = append(picked, i) })
 	}
+	// Rank every match by priority, keeping 16 bytes a match (a whole-world query over a million places): the
+	// status and the feature are made again for the ones returned.
 	type item struct {
-		p  *place
-		st ledger.Status
+		i    int32
+		prio float64
 	}
 	items := make([]item, len(picked))
-	for i, p := range picked {
-		if i%4096 == 0 {
+	for k, i := range picked {
+		if k%4096 == 0 {
 			if err := ctx.Err(); err != nil { // the client went away: stop (a large store takes a while)
 				return nil, err
 			}
 		}
-		items[i] = item{p, lix.StatusOf(p.ID, view.Query)}
+		items[k] = item{i, priorityOf(pix.recs[i].pop, lix.StatusOf(pix.id(i), view.Query))}
 	}
-	sort.Slice(items, func(i, j int) bool {
-		pi, pj := priority(items[i].p, items[i].st), priority(items[j].p, items[j].st)
-		if pi != pj {
-			return pi > pj
+	sort.Slice(items, func(j, k int) bool {
+		if items[j].prio != items[k].prio {
+			return items[j].prio > items[k].prio
 		}
-		return items[i].p.ID < items[j].p.ID
+		return items[j].i < items[k].i // place numbers follow the id order
 	})
 	fc := geojson.NewFeatureCollection()
 	fc.ExtraMembers = geojson.Properties{"numberMatched": len(items), "as_of": view.AsOf.String(),
@@ -135,16 +136,17 @@ func (a *Atlas) Settlements(ctx context.Context, q url.Values) (*geojson.Feature
 	if !view.KnownOn.IsZero() {
 		fc.ExtraMembers["known_on"] = view.KnownOn.String()
 	}
-	for i, it := range items {
-		if i == limit {
+	for k, it := range items {
+		if k == limit {
 			break
 		}
-		if i%4096 == 0 {
+		if k%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
-		fc.Append(feature(it.p, it.st, view))
+		p := pix.at(it.i)
+		fc.Append(feature(p, lix.StatusOf(p.ID, view.Query), view))
 	}
 	fc.ExtraMembers["numberReturned"] = len(fc.Features)
 	return fc, nil

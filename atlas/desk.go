@@ -189,3 +189,110 @@ func decodeStrict(body io.Reader, v any) error {
 	}
 	return nil
 }
+
+// Grade is the body of a source's grading.
+type Grade struct {
+	// Reliability is the NATO Admiralty grade, A–F.
+	Reliability string `json:"reliability"`
+}
+
+// GradeSource sets the reliability grade of source id: an admin's action.
+func (a *Atlas) GradeSource(ctx context.Context, tok auth.Token, id string, body io.Reader) (ledger.Source, error) {
+	var g Grade
+	if err := decodeStrict(body, &g); err != nil {
+		return ledger.Source{}, err
+	}
+	if err := tok.Require(auth.RoleAdmin); err != nil {
+		return ledger.Source{}, fmt.Errorf("%w: grading sources is an admin's action", err)
+	}
+	r, err := ledger.ParseReliability(g.Reliability)
+	if err != nil {
+		return ledger.Source{}, err
+	}
+	if err := a.recorder.SetReliability(ctx, id, r); err != nil {
+		return ledger.Source{}, err
+	}
+	a.afterWrite(ctx)
+	srcs, err := a.deps.Ledger.Sources(ctx)
+	if err != nil {
+		return ledger.Source{}, err
+	}
+	for _, s := range srcs {
+		if s.ID == id {
+			return s, nil
+		}
+	}
+	return ledger.Source{}, fmt.Errorf("%w: source %q", ErrNotFound, id)
+}
+
+// TokenInfo is a token as an admin sees it in the desk: never its secret.
+type TokenInfo struct {
+	auth.Token
+	// Sessions is how many live desk sessions it has.
+	Sessions int `json:"sessions"`
+}
+
+// NewToken is the body of a token's creation.
+type NewToken struct {
+	// Name says whom the token is for; Role is editor or admin.
+	Name string `json:"name"`
+	Role string `json:"role"`
+}
+
+// Tokens lists every token with its live sessions: an admin's view.
+func (a *Atlas) Tokens(ctx context.Context, tok auth.Token) ([]TokenInfo, error) {
+	if err := tok.Require(auth.RoleAdmin); err != nil {
+		return nil, fmt.Errorf("%w: managing tokens is an admin's action", err)
+	}
+	toks, err := a.deps.Tokens.Tokens(ctx)
+	if err != nil {
+		return nil, err
+	}
+	live := map[int64]int{}
+	if a.deps.Sessions != nil {
+		ss, err := a.deps.Sessions.Sessions(ctx, a.cfg.Now())
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range ss {
+			live[s.Token.ID]++
+		}
+	}
+	out := make([]TokenInfo, 0, len(toks))
+	for _, t := range toks {
+		out = append(out, TokenInfo{Token: t, Sessions: live[t.ID]})
+	}
+	return out, nil
+}
+
+// CreateToken makes a token (an admin's action) and returns its secret, shown once.
+func (a *Atlas) CreateToken(ctx context.Context, tok auth.Token, body io.Reader) (string, auth.Token, error) {
+	var n NewToken
+	if err := decodeStrict(body, &n); err != nil {
+		return "", auth.Token{}, err
+	}
+	if err := tok.Require(auth.RoleAdmin); err != nil {
+		return "", auth.Token{}, fmt.Errorf("%w: managing tokens is an admin's action", err)
+	}
+	role, err := auth.ParseRole(n.Role)
+	if err != nil {
+		return "", auth.Token{}, fmt.Errorf("%w: %v", ErrBadRequest, err)
+	}
+	secret, t, err := auth.Service{Store: a.deps.Tokens}.CreateRole(ctx, n.Name, role)
+	if errors.Is(err, auth.ErrInvalidName) {
+		return "", t, fmt.Errorf("%w: %v", ErrBadRequest, err)
+	}
+	return secret, t, err
+}
+
+// RevokeToken revokes the token named name and ends its sessions (an admin's action).
+func (a *Atlas) RevokeToken(ctx context.Context, tok auth.Token, name string) error {
+	if err := tok.Require(auth.RoleAdmin); err != nil {
+		return fmt.Errorf("%w: managing tokens is an admin's action", err)
+	}
+	err := a.deps.Tokens.RevokeToken(ctx, name)
+	if errors.Is(err, auth.ErrNotFound) {
+		return fmt.Errorf("%w: token %q", ErrNotFound, name)
+	}
+	return err
+}

@@ -86,8 +86,6 @@ func tileProps(p *place, st ledger.Status, v View) map[string]any {
 	return props
 }
 
-func priority(p *place, st ledger.Status) float64 { return priorityOf(p.Population, st) }
-
 // priorityOf ranks a place for thinning: its population, lifted above every place without a view when it has one.
 func priorityOf(population int64, st ledger.Status) float64 {
 	pr := float64(population)

@@ -196,6 +196,11 @@ func (c settlementsCollection) Items(ctx context.Context, q ogc.Query) ([]*geojs
 }
 
 func (c settlementsCollection) Item(ctx context.Context, id string) (*geojson.Feature, error) {
+	return c.ItemWith(ctx, id, nil)
+}
+
+// ItemWith is the settlement with its status as of params["as_of"] and as known on params["known_on"].
+func (c settlementsCollection) ItemWith(ctx context.Context, id string, params map[string]string) (*geojson.Feature, error) {
 	pix, lix, err := c.a.state(ctx)
 	if err != nil {
 		return nil, err
@@ -204,7 +209,10 @@ func (c settlementsCollection) Item(ctx context.Context, id string) (*geojson.Fe
 	if !ok {
 		return nil, fmt.Errorf("%w: settlement %q", ogc.ErrNotFound, id)
 	}
-	view := View{Query: ledger.Query{AsOf: c.a.defaultAsOf(lix, ledger.Date{})}, Today: true}
+	view, err := c.a.parseView(lix, params["as_of"], "", params["known_on"])
+	if err != nil {
+		return nil, err
+	}
 	return feature(p, lix.StatusOf(p.ID, view.Query), view), nil
 }
 

@@ -41,7 +41,7 @@ func summarize(p gazetteer.Place) place {
 		PrecisionKM: p.PrecisionKM, Approximate: p.Approximate}
 }
 
-// placeRec is the compact record of one place: 48 bytes plus its id and names in the index's arena. Its number in
+// placeRec is the compact record of one place: 56 bytes plus its id and names in the index's arena. Its number in
 // the index (its "dense number") is its rank in id order, so comparing numbers compares ids.
 type placeRec struct {
 	pt             orb.Point

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,33 +36,50 @@ type tileSource struct {
 }
 
 // claimSet is the set of places the ledger has claims about, by place number: most places have none, and their
-// status (unknown, no views) needs no lookup in the ledger.
+// status (unknown, no views) needs no lookup in the ledger. It is made on first use (load), by the first tile
+// built after a write, so that requests served from the tile cache never wait for it.
 type claimSet struct {
 	pix    *placeIndex
 	lix    *ledger.Index
-	has    []uint64 // bit i: place i has claims
-	byRank []int32  // those places in rank order (population, then number)
+	once   sync.Once
+	num    []int32 // by place number: the ledger's settlement number (ledger.Index.Number), -1 without claims
+	byRank []int32 // the places with claims in rank order (population, then number)
 }
 
-func newClaimSet(pix *placeIndex, lix *ledger.Index) *claimSet {
-	cs := &claimSet{pix: pix, lix: lix, has: make([]uint64, (pix.len()+63)/64)}
-	for _, id := range lix.Settlements() {
-		if i, ok := pix.lookup(id); ok {
-			cs.has[i/64] |= 1 << (i % 64)
-			cs.byRank = append(cs.byRank, i)
+func newClaimSet(pix *placeIndex, lix *ledger.Index) *claimSet { return &claimSet{pix: pix, lix: lix} }
+
+// load fills the set, once.
+func (cs *claimSet) load() *claimSet {
+	cs.once.Do(func() {
+		cs.num = make([]int32, cs.pix.len())
+		for i := range cs.num {
+			cs.num[i] = -1
 		}
-	}
-	slices.SortFunc(cs.byRank, pix.kd.cmp)
+		for _, id := range cs.lix.Settlements() {
+			i, ok := cs.pix.lookup(id)
+			n, ok2 := cs.lix.Number(id)
+			if ok && ok2 {
+				cs.num[i] = n
+				cs.byRank = append(cs.byRank, i)
+			}
+		}
+		slices.SortFunc(cs.byRank, cs.pix.kd.cmp)
+	})
 	return cs
 }
 
-func (cs *claimSet) claimed(i int32) bool { return cs.has[i/64]&(1<<(i%64)) != 0 }
+func (cs *claimSet) claimed(i int32) bool { return cs.num[i] >= 0 }
+
+// statusOf returns the status of place i, which has claims, looked up by the ledger's settlement number.
+func (s tileSource) statusOf(cs *claimSet, i int32) ledger.Status {
+	return s.lix.StatusOfNumber(cs.num[i], s.view.Query)
+}
 
 func (s tileSource) claims() *claimSet {
 	if s.cl != nil {
-		return s.cl
+		return s.cl.load()
 	}
-	return newClaimSet(s.pix, s.lix)
+	return newClaimSet(s.pix, s.lix).load()
 }
 
 // feature makes the tile feature of place i with status st.
@@ -82,7 +100,7 @@ func (s tileSource) status(cs *claimSet, i int32) ledger.Status {
 	if !cs.claimed(i) {
 		return ledger.Status{}
 	}
-	return s.lix.StatusOf(s.pix.id(i), s.view.Query)
+	return s.statusOf(cs, i)
 }
 
 // Features implements tiles.Source.
@@ -107,7 +125,7 @@ func (s tileSource) FeaturesLimit(_ context.Context, b orb.Bound, limit int) ([]
 	seen := map[int32]ledger.Status{} // the claimed places looked at, with their status
 	viewed := 0
 	take := func(i int32) bool {
-		st := s.lix.StatusOf(s.pix.id(i), s.view.Query)
+		st := s.statusOf(cs, i)
 		seen[i] = st
 		if st.Sources > 0 {
 			cands = append(cands, cand{i: i, st: st, prio: priorityOf(recs[i].pop, st)})
@@ -140,7 +158,7 @@ func (s tileSource) FeaturesLimit(_ context.Context, b orb.Bound, limit int) ([]
 		for _, i := range s.pix.kd.best(recs, b, limit) {
 			st, ok := seen[i]
 			if !ok && cs.claimed(i) {
-				st = s.lix.StatusOf(s.pix.id(i), s.view.Query)
+				st = s.statusOf(cs, i)
 			}
 			if st.Sources > 0 && ok {
 				continue // already a candidate

@@ -201,3 +201,24 @@ func TestGeocodeContextRegions(t *testing.T) {
 		})
 	}
 }
+
+// TestSameAdminAcrossSpellings: the context's unit names meet GeoNames' own spellings of the oblasts.
+func TestSameAdminAcrossSpellings(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"Oryol Oblast", "Orel Oblast", true},
+		{"Орловской области", "Orel Oblast", true},
+		{"Rostov region", "Rostov", true},
+		{"Саратовская область", "Saratovskaya Oblast", true},
+		{"Белгородской области", "Belgorod Oblast", true},
+		{"Сумщина", "Sumy", true},
+		{"Oryol Oblast", "Kursk", false},
+	}
+	for _, tt := range tests {
+		if got := gazetteer.SameAdmin(tt.a, tt.b); got != tt.want {
+			t.Errorf("SameAdmin(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}

@@ -71,7 +71,7 @@
 // # Use
 //
 // An Index is an immutable in-memory index of the whole ledger, built by NewIndex or Load. It keeps each claim in
-// a compact form (48 bytes, no text: History reads the text from the store) grouped by settlement and source. Its
+// a compact form (56 bytes, no text: History reads the text from the store) grouped by settlement and source. Its
 // status methods do no I/O and are safe for concurrent use; StatusOfNumber looks a settlement up by a dense number
 // that stays the same across an index's successors.
 //

@@ -33,7 +33,7 @@ type claimReader interface {
 }
 
 // Index is an immutable in-memory index of a ledger: claims grouped by settlement and then by source, ordered, with
-// supersessions and retractions resolved. It keeps each claim in a compact form without its text (48 bytes; the
+// supersessions and retractions resolved. It keeps each claim in a compact form without its text (56 bytes; the
 // text is read from the store by History). Its status methods do no I/O, and every method is safe for concurrent
 // use.
 //
@@ -69,15 +69,19 @@ type settlement struct {
 	id     string
 	gen    uint64
 	recs   []rec   // every claim about the settlement, in sequence order (see recBefore)
-	live   []int32 // positions in recs of the claims in force, grouped as groups says, each group in sequence
-	groups []group // one per source with a claim in force, by source id
+	live   []int32 // positions in recs of the claims in force, by source id, then in sequence
 	latest int32   // the latest ValidAt of a claim in force, as a day number; 0 for none
+	nsrc   int32   // the number of sources with a claim in force
 }
 
-// group is one source's claims in force about one settlement: live[start:end].
-type group struct {
-	source     int32
-	start, end int32
+// run returns the end of the run of live claims from live[i] on that share its source.
+func (s *settlement) run(i int) int {
+	src := s.recs[s.live[i]].source
+	j := i + 1
+	for j < len(s.live) && s.recs[s.live[j]].source == src {
+		j++
+	}
+	return j
 }
 
 // rec is the compact form of a claim: what views need, no text.
@@ -164,11 +168,11 @@ func newBuilder(ix *Index, sources []Source) *builder {
 
 // builder makes one new index from an older one.
 type builder struct {
-	nx                     *Index
-	settsOwned, srcOwned   bool
-	extraOwned             bool
-	dirty, added           []int32
-	oldGroups, addedClaims int
+	nx                      *Index
+	settsOwned, srcOwned    bool
+	extraOwned              bool
+	dirty, added            []int32
+	oldSources, addedClaims int
 }
 
 func (b *builder) setSources(sources []Source) {
@@ -245,7 +249,7 @@ func (b *builder) settlement(id string) *settlement {
 		s = &c
 		nx.setts[n] = s
 		b.dirty = append(b.dirty, n)
-		b.oldGroups += len(s.groups)
+		b.oldSources += int(s.nsrc)
 	}
 	return s
 }
@@ -253,18 +257,25 @@ func (b *builder) settlement(id string) *settlement {
 // add indexes claim c.
 func (b *builder) add(c *Claim) {
 	nx := b.nx
-	if n, ok := nx.number(c.SettlementID); ok && c.ID != 0 && slices.ContainsFunc(nx.setts[n].recs, func(r rec) bool { return r.id == c.ID }) {
-		return // already indexed
+	// A claim with an id above every id indexed so far is new, and no claim indexed so far corrects it (a
+	// correction always has a higher id than the claim it corrects): the common case, in id order, needs no scan.
+	fresh := c.ID > nx.lastID
+	if !fresh {
+		if n, ok := nx.number(c.SettlementID); ok && c.ID != 0 && slices.ContainsFunc(nx.setts[n].recs, func(r rec) bool { return r.id == c.ID }) {
+			return // already indexed
+		}
 	}
 	s := b.settlement(c.SettlementID)
 	r := newRec(c, b.sourceNum(c.SourceID))
-	for i := range s.recs {
-		o := &s.recs[i]
-		if r.target != 0 && o.id == r.target && (o.replacedBy == 0 || r.id < o.replacedBy) {
-			o.replacedBy = r.id
-		}
-		if o.target == r.id && r.id != 0 && (r.replacedBy == 0 || o.id < r.replacedBy) {
-			r.replacedBy = o.id
+	if r.target != 0 || !fresh {
+		for i := range s.recs {
+			o := &s.recs[i]
+			if r.target != 0 && o.id == r.target && (o.replacedBy == 0 || r.id < o.replacedBy) {
+				o.replacedBy = r.id
+			}
+			if !fresh && o.target == r.id && r.id != 0 && (r.replacedBy == 0 || o.id < r.replacedBy) {
+				r.replacedBy = o.id
+			}
 		}
 	}
 	i := sort.Search(len(s.recs), func(i int) bool { return recBefore(&r, &s.recs[i]) })
@@ -276,16 +287,16 @@ func (b *builder) add(c *Claim) {
 // finish regroups the settlements changed and brings the tables up to date.
 func (b *builder) finish() {
 	nx := b.nx
-	newGroups := 0
+	newSources := 0
 	for _, n := range b.dirty {
 		s := nx.setts[n]
 		if cap(s.recs) > len(s.recs)+len(s.recs)/8 { // no slack kept from appending
 			s.recs = slices.Clone(s.recs)
 		}
 		s.regroup(nx.srcIDs)
-		newGroups += len(s.groups)
+		newSources += int(s.nsrc)
 	}
-	nx.views += newGroups - b.oldGroups
+	nx.views += newSources - b.oldSources
 	nx.claims += b.addedClaims
 	if len(b.added) > 0 {
 		slices.SortFunc(b.added, func(x, y int32) int { return strings.Compare(nx.setts[x].id, nx.setts[y].id) })
@@ -323,7 +334,7 @@ func (b *builder) finish() {
 
 // regroup rebuilds s's claims in force and groups from its records.
 func (s *settlement) regroup(srcIDs []string) {
-	s.live, s.groups, s.latest = s.live[:0:0], s.groups[:0:0], 0
+	s.live, s.latest, s.nsrc = s.live[:0:0], 0, 0
 	for i := range s.recs {
 		if r := &s.recs[i]; r.inForce() {
 			s.live = append(s.live, int32(i))
@@ -333,15 +344,10 @@ func (s *settlement) regroup(srcIDs []string) {
 	slices.SortStableFunc(s.live, func(a, b int32) int {
 		return strings.Compare(srcIDs[s.recs[a].source], srcIDs[s.recs[b].source])
 	})
-	for i := 0; i < len(s.live); {
-		j := i + 1
-		for j < len(s.live) && s.recs[s.live[j]].source == s.recs[s.live[i]].source {
-			j++
-		}
-		s.groups = append(s.groups, group{source: s.recs[s.live[i]].source, start: int32(i), end: int32(j)})
-		i = j
+	for i := 0; i < len(s.live); i = s.run(i) {
+		s.nsrc++
 	}
-	s.live, s.groups = slices.Clip(s.live), slices.Clone(s.groups)
+	s.live = slices.Clip(s.live)
 }
 
 // number returns the settlement number of id.

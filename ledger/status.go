@@ -131,23 +131,23 @@ func (ix *Index) status(s *settlement, q Query, buf []SourceView) (Status, []Sou
 		}
 	}
 	if q.KnownOn.IsZero() {
-		groups := s.groups
-		if q.Source != "" {
-			j, ok := slices.BinarySearchFunc(groups, q.Source, func(g group, id string) int {
-				return strings.Compare(ix.srcIDs[g.source], id)
-			})
-			if !ok {
+		i, end := 0, len(s.live)
+		if q.Source != "" { // live is ordered by source id: the source's run, if any
+			i = sort.Search(len(s.live), func(k int) bool { return ix.srcIDs[s.recs[s.live[k]].source] >= q.Source })
+			if i == len(s.live) || ix.srcIDs[s.recs[s.live[i]].source] != q.Source {
 				return st, buf
 			}
-			groups = groups[j : j+1]
+			end = s.run(i)
 		}
-		for _, g := range groups {
-			live := s.live[g.start:g.end]
+		for i < end {
+			j := s.run(i)
+			live := s.live[i:j]
 			// The last claim valid on or before AsOf.
-			j := sort.Search(len(live), func(i int) bool { return s.recs[live[i]].valid > q.AsOf.n }) - 1
-			if j >= 0 {
-				add(&s.recs[live[j]])
+			k := sort.Search(len(live), func(k int) bool { return s.recs[live[k]].valid > q.AsOf.n }) - 1
+			if k >= 0 {
+				add(&s.recs[live[k]])
 			}
+			i = j
 		}
 	} else {
 		ix.knownViews(s, q, add)

@@ -80,14 +80,7 @@ func (s *Service) OpenAPI(base string, params url.Values) (Document, error) {
 		for _, f := range info.Filters {
 			items = append(items, filterParam(f))
 		}
-		for _, x := range info.Parameters {
-			schema := obj{"type": "string"}
-			if x.Format != "" {
-				schema["format"] = x.Format
-			}
-			items = append(items, obj{"name": x.Name, "in": "query", "description": x.Description, "required": false,
-				"style": "form", "explode": false, "schema": schema})
-		}
+		items = append(items, collectionParams(info)...)
 		items = append(items, ref("parameters/f-geojson"))
 		paths[p+"/items"] = get("getFeatures."+info.ID, "Features of "+name,
 			"A page of the features of "+name+" that match the parameters. The page links to the next one "+
@@ -101,10 +94,12 @@ func (s *Service) OpenAPI(base string, params url.Values) (Document, error) {
 			paths[p+sd.path] = get(sd.op+info.ID, sd.summary+name, sd.description, "Data", fJSON,
 				response("The schema.", MediaTypeJSONSchema, obj{"type": "object"}), errsNotFound)
 		}
+		one := []any{ref("parameters/featureId"), ref("parameters/f-geojson")}
+		if _, ok := c.(ParamItemer); ok {
+			one = append(one, collectionParams(info)...)
+		}
 		paths[p+"/items/{featureId}"] = get("getFeature."+info.ID, "A feature of "+name,
-			"One feature of "+name+", by its id.",
-			"Data", []any{ref("parameters/featureId"), ref("parameters/f-geojson")}, ref("responses/Feature"),
-			errsNotFound)
+			"One feature of "+name+", by its id.", "Data", one, ref("responses/Feature"), errsNotFound)
 	}
 	doc := obj{
 		"openapi": OpenAPIVersion,
@@ -122,6 +117,20 @@ func (s *Service) OpenAPI(base string, params url.Values) (Document, error) {
 		"components": components(def, maxLimit),
 	}
 	return Document{MediaType: MediaTypeOpenAPI, Body: doc}, nil
+}
+
+// collectionParams returns the definitions of the collection's further parameters (CollectionInfo.Parameters).
+func collectionParams(info CollectionInfo) []any {
+	var out []any
+	for _, x := range info.Parameters {
+		schema := obj{"type": "string"}
+		if x.Format != "" {
+			schema["format"] = x.Format
+		}
+		out = append(out, obj{"name": x.Name, "in": "query", "description": x.Description, "required": false,
+			"style": "form", "explode": false, "schema": schema})
+	}
+	return out
 }
 
 // datetimeParam returns the definition of the datetime parameter of the collection described by info.

@@ -514,6 +514,40 @@ func (s *Service) Items(ctx context.Context, base, id string, params url.Values)
 	return Document{MediaType: MediaTypeGeoJSON, Body: fc}, nil
 }
 
+// ParamItemer is a Collection whose single features also depend on its Parameters (a settlement's status as_of a
+// date): Item calls ItemWith when the request gives any of them.
+type ParamItemer interface {
+	// ItemWith returns the feature with id as the parameters (by name, checked as CollectionInfo.Parameters says)
+	// make it, or an error wrapping ErrNotFound.
+	ItemWith(ctx context.Context, id string, params map[string]string) (*geojson.Feature, error)
+}
+
+// itemParams picks out of params the collection's Parameters, checking their formats; nil when none is given.
+// Other parameters are ignored, as on every endpoint but items.
+func itemParams(params url.Values, defs []Parameter) (map[string]string, error) {
+	var out map[string]string
+	for _, d := range defs {
+		values, ok := params[d.Name]
+		if !ok {
+			continue
+		}
+		if len(values) != 1 {
+			return nil, paramErr(d.Name, "", "given %d times: give it once", len(values))
+		}
+		v := values[0]
+		if d.Format == "date" {
+			if _, err := time.Parse(dateLayout, v); err != nil || len(v) != len(dateLayout) {
+				return nil, paramErr(d.Name, v, "want a date YYYY-MM-DD")
+			}
+		}
+		if out == nil {
+			out = make(map[string]string)
+		}
+		out[d.Name] = v
+	}
+	return out, nil
+}
+
 // lastID returns the id, as text, of the last of features: the cursor of the page after them.
 func lastID(features []*geojson.Feature) (string, bool) {
 	if len(features) == 0 || features[len(features)-1] == nil {
@@ -533,7 +567,16 @@ func (s *Service) Item(ctx context.Context, base, id, fid string, params url.Val
 	if err := checkParams(params, "json", "geojson"); err != nil {
 		return Document{}, err
 	}
-	f, err := c.Item(ctx, fid)
+	extra, err := itemParams(params, info.Parameters)
+	if err != nil {
+		return Document{}, err
+	}
+	var f *geojson.Feature
+	if pc, ok := c.(ParamItemer); ok && extra != nil {
+		f, err = pc.ItemWith(ctx, fid, extra)
+	} else {
+		f, err = c.Item(ctx, fid)
+	}
 	switch {
 	case f == nil && (err == nil || errors.Is(err, ErrNotFound)):
 		// A fresh error: the collection's may say more than a client needs.

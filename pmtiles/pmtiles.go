@@ -309,7 +309,7 @@ func (w *Writer) Commit(m Metadata) (err error) {
 		Clustered: true, InternalCompression: compressionGzip, TileCompression: compressionGzip, TileType: TypeMVT,
 		MinZoom: m.MinZoom, MaxZoom: m.MaxZoom, MinLonE7: e7(m.Bounds[0]), MinLatE7: e7(m.Bounds[1]),
 		MaxLonE7: e7(m.Bounds[2]), MaxLatE7: e7(m.Bounds[3]), CenterLonE7: e7(m.Center[0]), CenterLatE7: e7(m.Center[1]),
-		CenterZoom: uint8(m.Center[2])}
+		CenterZoom: min(max(uint8(m.Center[2]), m.MinZoom), m.MaxZoom)} // readers check it lies in the zoom range
 	h.LeafOffset = h.MetadataOffset + h.MetadataLength
 	h.LeafLength = uint64(len(leaves))
 	h.TileDataOffset = h.LeafOffset + h.LeafLength

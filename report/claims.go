@@ -191,10 +191,13 @@ func (d *doc) claims() []Claim {
 				if src == nil {
 					continue
 				}
-				if d.toward(m, head) {
+				if m.t0 >= cl.t0 && d.toward(m, head) { // an anaphor ("the village") is no direction
 					continue
 				}
-				if d.negated(max(cl.t0, srcEnd), head.t0) || d.modal(max(cl.t0, srcEnd), head.t0) {
+				if srcEnd > head.t1 && d.negated(head.t1, cl.t1) {
+					continue // "X took Y, Z denies": the source after the phrase refutes it
+				}
+				if d.negated(max(cl.t0, min(srcEnd, head.t0)), head.t0) || d.modal(max(cl.t0, min(srcEnd, head.t0)), head.t0) {
 					continue
 				}
 				c, ok := d.makeClaim(head, ctrls, cl, m, src)
@@ -306,7 +309,7 @@ func (d *doc) passive(c *controlMention) bool {
 			return true
 		}
 	}
-	for _, suf := range []string{"ены", "ен", "ена", "ено", "ені", "ено", "ена"} {
+	for _, suf := range []string{"ены", "ен", "ена", "ено", "ені", "ыты", "иты", "ити", "иті", "ті", "ты"} {
 		if strings.HasSuffix(w, suf) {
 			return true
 		}
@@ -539,9 +542,15 @@ func (d *doc) headControl(ctrls []controlMention, repel *controlMention, m *ment
 	}
 	var best *controlMention
 	bestDist := math.MaxInt
+	only := true // the clause has nothing but "forces in" phrases
+	for _, c := range ctrls {
+		if c.class != "forces-in" && c.class != "partial" {
+			only = false
+		}
+	}
 	for i := range ctrls {
 		c := &ctrls[i]
-		if c.class == "partial" {
+		if c.class == "partial" || c.class == "forces-in" && !only {
 			continue
 		}
 		dist := 0
@@ -569,6 +578,9 @@ func (d *doc) actorSide(c *controlMention, cl clause, src *claimSource, after bo
 		if s.t1 < len(d.toks) && (d.owner[s.t1] == ownRegion || d.owner[s.t1] == ownPlace) && strings.TrimSpace(d.toks[s.t1-1].gap) == "" {
 			continue
 		}
+		if d.possessiveQualifier(s) {
+			continue
+		}
 		var dist int
 		switch {
 		case s.t0 >= c.t0 && s.t1 <= c.t1:
@@ -584,7 +596,7 @@ func (d *doc) actorSide(c *controlMention, cl clause, src *claimSource, after bo
 				dist--
 			}
 		}
-		if dist > 6 {
+		if dist > 6 && (s.t1 > c.t0 || dist > 10) {
 			continue
 		}
 		if side := d.sideOf(s, src.id); side != "" && dist < bestDist {
@@ -592,6 +604,25 @@ func (d *doc) actorSide(c *controlMention, cl clause, src *claimSource, after bo
 		}
 	}
 	return best, best != ""
+}
+
+// possessiveQualifier reports whether a side word is a country's possessive before something other than its forces
+// ("Russia's first defensive line", "Ukraine's Sumy Oblast"): it qualifies a noun and does not act.
+func (d *doc) possessiveQualifier(s sideMention) bool {
+	if s.t1 >= len(d.toks) || s.t1-s.t0 != 1 {
+		return false
+	}
+	t := d.toks[s.t1-1]
+	orig := d.text[t.bend:min(len(d.text), t.bend+4)]
+	if !strings.HasPrefix(orig, "'s") && !strings.HasPrefix(orig, "’s") && !strings.HasPrefix(orig, "ʼs") {
+		return false
+	}
+	for k := s.t1; k < min(len(d.toks), s.t1+2); k++ {
+		if d.p.lx.isCue("force", d.toks[k].norm) {
+			return false
+		}
+	}
+	return true
 }
 
 // attackerSide returns the side named beside an attack phrase of the clause ("Ukrainian attempts", "атаки ВСУ").
@@ -688,7 +719,7 @@ func (d *doc) makeClaim(head *controlMention, ctrls []controlMention, cl clause,
 			}
 		}
 		switch {
-		case side != "" && d.passiveBefore(head):
+		case side != "" && (d.passiveBefore(head) || d.passive(head)):
 			side = other(side)
 		case side == "" && inside != "":
 			side = other(inside)
@@ -722,7 +753,7 @@ func (d *doc) makeClaim(head *controlMention, ctrls []controlMention, cl clause,
 	default:
 		degree := map[string]ledger.Degree{"full": ledger.DegreeFull, "advance": ledger.DegreeAdvance,
 			"encircled": ledger.DegreeEncircled, "infiltration": ledger.DegreeInfiltration,
-			"presence": ledger.DegreePresence}[head.class]
+			"presence": ledger.DegreePresence, "forces-in": ledger.DegreePresence}[head.class]
 		if degree == "" {
 			return c, false
 		}
@@ -739,7 +770,7 @@ func (d *doc) makeClaim(head *controlMention, ctrls []controlMention, cl clause,
 		}
 		set(side, degree)
 		// Advancing toward a place, or operating around it, leaves it contested.
-		if degree == ledger.DegreeAdvance && d.cueBefore("toward", m) || degree == ledger.DegreePresence && d.cueBefore("near", m) {
+		if m.t0 >= cl.t0 && (degree == ledger.DegreeAdvance && d.cueBefore("toward", m) || degree == ledger.DegreePresence && d.cueBefore("near", m)) {
 			c.Holder = ledger.HolderContested
 		}
 	}

@@ -342,13 +342,17 @@ func (d *doc) findControls() {
 
 // findVoice reads a headline that opens with a registered source and a colon ("ISW: Russian troops reach …",
 // "DeepState: ЗСУ …"): the report is that source's digest, and what it says without another speaker is the
-// source's.
+// source's. Only sources that publish digests (analysts, maps, channels, correspondents) count: "Syrskyi: …" heads
+// a quote, not a digest.
 func (d *doc) findVoice() {
 	for _, sm := range d.sources {
 		if sm.t0 != 0 {
 			break
 		}
-		if sm.id != "" && sm.t1 < len(d.toks) && d.toks[sm.t1].sent == 0 && strings.HasPrefix(strings.TrimSpace(d.toks[sm.t1-1].gap), ":") {
+		kind := strings.ToLower(d.p.sources[sm.id].Kind)
+		digest := strings.Contains(kind, "analyst") || strings.Contains(kind, "osint") || strings.Contains(kind, "telegram") ||
+			strings.Contains(kind, "correspondent") || strings.Contains(kind, "map")
+		if digest && sm.t1 < len(d.toks) && d.toks[sm.t1].sent == 0 && strings.HasPrefix(strings.TrimSpace(d.toks[sm.t1-1].gap), ":") {
 			d.voice = &claimSource{id: sm.id, mention: sm.text, inherited: true}
 		}
 	}
@@ -649,8 +653,9 @@ func (d *doc) placeStart(i int) bool {
 func (d *doc) keepPlace(t0, t1 int) bool {
 	lx := d.p.lx
 	toks := d.toks
+	titleCase := d.titleCase(toks[t0].sent)
 	// Part of a longer capitalised name: "Kyiv Independent", "Vladimir Romanov".
-	if t1 < len(toks) && toks[t1].sent == toks[t0].sent && d.owner[t1] == ownFree && toks[t1].cap &&
+	if !titleCase && t1 < len(toks) && toks[t1].sent == toks[t0].sent && d.owner[t1] == ownFree && toks[t1].cap &&
 		strings.TrimSpace(toks[t1-1].gap) == "" && !lx.isCue("prep", toks[t1].norm) {
 		return false
 	}
@@ -658,7 +663,7 @@ func (d *doc) keepPlace(t0, t1 int) bool {
 		gap := strings.TrimSpace(toks[p].gap)
 		// After a capitalised word inside a sentence: a surname ("Andriy Popov"); a sentence-opening word before a
 		// place ("Separately Krasnopillia") is an ordinary word.
-		if gap == "" && d.owner[p] == ownFree && toks[p].cap && !toks[p].sentStart && !lx.isCue("prep", toks[p].norm) {
+		if !titleCase && gap == "" && d.owner[p] == ownFree && toks[p].cap && !toks[p].sentStart && !lx.isCue("prep", toks[p].norm) {
 			return false
 		}
 		if gap == "." && utf8.RuneCountInString(toks[p].text) == 1 && toks[p].cap {
@@ -673,6 +678,27 @@ func (d *doc) keepPlace(t0, t1 int) bool {
 		return false
 	}
 	return true
+}
+
+// titleCase reports whether sentence sent is written in Title Case (an English headline: "Russia Retakes Sudzha"):
+// most of its longer words are capitalised, so capitals say nothing about names.
+func (d *doc) titleCase(sent int) bool {
+	long, caps := 0, 0
+	for _, t := range d.toks {
+		if t.sent < sent {
+			continue
+		}
+		if t.sent > sent {
+			break
+		}
+		if utf8.RuneCountInString(t.text) >= 4 && isLatin(t.text) {
+			long++
+			if t.cap {
+				caps++
+			}
+		}
+	}
+	return long >= 3 && caps*10 >= long*8
 }
 
 // candidates scores the places found under a span's keys by their best name match.

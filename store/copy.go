@@ -18,8 +18,8 @@ type CopyResult struct {
 
 // Copy copies the whole of src into dst, which must be empty, and checks that both then hold the same counts and
 // content hash. Places go in one import transaction, sources and claims (with their ids and recorded times) in one
-// ledger transaction, then the tokens and the reports (with their ids); a failure in one leaves that part of dst
-// untouched.
+// ledger transaction, then the tokens, the reports (with their ids), the source aliases and the proposal reviews; a
+// failure in one leaves that part of dst untouched. Desk sessions are not copied: editors sign in again.
 func Copy(ctx context.Context, src, dst *Store) (CopyResult, error) {
 	var res CopyResult
 	_, dc, err := Hash(ctx, dst)
@@ -84,6 +84,29 @@ func Copy(ctx context.Context, src, dst *Store) (CopyResult, error) {
 	for _, r := range reports {
 		if _, err := dst.reports.RestoreReport(ctx, r); err != nil {
 			return res, errf("copy report %d: %w", r.ID, err)
+		}
+	}
+	aliases, err := src.aliases.SourceAliases(ctx)
+	if err != nil {
+		return res, err
+	}
+	for _, a := range aliases {
+		if err := dst.aliases.AddSourceAlias(ctx, a); err != nil {
+			return res, errf("copy source alias %q: %w", a.Alias, err)
+		}
+	}
+	// Accepted proposals came with their claims (a claim read from a report records its review); the rejections
+	// follow.
+	reviews, err := allReviews(ctx, src)
+	if err != nil {
+		return res, err
+	}
+	for _, rv := range reviews {
+		if rv.Decision != ledger.DecisionRejected {
+			continue
+		}
+		if err := dst.reviews.Reject(ctx, rv); err != nil {
+			return res, errf("copy review of report %d proposal %d: %w", rv.ReportID, rv.Proposal, err)
 		}
 	}
 	sh, sc, err := Hash(ctx, src)

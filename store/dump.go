@@ -17,13 +17,14 @@ import (
 
 // Counts is how many records of each kind a store holds.
 type Counts struct {
-	// Places, Sources, Claims, Tokens and Reports count the records.
-	Places, Sources, Claims, Tokens, Reports int
+	// Places, Sources, Claims, Tokens, Reports, Aliases and Reviews count the records.
+	Places, Sources, Claims, Tokens, Reports, Aliases, Reviews int
 }
 
 // String renders the counts for people.
 func (c Counts) String() string {
-	return fmt.Sprintf("%d places, %d sources, %d claims, %d tokens, %d reports", c.Places, c.Sources, c.Claims, c.Tokens, c.Reports)
+	return fmt.Sprintf("%d places, %d sources, %d claims, %d tokens, %d reports, %d source aliases, %d proposal reviews",
+		c.Places, c.Sources, c.Claims, c.Tokens, c.Reports, c.Aliases, c.Reviews)
 }
 
 // dumpPlace is a place with its point, as the dump writes it.
@@ -104,7 +105,52 @@ func Dump(ctx context.Context, s *Store, w io.Writer) (Counts, error) {
 			return c, err
 		}
 	}
+	aliases, err := s.aliases.SourceAliases(ctx)
+	if err != nil {
+		return c, err
+	}
+	for _, a := range aliases {
+		c.Aliases++
+		if err := enc.Encode(a); err != nil {
+			return c, err
+		}
+	}
+	reviews, err := allReviews(ctx, s)
+	if err != nil {
+		return c, err
+	}
+	for _, rv := range reviews {
+		c.Reviews++
+		if err := enc.Encode(rv); err != nil {
+			return c, err
+		}
+	}
 	return c, nil
+}
+
+// allReviews returns every proposal review, by report and proposal.
+func allReviews(ctx context.Context, s *Store) ([]ledger.Review, error) {
+	counts, err := s.reviews.ReviewCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(counts))
+	for id := range counts {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	var out []ledger.Review
+	for _, id := range ids {
+		rvs, err := s.reviews.Reviews(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		for _, rv := range rvs {
+			rv.At = rv.At.UTC().Truncate(time.Millisecond)
+			out = append(out, rv)
+		}
+	}
+	return out, nil
 }
 
 // allReports returns every report in full, in id order.

@@ -81,7 +81,7 @@ type Store struct {
 	tokens   Tokens
 	db       engine
 	reports  Reports
-	aliases  report.AliasStore // nil when the engine keeps none yet
+	aliases  report.AliasStore
 	sessions auth.SessionStore
 	reviews  ReviewStore
 	lite     *sqlite.DB
@@ -115,7 +115,8 @@ func FromSQLite(db *sqlite.DB) *Store {
 // FromPostgres wraps an open PostgreSQL store.
 func FromPostgres(db *postgres.DB) *Store {
 	return &Store{kind: KindPostgres, location: db.Path(), places: db.Gazetteer(), ledger: db.Ledger(),
-		tokens: db.Tokens(), db: db, pg: db, reports: db.Reports(), sessions: db.Tokens(), reviews: db.Reviews()}
+		tokens: db.Tokens(), db: db, pg: db, reports: db.Reports(), sessions: db.Tokens(), reviews: db.Reviews(),
+		aliases: db.Aliases()}
 }
 
 // Kind is the store's engine.
@@ -136,7 +137,7 @@ func (s *Store) Tokens() Tokens { return s.tokens }
 // Reports is the store's reports (working material, never exported).
 func (s *Store) Reports() Reports { return s.reports }
 
-// Aliases is the store's source aliases for the report parser; nil for an engine that keeps none yet.
+// Aliases is the store's source aliases for the report parser.
 func (s *Store) Aliases() report.AliasStore { return s.aliases }
 
 // Sessions is the store's desk sessions.

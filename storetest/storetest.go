@@ -9,6 +9,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -52,6 +54,8 @@ func Run(t *testing.T, h Harness) {
 		{"Reports", testReports},
 		{"Desk", testDesk},
 		{"LocatesApproximatePlace", testLocatesApproximate},
+		{"SourceAliases", testAliases},
+		{"PlaceIndexCache", testPlaceIndex},
 	} {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, h) })
 	}
@@ -583,6 +587,82 @@ func testReports(t *testing.T, h Harness) {
 	}
 }
 
+// placeIndexStore is atlas.PlaceIndexStore, which both stores' gazetteers offer.
+type placeIndexStore interface {
+	ReadPlaceIndex(ctx context.Context, v int64, read func(r io.Reader, size int64) error) (bool, error)
+	SavePlaceIndex(ctx context.Context, v int64, write func(w io.Writer) error) error
+}
+
+// testPlaceIndex: what SavePlaceIndex stores (in several chunks) reads back byte for byte for its version, is absent
+// for any other, and a second save replaces the first.
+func testPlaceIndex(t *testing.T, h Harness) {
+	ctx := context.Background()
+	g, ok := h.Open(t).Gazetteer().(placeIndexStore)
+	if !ok {
+		t.Fatal("the gazetteer keeps no place index (atlas.PlaceIndexStore)")
+	}
+	read := func(v int64) ([]byte, bool) {
+		t.Helper()
+		var got []byte
+		found, err := g.ReadPlaceIndex(ctx, v, func(r io.Reader, size int64) error {
+			b, err := io.ReadAll(r)
+			if int64(len(b)) != size {
+				t.Errorf("ReadPlaceIndex(%d) size = %d, read %d bytes", v, size, len(b))
+			}
+			got = b
+			return err
+		})
+		if err != nil {
+			t.Fatalf("ReadPlaceIndex(%d): %v", v, err)
+		}
+		return got, found
+	}
+	if _, found := read(1); found {
+		t.Fatal("ReadPlaceIndex on a new store found an index")
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	for _, n := range []int{10, 3<<20 + 17} {
+		data := make([]byte, n)
+		for i := range data {
+			data[i] = byte(rng.IntN(256))
+		}
+		v := int64(n)
+		if err := g.SavePlaceIndex(ctx, v, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if got, found := read(v); !found || !bytes.Equal(got, data) {
+			t.Errorf("ReadPlaceIndex(%d) = %d bytes, found %v; want the %d bytes saved", v, len(got), found, n)
+		}
+		if _, found := read(v + 1); found {
+			t.Errorf("ReadPlaceIndex(%d) found the index of version %d", v+1, v)
+		}
+	}
+	if _, found := read(10); found {
+		t.Error("the first save was not replaced by the second")
+	}
+}
+
+func testAliases(t *testing.T, h Harness) {
+	ctx := context.Background()
+	s := Seeded(t, h)
+	for _, a := range []report.Alias{{Source: "ru-mod", Alias: "the MoD"}, {Source: "isw", Alias: "ISW analysts"}, {Source: "ru-mod", Alias: "the MoD"}} {
+		if err := s.Aliases().AddSourceAlias(ctx, a); err != nil {
+			t.Fatalf("AddSourceAlias(%+v) = %v", a, err)
+		}
+	}
+	if err := s.Aliases().AddSourceAlias(ctx, report.Alias{Source: "nobody", Alias: "x"}); !errors.Is(err, report.ErrInvalid) {
+		t.Errorf("AddSourceAlias(unknown source) = %v, want ErrInvalid", err)
+	}
+	if err := s.Aliases().AddSourceAlias(ctx, report.Alias{Source: "isw", Alias: "  "}); !errors.Is(err, report.ErrInvalid) {
+		t.Errorf("AddSourceAlias(blank) = %v, want ErrInvalid", err)
+	}
+	got, err := s.Aliases().SourceAliases(ctx)
+	want := []report.Alias{{Source: "isw", Alias: "ISW analysts"}, {Source: "ru-mod", Alias: "the MoD"}}
+	if err != nil || len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("SourceAliases = %+v, %v; want %+v", got, err, want)
+	}
+}
+
 // testLocatesApproximate imports a GeoNames line for a place the seed knows only approximately (a synthetic fixture
 // 1 km from the approximate point, as in package gazetteer's test): the record keeps its id and takes the point;
 // a namesake in another district is a new place. Then the same with the located place imported again.
@@ -721,13 +801,25 @@ func RunCopy(t *testing.T, from, to Harness) {
 	if _, _, err := (auth.Service{Store: src.Tokens()}).Create(ctx, "desk"); err != nil {
 		t.Fatal(err)
 	}
-	addReport(t, src, "a report")
+	r := addReport(t, src, "a report")
+	if err := src.Aliases().AddSourceAlias(ctx, report.Alias{Source: "ru-mod", Alias: "the MoD"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := recorder(src).AddClaim(ctx, ledger.Claim{SettlementID: "486816", SourceID: "ru-mod", Holder: ledger.HolderRU,
+		Degree: ledger.DegreeFull, ValidAt: ledger.MakeDate(2025, 3, 14), PublishedAt: ledger.MakeDate(2025, 3, 14),
+		Evidence: ledger.EvidenceOfficialStatement, Summary: "Read in a report.", RecordedBy: "editor",
+		Report: &ledger.Provenance{ReportID: r.ID, Proposal: 0, End: 10, Outlet: "ISW"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := src.Reviews().Reject(ctx, ledger.Review{ReportID: r.ID, Proposal: 1, By: "editor", Reason: "no claim"}); err != nil {
+		t.Fatal(err)
+	}
 	dst := to.Open(t)
 	res, err := store.Copy(ctx, src, dst)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := store.Counts{Places: res.Counts.Places, Sources: 3, Claims: 2, Tokens: 2, Reports: 1}
+	want := store.Counts{Places: res.Counts.Places, Sources: 3, Claims: 3, Tokens: 2, Reports: 1, Aliases: 1, Reviews: 2}
 	if res.Counts != want || res.Counts.Places < 10 {
 		t.Errorf("Copy counts = %+v, want %+v", res.Counts, want)
 	}

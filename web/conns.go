@@ -30,7 +30,7 @@ const (
 // close an idle connection at any time, and clients retry on a new one. When every connection in the way is busy with
 // a request, the new connection is refused. So 20,000 idle keep-alive connections cannot lock anyone out: each new
 // client pushes out the oldest of them. Connections from trusted proxies count towards the total only (they carry
-// many clients).
+// many clients). An IPv6 client is its /64, which one host may hold whole.
 type connLimiter struct {
 	max, perIP int
 	trusted    []netip.Prefix
@@ -108,6 +108,9 @@ func addrOf(c net.Conn) netip.Addr {
 func (l *connLimiter) admit(c net.Conn) bool {
 	ip := addrOf(c)
 	perIP := l.perIP > 0 && !slices.ContainsFunc(l.trusted, func(p netip.Prefix) bool { return p.Contains(ip) })
+	if ip.Is6() {
+		ip = netip.PrefixFrom(ip, 64).Masked().Addr() // one IPv6 client holds a whole /64
+	}
 	var victims []net.Conn
 	defer func() {
 		for _, v := range victims {
@@ -180,7 +183,8 @@ func (l *connLimiter) removeLocked(e *connEntry) net.Conn {
 	return e.conn
 }
 
-// connState is the http.Server's ConnState hook: it tracks which connections are idle.
+// connState is the http.Server's ConnState hook: it tracks which connections are idle. net/http reports StateActive
+// only once a request's headers are all in, so a client sending its headers a byte at a time stays evictable.
 func (l *connLimiter) connState(c net.Conn, st http.ConnState) {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -79,3 +79,21 @@ func TestConnLimiter(t *testing.T) {
 		t.Errorf("evicted = %d, want 2", got)
 	}
 }
+
+// TestConnLimiterIPv6: addresses of one /64 share the per-address bound; another /64 does not.
+func TestConnLimiterIPv6(t *testing.T) {
+	l := newConnLimiter(0, 2, nil)
+	for _, ip := range []string{"2001:db8:1:2::1", "2001:db8:1:2::ffff"} {
+		c := conn(ip)
+		if !l.admit(c) {
+			t.Fatalf("admit(%s) refused below the bound", ip)
+		}
+		l.connState(c, http.StateActive)
+	}
+	if l.admit(conn("2001:db8:1:2:abcd::9")) {
+		t.Error("a third address of the same /64 was admitted past the per-address bound")
+	}
+	if !l.admit(conn("2001:db8:1:3::1")) {
+		t.Error("an address of another /64 was refused")
+	}
+}

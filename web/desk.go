@@ -61,6 +61,10 @@ func (s *Server) deskRoutes(p *pages) {
 	api.POST("/claims", s.addClaim)
 	api.POST("/claims/:id/retract", s.retract)
 	api.POST("/sources", s.addSource)
+	api.POST("/sources/:id/grade", s.gradeSource)
+	api.GET("/tokens", s.deskTokens)
+	api.POST("/tokens", s.deskCreateToken)
+	api.POST("/tokens/:name/revoke", s.deskRevokeToken)
 	api.GET("/reports", s.deskQueue)
 	api.POST("/reports", s.addReport)
 	api.GET("/reports/:id", s.deskReport)
@@ -407,4 +411,51 @@ func (s *Server) rejectProposal(c echo.Context) error {
 		return err
 	}
 	return privateJSON(c, http.StatusCreated, rv)
+}
+
+// gradeSource sets a source's reliability grade (admins): POST /api/sources/:id/grade and /desk/api/….
+func (s *Server) gradeSource(c echo.Context) error {
+	tok, err := s.writer(c)
+	if err != nil {
+		return err
+	}
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	src, err := s.atlas.GradeSource(c.Request().Context(), tok, c.Param("id"), body)
+	if err != nil {
+		return err
+	}
+	return writeJSON(c, http.StatusOK, MediaJSON, src)
+}
+
+// deskTokens lists the tokens (admins).
+func (s *Server) deskTokens(c echo.Context) error {
+	toks, err := s.atlas.Tokens(c.Request().Context(), deskToken(c))
+	if err != nil {
+		return err
+	}
+	return privateJSON(c, http.StatusOK, toks)
+}
+
+// deskCreateToken makes a token (admins); its secret is in this answer only.
+func (s *Server) deskCreateToken(c echo.Context) error {
+	body, err := jsonBody(c)
+	if err != nil {
+		return err
+	}
+	secret, tok, err := s.atlas.CreateToken(c.Request().Context(), deskToken(c), body)
+	if err != nil {
+		return err
+	}
+	return privateJSON(c, http.StatusCreated, map[string]any{"token": tok, "secret": secret})
+}
+
+// deskRevokeToken revokes a token and ends its sessions (admins).
+func (s *Server) deskRevokeToken(c echo.Context) error {
+	if err := s.atlas.RevokeToken(c.Request().Context(), deskToken(c), c.Param("name")); err != nil {
+		return err
+	}
+	return privateJSON(c, http.StatusOK, map[string]string{"revoked": c.Param("name")})
 }

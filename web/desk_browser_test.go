@@ -176,13 +176,21 @@ func TestDeskInBrowser(t *testing.T) {
 	tb.pasteInDesk(string(dev03), "Conflicting claims over Popovka", "Test wire", "", "2025-03-24")
 	tb.waitFor("an ambiguous mention", `document.querySelectorAll(".report-text mark.mention-ambiguous").length > 0`)
 	tb.waitFor("the alternatives on the map", `!!document.querySelector("path.mm-alt.mm-place-ru-bel-popovka-kr")`)
-	time.Sleep(500 * time.Millisecond) // the mini-map fits its bounds after drawing: click once it has settled
-	tb.do(chromedp.Click(chromedp.CSS(`path.mm-alt.mm-place-ru-bel-popovka-kr`)))
+	time.Sleep(300 * time.Millisecond) // let the mini-map settle before aiming at a marker
+	var pt struct{ X, Y float64 }
+	tb.eval(`(() => { const r = document.querySelector("path.mm-alt.mm-place-ru-bel-popovka-kr").getBoundingClientRect();
+		return {X: r.x + r.width / 2, Y: r.y + r.height / 2} })()`, &pt)
+	tb.do(chromedp.MouseClickXY(pt.X, pt.Y))
 	tb.waitFor("every mention of that Popovka placed", `document.querySelectorAll(".report-text mark.mention-chosen").length === 3 && document.querySelectorAll(".report-text mark.mention-ambiguous").length === 0`)
 	if offer := tb.str(`(document.querySelector(".fixed-places summary") || {}).textContent || ""`); !strings.Contains(offer, "Popovka") {
 		t.Errorf("after placing Popovka: offer = %q, want a claim form about Popovka", offer)
 	}
 	tb.screenshot(be.shots, "desk-ambiguous-fixed")
+	// The same choice by keyboard: the namesakes are buttons too.
+	tb.eval(`document.querySelector("button.pick-place[data-place=ns-ru-bel-popovka-korocha]").focus(); true`, nil)
+	tb.do(chromedp.KeyEvent("\r"))
+	tb.waitFor("the other Popovka chosen by keyboard", `document.querySelectorAll(".fixed-places details").length === 2 &&
+		document.querySelector("button.pick-place[data-place=ns-ru-bel-popovka-korocha]").getAttribute("aria-pressed") === "true"`)
 
 	// Keyboard only: a report of ISW's, its proposal accepted with Tab and Enter.
 	tb.pasteInDesk("ISW assessed on April 8 that Russian forces recaptured Demidovka in Belgorod Oblast, citing geolocated footage.",
@@ -199,6 +207,25 @@ func TestDeskInBrowser(t *testing.T) {
 	}
 	tb.do(chromedp.KeyEvent("\r"))
 	tb.waitFor("the card accepted by keyboard", `document.querySelector("article.card").classList.contains("decided-accepted")`)
+
+	// The other views, for the screenshots: the feed, a settlement's history, the claim form's namesake warning.
+	tb.eval(`location.hash = "#feed"; true`, nil)
+	tb.waitFor("the feed", `document.querySelectorAll("ol.feed li").length > 0`)
+	tb.screenshot(be.shots, "desk-feed")
+	tb.eval(`location.hash = "#place/ru-bel-demidovka"; true`, nil)
+	tb.waitFor("the history", `document.querySelectorAll("ol.history li").length > 0`)
+	tb.do(chromedp.Click(chromedp.CSS("ol.history li.in-force .entry-actions button:nth-of-type(2)")))
+	tb.waitFor("the retract form", `!!document.querySelector(".retract-form textarea")`)
+	tb.screenshot(be.shots, "desk-history")
+	tb.eval(`location.hash = "#claim"; true`, nil)
+	tb.waitFor("the claim form", `!!document.querySelector(".claim-form input[type=search]")`)
+	tb.do(chromedp.SendKeys(chromedp.CSS(".claim-form input[type=search]"), "Popovka"), chromedp.Click(chromedp.CSS(".place-search > button")))
+	tb.waitFor("the namesake warning", `!!document.querySelector(".claim-form .namesake")`)
+	tb.screenshot(be.shots, "desk-claim-form")
+
+	tb.eval(`location.hash = "#sources"; true`, nil)
+	tb.waitFor("the sources", `document.querySelectorAll("table.sources tbody tr").length > 0`)
+	tb.screenshot(be.shots, "desk-sources")
 
 	// Report text holding markup is shown as text.
 	tb.pasteInDesk(`Romanov wrote that Demidovka <script>window.__pwned = 1</script> came under Ukrainian control. <img src=x onerror="window.__pwned = 2">`,

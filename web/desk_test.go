@@ -318,6 +318,16 @@ func TestRetractSameSourceAndEditorial(t *testing.T) {
 	if st != http.StatusCreated || !strings.Contains(body, `"editorial_reason":"recorded against the wrong village"`) || !strings.Contains(body, `"source":"ru-mod"`) {
 		t.Fatalf("editorial retraction by an admin = %d %s", st, body)
 	}
+	// Grading sources is an admin's action too.
+	if st, body := api(e.editor, "/api/sources/isw/grade", `{"reliability":"A"}`); st != http.StatusForbidden {
+		t.Errorf("grade by an editor = %d %s, want 403", st, body)
+	}
+	if st, body := api(e.admin, "/api/sources/isw/grade", `{"reliability":"A"}`); st != http.StatusOK || !strings.Contains(body, `"reliability":"A"`) {
+		t.Errorf("grade by an admin = %d %s, want 200 with grade A", st, body)
+	}
+	if st, body := api(e.admin, "/api/sources/isw/grade", `{"reliability":"Z"}`); st != http.StatusUnprocessableEntity {
+		t.Errorf("grade Z = %d %s, want 422", st, body)
+	}
 	resp, err := http.Get(e.srv.URL + "/api/settlements/486816")
 	if err != nil {
 		t.Fatal(err)
@@ -341,4 +351,48 @@ func mustPrefixes(ss ...string) []netip.Prefix {
 		out = append(out, netip.MustParsePrefix(s))
 	}
 	return out
+}
+
+// An admin makes an editor's token in the desk, the editor signs in with it, the admin revokes it: the editor's
+// session ends. Editors cannot see or make tokens.
+func TestDeskTokens(t *testing.T) {
+	e := newDeskEnv(t, web.Config{})
+	admin, editor := e.client(t), e.client(t)
+	admin.signIn(e.admin)
+	editor.signIn(e.editor)
+	if _, page := admin.do("GET", "/desk", "", nil); !strings.Contains(page, `href="#tokens"`) {
+		t.Error("the admin's desk has no Tokens view")
+	}
+	if _, page := editor.do("GET", "/desk", "", nil); strings.Contains(page, `href="#tokens"`) {
+		t.Error("the editor's desk offers the Tokens view")
+	}
+	if resp, _ := editor.do("GET", "/desk/api/tokens", "", nil); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("tokens for an editor = %d, want 403", resp.StatusCode)
+	}
+	if resp, _ := editor.post("/desk/api/tokens", `{"name":"mallory","role":"admin"}`); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("token made by an editor = %d, want 403", resp.StatusCode)
+	}
+	resp, body := admin.post("/desk/api/tokens", `{"name":"newbie","role":"editor"}`)
+	var made struct {
+		Secret string
+		Token  struct{ Name, Role string }
+	}
+	json.Unmarshal([]byte(body), &made)
+	if resp.StatusCode != http.StatusCreated || made.Token.Role != "editor" || !strings.HasPrefix(made.Secret, "tiled_") {
+		t.Fatalf("token made by an admin = %d %s", resp.StatusCode, body)
+	}
+	newbie := e.client(t)
+	if resp := newbie.signIn(made.Secret); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in with the new token = %d", resp.StatusCode)
+	}
+	_, list := admin.do("GET", "/desk/api/tokens", "", nil)
+	if !strings.Contains(list, `"name":"newbie"`) || strings.Contains(list, made.Secret) {
+		t.Errorf("token list = %s, want newbie and no secret", list)
+	}
+	if resp, body := admin.post("/desk/api/tokens/newbie/revoke", `{}`); resp.StatusCode != http.StatusOK {
+		t.Errorf("revoke = %d %s", resp.StatusCode, body)
+	}
+	if resp, _ := newbie.do("GET", "/desk/api/me", "", nil); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("newbie after revocation = %d, want 403", resp.StatusCode)
+	}
 }

@@ -52,6 +52,12 @@ func TestOGCClients(t *testing.T) {
 	if got := status("as_of=2025-03-20&known_on=2024-09-01"); !strings.HasPrefix(got, "ua@") {
 		t.Errorf("Sudzha as_of=2025-03-20 known_on=2024-09-01 = %s, want ua: the later claims were not published yet", got)
 	}
+	// A single feature takes the day too (GDAL's GetFeature carries the landing URL's query).
+	one := getJSON("/ogc/collections/settlements/items/486816?as_of=2024-09-01", 200)
+	if p := one["properties"].(map[string]any); p["status"] != "ua" || p["as_of"] != "2024-09-01" {
+		t.Errorf("Sudzha's item as_of=2024-09-01 = %v %v, want ua", p["status"], p["as_of"])
+	}
+	getJSON("/ogc/collections/settlements/items/486816?as_of=yesterday", 400)
 	m := getJSON("/ogc/collections/claims/items?as_of=2024-09-01&limit=100", 200)
 	for _, f := range m["features"].([]any) {
 		if v := f.(map[string]any)["properties"].(map[string]any)["valid_at"].(string); v > "2024-09-01" {

@@ -35,7 +35,7 @@ type tableRow struct {
 	StatusText  string
 	Stale       bool
 	Approximate bool
-	Claimed     bool // the status rests only on claims of the holder's own side
+	Claimed     bool     // the status rests only on claims of the holder's own side
 	Says        []string // "Institute for the Study of War: held by Ukraine"
 	Latest      string
 }
@@ -51,7 +51,7 @@ type placeView struct {
 // place is a settlement of the snapshot as the table and the summary read it.
 type place struct {
 	id, status    string
-	basis         string // confirmed, claimed or ""
+	basis         string            // confirmed, claimed or ""
 	names         map[string]string // "", "ru", "uk"
 	region        string
 	stale, approx bool

@@ -46,6 +46,7 @@ func (s *Server) routes() {
 	e.POST("/api/claims", s.addClaim)
 	e.POST("/api/sources", s.addSource)
 	e.POST("/api/claims/:id/retract", s.retract)
+	e.POST("/api/sources/:id/grade", s.gradeSource)
 	// Reports are the newsroom's working material: every route needs a token, and none is cached.
 	e.POST("/api/reports", s.addReport)
 	e.GET("/api/reports", s.listReports)

@@ -64,6 +64,7 @@ var writeBodies = map[string]string{
 	"POST /api/claims":                          `{"settlement":"ru-bel-demidovka","source":"isw","holder":"ua","degree":"presence","valid_at":"2025-04-08","published_at":"2025-04-09","evidence":"analyst-assessment","summary":"Token test."}`,
 	"POST /api/sources":                         `{"id":"token-test","name":"Token test","kind":"OSINT map","alignment":"independent"}`,
 	"POST /api/claims/:id/retract":              `{"summary":"Token test."}`,
+	"POST /api/sources/:id/grade":               `{"reliability":"B"}`,
 	"POST /api/reports/:id/proposals/:n/accept": `{"settlement":"ru-bel-demidovka","source":"isw","holder":"ua","degree":"presence","valid_at":"2025-04-08","published_at":"2025-04-09","evidence":"analyst-assessment","summary":"Token test."}`,
 	"POST /api/reports/:id/proposals/:n/reject": `{"reason":"Token test."}`,
 	"POST /api/sources/:id/aliases":             `{"alias":"Token test alias"}`,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -19,6 +20,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
+
+	"github.com/tiled-maps/tiled/internal/pgtest"
 )
 
 // startServe runs "tiled serve" in-process on a free port until the test ends and returns its base URL and log.
@@ -178,8 +181,13 @@ func TestReplicas(t *testing.T) {
 	}
 	t.Logf("claim on A to changed tile on B over %d writes: min %v, median %v, p99 %v, max %v", len(lat), lat[0],
 		lat[len(lat)/2], lat[(len(lat)*99+99)/100-1], lat[len(lat)-1])
+	// Exactly the affected tiles: B still serves the far tile from its cache (no new miss), unchanged.
+	misses := metric(t, b)
 	if !bytes.Equal(get(t, b+farPath), farB) {
 		t.Error("the content of a tile far from the write changed on B")
+	}
+	if after := metric(t, b); after != misses {
+		t.Errorf("the far tile was rebuilt on B after writes elsewhere (%s, then %s): more than the affected tiles dropped", misses, after)
 	}
 }
 
@@ -207,4 +215,64 @@ func TestServeWaitsForDatabase(t *testing.T) {
 	if strings.Contains(text, "secret") {
 		t.Errorf("the log shows the database password:\n%s", text)
 	}
+}
+
+// TestServeSurvivesDatabaseLoss kills the PostgreSQL server under a running "tiled serve" and brings it back: while
+// it is gone /ready answers 503 and says nothing of it to clients, the server keeps running, and afterwards it is
+// ready again with its notifications reconnected and writes through another server reaching it.
+func TestServeSurvivesDatabaseLoss(t *testing.T) {
+	ctx := context.Background()
+	c, err := pgtest.Start(ctx)
+	if err != nil {
+		if errors.Is(err, pgtest.ErrUnavailable) && os.Getenv("CI") == "" {
+			t.Skip(err)
+		}
+		t.Fatal(err)
+	}
+	defer c.Stop()
+	dsn := c.Database(t)
+	base, logs := startServe(t, "--db", dsn, "--write-rate", "off", "--write-rate-ip", "off")
+	if r := ready(t, base); r.Notifications != "connected" {
+		time.Sleep(500 * time.Millisecond)
+	}
+	if err := c.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	var code int
+	var body []byte
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(base + "/ready")
+		if err != nil {
+			t.Fatalf("the server stopped answering when the database went away: %v", err)
+		}
+		body, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if code = resp.StatusCode; code == http.StatusServiceUnavailable {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if code != http.StatusServiceUnavailable || strings.Contains(string(body), "127.0.0.1") {
+		t.Errorf("/ready with the database gone = %d %s; want 503 without internal details", code, body)
+	}
+	if err := c.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for time.Now().Before(deadline.Add(20 * time.Second)) {
+		resp, err := http.Get(base + "/ready")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK && strings.Contains(string(b), `"notifications":"connected"`) {
+			if !strings.Contains(logs.String(), "postgres listener: connection lost; retrying") {
+				t.Errorf("the lost connection was not logged:\n%s", logs.String())
+			}
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("not ready with notifications connected 20 s after the database came back:\n%s", logs.String())
 }

@@ -62,6 +62,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&writeRate, "write-rate", envOr(e, "TILED_WRITE_RATE", "60/m"), "writes each token may make: N/s, N/m, N/h, or off ($TILED_WRITE_RATE)")
 	fs.StringVar(&writeRateIP, "write-rate-ip", envOr(e, "TILED_WRITE_RATE_IP", "120/m"), "write attempts each client IP may make: N/s, N/m, N/h, or off ($TILED_WRITE_RATE_IP)")
 	fs.StringVar(&readRateIP, "read-rate-ip", envOr(e, "TILED_READ_RATE_IP", "30/m"), "expensive reads (whole exports, pages over 1000) each client IP may make: N/s, N/m, N/h, or off ($TILED_READ_RATE_IP)")
+	fs.IntVar(&cfg.Web.MaxExports, "max-exports", web.DefaultMaxExports, "/export/ responses in progress at once; past it the answer is 429")
 	fs.IntVar(&cfg.Web.MaxConns, "max-conns", web.DefaultMaxConns, "connections open at once; past it the longest-idle is closed, or the new one refused (-1: no bound)")
 	fs.IntVar(&cfg.Web.MaxConnsPerIP, "max-conns-ip", web.DefaultMaxConnsPerIP, "connections open at once from one client address, trusted proxies excepted (-1: no bound)")
 	fs.DurationVar(&cfg.Web.IdleTimeout, "idle-timeout", web.DefaultIdleTimeout, "close a keep-alive connection idle this long")

@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -37,6 +38,8 @@ var ErrUnavailable = errors.New("pgtest: PostgreSQL with PostGIS not available")
 type Cluster struct {
 	dir  string // data directory and socket directory live under it
 	port int
+	bin  string
+	cred *syscall.Credential
 	cmd  *exec.Cmd
 	done chan error
 	n    atomic.Int64
@@ -136,6 +139,7 @@ func Start(ctx context.Context) (*Cluster, error) {
 		if c.port, err = freePort(); err != nil {
 			return fail(err)
 		}
+		c.bin, c.cred = bin, cred
 		err = c.startServer(ctx, bin, data, cred)
 		if err == nil || attempt == 3 {
 			break
@@ -211,6 +215,39 @@ func (c *Cluster) SocketDir() string { return c.dir }
 
 // Port is the server's TCP port.
 func (c *Cluster) Port() int { return c.port }
+
+// Kill stops the server at once (SIGKILL, as a crash or a lost machine would), keeping its data: Restart brings it
+// back on the same port.
+func (c *Cluster) Kill() error {
+	if c.cmd == nil || c.cmd.Process == nil {
+		return errors.New("pgtest: server not running")
+	}
+	// The whole process group: the postmaster and its backends.
+	if err := syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL); err != nil {
+		return err
+	}
+	<-c.done
+	c.cmd = nil
+	return nil
+}
+
+// Restart starts a killed server again on the same port and data directory.
+func (c *Cluster) Restart(ctx context.Context) error {
+	if c.cmd != nil {
+		return errors.New("pgtest: server already running")
+	}
+	// The killed backends may hold the old shared memory a moment longer: the new server refuses to start until
+	// they are gone.
+	var err error
+	for range 100 {
+		if err = c.startServer(ctx, c.bin, filepath.Join(c.dir, "data"), c.cred); err == nil ||
+			!strings.Contains(err.Error(), "pre-existing shared memory block") {
+			return err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return err
+}
 
 // Stop shuts the server down (fast shutdown, then kill after 10 s) and removes its directory.
 func (c *Cluster) Stop() error {

@@ -31,7 +31,7 @@ var ClaimColumns = []string{"id", "settlement", "source", "holder", "degree", "v
 // Claims writes opt.N synthetic claims in data/claims.csv's columns to w, about the first opt.Settlements places
 // of the GeoNames file at path: valid over two years of dates, published up to three days later, with a summary of
 // about a hundred characters, and one claim in fifty superseding and one in a hundred retracting an earlier claim of
-// the same settlement in the file that is still in force. The output is the same for the same input and options.
+// the same settlement and source in the file that is still in force (a source corrects only its own claims). The output is the same for the same input and options.
 func Claims(w io.Writer, path string, opt ClaimsOptions) error {
 	var ids []string
 	err := eachLine(path, func(line int, s string) (bool, error) {
@@ -53,7 +53,8 @@ func Claims(w io.Writer, path string, opt ClaimsOptions) error {
 	degrees := []string{"full", "partial", "advance", "presence", "fighting", "infiltration", "encircled", "attack-repelled"}
 	evidence := []string{"geolocated-footage", "official-statement", "analyst-assessment", "milblogger-report", "map-update"}
 	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	open := map[int]int64{} // settlement -> a claim in force about it
+	type key struct{ settlement, source int }
+	open := map[key]int64{} // (settlement, source) -> a claim of that source in force about it
 	cw := csv.NewWriter(w)
 	if err := cw.Write(ClaimColumns); err != nil {
 		return err
@@ -61,12 +62,12 @@ func Claims(w io.Writer, path string, opt ClaimsOptions) error {
 	row := make([]string, len(ClaimColumns))
 	for i := range opt.N {
 		id := opt.FirstID + int64(i)
-		k := rng.IntN(len(ids))
-		src := opt.Sources[rng.IntN(len(opt.Sources))]
+		k, si := rng.IntN(len(ids)), rng.IntN(len(opt.Sources))
+		src := opt.Sources[si]
 		valid := start.AddDate(0, 0, rng.IntN(730))
 		holder, degree := holders[rng.IntN(len(holders))], degrees[rng.IntN(len(degrees))]
 		supersedes, retracts := "", ""
-		if prev, ok := open[k]; ok {
+		if prev, ok := open[key{k, si}]; ok {
 			switch r := rng.IntN(100); {
 			case r < 2:
 				supersedes = strconv.FormatInt(prev, 10)
@@ -75,9 +76,9 @@ func Claims(w io.Writer, path string, opt ClaimsOptions) error {
 			}
 		}
 		if retracts == "" {
-			open[k] = id
+			open[key{k, si}] = id
 		} else {
-			delete(open, k)
+			delete(open, key{k, si})
 		}
 		copy(row, []string{strconv.FormatInt(id, 10), ids[k], src, holder, degree, valid.Format(time.DateOnly),
 			"day", valid.AddDate(0, 0, rng.IntN(3)).Format(time.DateOnly), "synthetic relay", "",

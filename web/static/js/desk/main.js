@@ -8,6 +8,8 @@ import { showReview } from './review.js';
 import { showClaimForm } from './claimform.js';
 import { showHistory } from './history.js';
 import { showFeed } from './feed.js';
+import { showSources } from './sources.js';
+import { showTokens } from './tokens.js';
 
 const config = JSON.parse(document.getElementById('desk-config').textContent);
 const t = translator(config.strings);
@@ -45,6 +47,8 @@ const routes = [
   [/^#claim$/, () => showClaimForm(desk, view, {})],
   [/^#place\/([^/]+)$/, (m) => showHistory(desk, view, decodeURIComponent(m[1]))],
   [/^#feed$/, () => showFeed(desk, view)],
+  [/^#sources$/, () => showSources(desk, view)],
+  [/^#tokens$/, () => showTokens(desk, view)],
 ];
 
 async function route() {

@@ -46,9 +46,9 @@ export function miniMap(el, desk) {
     },
     fit() {
       for (const [k, m] of markers) if (k.endsWith(':alt')) m.bringToFront();
+      map.invalidateSize(false); // the container got its size after the map was made
       if (bounds.length === 1) map.setView(bounds[0], 10);
       else if (bounds.length > 1) map.fitBounds(bounds, { padding: [24, 24], maxZoom: 11 });
-      setTimeout(() => map.invalidateSize(), 0);
     },
   };
 }

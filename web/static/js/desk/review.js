@@ -52,6 +52,7 @@ export async function showReview(desk, view, id) {
 
   const mapEl = h('div', { class: 'minimap', id: 'minimap', role: 'region', 'aria-label': t('review.map') });
   const fixedEl = h('div', { class: 'fixed-places', 'aria-live': 'polite' });
+  const choiceEl = h('div', { class: 'choices' });
   const cardsEl = h('div', { class: 'cards' });
   const meta = [rep.outlet, t.date(rep.published_at)].filter(Boolean).join(', ');
   clear(view).append(
@@ -60,7 +61,7 @@ export async function showReview(desk, view, id) {
     h('div', { class: 'review-grid' },
       h('section', { class: 'review-text', 'aria-labelledby': 'rt-title' }, h('h2', { id: 'rt-title' }, t('review.text')), legend, textEl),
       h('section', { class: 'review-side', 'aria-labelledby': 'rp-title' },
-        h('h2', { class: 'visually-hidden' }, t('review.map')), mapEl, fixedEl,
+        h('h2', { class: 'visually-hidden' }, t('review.map')), mapEl, choiceEl, fixedEl,
         h('h2', { id: 'rp-title' }, t('review.proposals')),
         claims.length ? cardsEl : h('p', { class: 'empty' }, t('review.none')))));
 
@@ -85,6 +86,9 @@ export async function showReview(desk, view, id) {
       marks[i].lastChild.textContent = ' (' + t('mention.resolved') + ')';
     }
     mm.highlight(placeID, [p.id, ...(p.alternatives || [])].filter(Boolean));
+    for (const b of choiceEl.querySelectorAll('button.pick-place')) {
+      if ((p.alternatives || []).includes(b.dataset.place)) b.setAttribute('aria-pressed', String(b.dataset.place === placeID));
+    }
     const cards = cardsByPlace.get(i) || [];
     for (const card of cards) card.setSettlement(placeID);
     if (!cards.length) offerClaim(placeID);
@@ -117,6 +121,25 @@ export async function showReview(desk, view, id) {
     }
   });
   mm.fit();
+
+  // The same choice without a mouse: each ambiguous name once, its namesakes as buttons.
+  const seen = new Set();
+  places.forEach((p, i) => {
+    if (!p.ambiguous || p.kind === 'region') return;
+    const key = JSON.stringify([...(p.alternatives || [])].sort());
+    if (seen.has(key)) return;
+    seen.add(key);
+    const row = h('p', { class: 'choose-place' }, h('mark', { class: 'mention mention-ambiguous' }, p.mention), ' ');
+    for (const id of p.alternatives || []) {
+      const g = gaz[id];
+      if (!g) continue;
+      const b = h('button', { type: 'button', class: 'pick-place', dataset: { place: id } },
+        t('card.pick', { name: [g.name, g.admin2 || g.admin1].filter(Boolean).join(', ') }));
+      b.addEventListener('click', () => choose(i, id));
+      row.append(b, ' ');
+    }
+    choiceEl.appendChild(row);
+  });
 
   claims.forEach((cl, n) => {
     const pi = placeOf(places, cl);

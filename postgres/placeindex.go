@@ -1,0 +1,109 @@
+package postgres
+
+import (
+	"bytes"
+	"context"
+	"io"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// placeIndexChunk is the size of the rows the place index is stored in.
+const placeIndexChunk = 1 << 20
+
+// ReadPlaceIndex calls read with the stored place index of places version v, streamed chunk by chunk, and its
+// size; found is false when the stored one (if any) is of another version. Size and chunks are read in one
+// repeatable-read transaction.
+func (g *Gazetteer) ReadPlaceIndex(ctx context.Context, v int64, read func(r io.Reader, size int64) error) (bool, error) {
+	tx, err := g.db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only
+	var size *int64
+	if err := tx.QueryRow(ctx, "SELECT sum(octet_length(data))::bigint FROM tiled_place_index WHERE places_version = $1", v).Scan(&size); err != nil {
+		return false, err
+	}
+	if size == nil {
+		return false, nil
+	}
+	rows, err := tx.Query(ctx, "SELECT data FROM tiled_place_index WHERE places_version = $1 ORDER BY seq", v)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	if err := read(&chunkReader{rows: rows}, *size); err != nil {
+		return true, err
+	}
+	return true, rows.Err()
+}
+
+// chunkReader reads the data column of rows one row after another.
+type chunkReader struct {
+	rows pgx.Rows
+	cur  []byte
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) {
+	for len(c.cur) == 0 {
+		if !c.rows.Next() {
+			if err := c.rows.Err(); err != nil {
+				return 0, err
+			}
+			return 0, io.EOF
+		}
+		if err := c.rows.Scan(&c.cur); err != nil {
+			return 0, err
+		}
+	}
+	n := copy(p, c.cur)
+	c.cur = c.cur[n:]
+	return n, nil
+}
+
+// SavePlaceIndex stores what write writes as the place index of places version v, replacing the one stored
+// before, in one transaction. It changes neither the data version nor the places version.
+func (g *Gazetteer) SavePlaceIndex(ctx context.Context, v int64, write func(w io.Writer) error) error {
+	return g.db.writeTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "DELETE FROM tiled_place_index"); err != nil {
+			return err
+		}
+		w := &chunkWriter{flush: func(b []byte) error {
+			_, err := tx.Exec(ctx, "INSERT INTO tiled_place_index (places_version, data) VALUES ($1, $2)", v, b)
+			return err
+		}}
+		if err := write(w); err != nil {
+			return err
+		}
+		return w.close()
+	})
+}
+
+// chunkWriter writes its input as rows of placeIndexChunk bytes.
+type chunkWriter struct {
+	buf   bytes.Buffer
+	flush func([]byte) error
+}
+
+func (c *chunkWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		k := min(len(p), placeIndexChunk-c.buf.Len())
+		c.buf.Write(p[:k])
+		p = p[k:]
+		if c.buf.Len() == placeIndexChunk {
+			if err := c.flush(c.buf.Bytes()); err != nil {
+				return 0, err
+			}
+			c.buf.Reset()
+		}
+	}
+	return n, nil
+}
+
+func (c *chunkWriter) close() error {
+	if c.buf.Len() == 0 {
+		return nil
+	}
+	return c.flush(c.buf.Bytes())
+}
