@@ -9,7 +9,7 @@ import (
 )
 
 // TestQGISReadsOGCAPI reads the settlements with QGIS 3.22's own OAPIF provider (PyQGIS, offscreen) in pages of 10:
-// precision_km is Real, not the integer the first page's whole numbers used to suggest (Demidovka's 4.5 read 0),
+// precision_km is Real, not the integer the first page's whole numbers used to suggest (Demidovka's 5.5 read 5),
 // and every settlement comes through the cursor paging.
 func TestQGISReadsOGCAPI(t *testing.T) {
 	py := ""
@@ -44,8 +44,8 @@ func TestQGISReadsOGCAPI(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &res); err != nil {
 		t.Fatalf("qgis_oapif.py printed %s: %v", out, err)
 	}
-	if !res.Valid || res.Types["precision_km"] != "Real" || res.Demidovka == nil || *res.Demidovka != 4.5 || res.Read != 59 {
-		t.Errorf("QGIS read: valid %v, precision_km type %q, Demidovka's precision_km %v, %d settlements; want Real, 4.5, 59",
+	if !res.Valid || res.Types["precision_km"] != "Real" || res.Demidovka == nil || *res.Demidovka != 5.5 || res.Read != 59 {
+		t.Errorf("QGIS read: valid %v, precision_km type %q, Demidovka's precision_km %v, %d settlements; want Real, 5.5, 59",
 			res.Valid, res.Types["precision_km"], res.Demidovka, res.Read)
 	}
 }

@@ -276,11 +276,23 @@
 
   // idle resolves when the map has drawn everything it has asked for. It polls rather than waiting for MapLibre's
   // "idle" event, which may have fired just before the call and then not come again.
+  // Leaflet moves the map (MapLibre follows it frame by frame without "moving" itself): track Leaflet's movement.
+  let leafletMoving = false;
+  map.on('movestart', () => { leafletMoving = true; });
+  map.on('moveend', () => { leafletMoving = false; });
   async function idle() {
     const gl = await glReady;
     await new Promise((res) => {
       const check = () => {
-        if (gl.loaded() && gl.areTilesLoaded() && !gl.isMoving()) requestAnimationFrame(() => requestAnimationFrame(() => res()));
+        if (!leafletMoving && gl.loaded() && gl.areTilesLoaded() && !gl.isMoving()) {
+          // Symbols are placed (and faded in) in the frames after the tiles arrive: wait for the next "idle",
+          // forced by a repaint, or a second at most.
+          let done = false;
+          const finish = () => { if (!done) { done = true; res(); } };
+          gl.once('idle', finish);
+          setTimeout(finish, 1000);
+          gl.triggerRepaint();
+        }
         else setTimeout(check, 40);
       };
       check();
