@@ -68,18 +68,21 @@ func (ix *Index) Entries(ctx context.Context) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
+	pos := make(map[int64]int32, ix.claims) // claim id -> position in its settlement's records
+	for _, s := range ix.setts {
+		for i := range s.recs {
+			pos[s.recs[i].id] = int32(i)
+		}
+	}
 	out := make([]Entry, 0, ix.claims)
 	for i := range full {
 		c := &full[i]
 		n, ok := ix.number(c.SettlementID)
-		if !ok {
-			continue
-		}
-		s := ix.setts[n]
-		k := slices.IndexFunc(s.recs, func(o rec) bool { return o.id == c.ID })
-		if k < 0 {
+		k, known := pos[c.ID]
+		if !ok || !known || ix.setts[n].recs[k].id != c.ID {
 			continue // stored after the index was made
 		}
+		s := ix.setts[n]
 		out = append(out, s.entry(c, &s.recs[k]))
 	}
 	return out, nil

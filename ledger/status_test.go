@@ -304,6 +304,17 @@ func TestHistory(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("History(x) =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+	all, err := ix.Entries(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, e := range all {
+		ids = append(ids, fmt.Sprintf("%d:%d/%d", e.ID, e.SupersededBy, e.RetractedBy))
+	}
+	if want := []string{"1:3/0", "2:0/4", "3:0/0", "4:0/0", "5:0/0"}; !slices.Equal(ids, want) {
+		t.Errorf("Entries() = %v, want %v", ids, want)
+	}
 	if h, err := ix.History(context.Background(), "nowhere"); err != nil || len(h) != 0 {
 		t.Errorf("History(nowhere) = %v, want empty", h)
 	}

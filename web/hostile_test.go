@@ -264,3 +264,31 @@ func TestHostHeaderNotInLinks(t *testing.T) {
 		t.Errorf("GET /tiles.json with a public URL = %d, want links on it:\n%.300s", status, body)
 	}
 }
+
+// TestEveryWriteRouteIsStrictJSON: every token write route (writeBodies, which the route test keeps complete)
+// refuses a body not declared JSON (415) and a body that names a member twice (400), whatever else it checks.
+func TestEveryWriteRouteIsStrictJSON(t *testing.T) {
+	e := newEnv(t)
+	before := testdb.Snapshot(t, e.db)
+	for route, body := range writeBodies {
+		method, path, _ := strings.Cut(route, " ")
+		dup := strings.Replace(body, "{", `{"x":1,"x":1,`, 1)
+		for _, tc := range []struct {
+			name, ctype, body string
+			status            int
+		}{
+			{"text/plain", "text/plain", body, 415},
+			{"form", "application/x-www-form-urlencoded", body, 415},
+			{"repeated member", "application/json", dup, 400},
+		} {
+			resp := e.do(t, method, path, strings.NewReader(tc.body), map[string]string{"Authorization": "Bearer " + e.token, "Content-Type": tc.ctype})
+			b := readAll(t, resp)
+			if resp.StatusCode != tc.status {
+				t.Errorf("%s with %s = %d %s, want %d", route, tc.name, resp.StatusCode, b, tc.status)
+			}
+		}
+	}
+	if after := testdb.Snapshot(t, e.db); after != before {
+		t.Error("a refused body changed the store")
+	}
+}
