@@ -155,8 +155,18 @@ func (a *Atlas) Settlements(ctx context.Context, q url.Values) (*geojson.Feature
 var settlementParams = map[string]bool{"as_of": true, "source": true, "known_on": true}
 
 // Settlement returns one settlement as a GeoJSON feature with every name, its status as of the date (each source's
-// view) and its full claim history, oldest first.
+// view) and its full claim history, oldest first. It is public: who recorded each claim (a write token's name) is
+// left out; DeskSettlement keeps it.
 func (a *Atlas) Settlement(ctx context.Context, id string, q url.Values) (*geojson.Feature, error) {
+	return a.settlement(ctx, id, q, false)
+}
+
+// DeskSettlement is Settlement for the signed-in desk: the history says who recorded each claim.
+func (a *Atlas) DeskSettlement(ctx context.Context, id string, q url.Values) (*geojson.Feature, error) {
+	return a.settlement(ctx, id, q, true)
+}
+
+func (a *Atlas) settlement(ctx context.Context, id string, q url.Values, internal bool) (*geojson.Feature, error) {
 	if err := onlyParams(q, settlementParams); err != nil {
 		return nil, err
 	}
@@ -176,6 +186,11 @@ func (a *Atlas) Settlement(ctx context.Context, id string, q url.Values) (*geojs
 	hist, err := lix.History(ctx, p.ID)
 	if err != nil {
 		return nil, err
+	}
+	if !internal {
+		for i := range hist {
+			hist[i].RecordedBy = ""
+		}
 	}
 	sp := summarize(p)
 	f := feature(&sp, st, view)
@@ -312,7 +327,8 @@ func (a *Atlas) Sources(ctx context.Context, q url.Values) ([]ledger.Source, err
 
 var claimsParams = map[string]bool{"settlement": true, "source": true, "since": true}
 
-// Claims lists claims, oldest first: of one settlement (id or slug), of one source, valid on or after since.
+// Claims lists claims, oldest first: of one settlement (id or slug), of one source, valid on or after since. It is
+// public: who recorded each claim is left out.
 func (a *Atlas) Claims(ctx context.Context, q url.Values) ([]ledger.Claim, error) {
 	if err := onlyParams(q, claimsParams); err != nil {
 		return nil, err
@@ -349,6 +365,7 @@ func (a *Atlas) Claims(ctx context.Context, q url.Values) ([]ledger.Claim, error
 	out := claims[:0]
 	for _, c := range claims {
 		if since.IsZero() || !c.ValidAt.Before(since) {
+			c.RecordedBy = "" // a write token's name: internal (the desk's feed and history show it)
 			out = append(out, c)
 		}
 	}

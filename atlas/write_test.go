@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
@@ -68,7 +69,7 @@ func (h *heldStore) Claims(ctx context.Context, f ledger.ClaimFilter) ([]ledger.
 // TestCachedTileReaderNeverWaitsForWriter: a reader of a cached tile completes, from the cache, while a claim's
 // write transaction is held open and again while the index refresh after the commit is held; once the write
 // completes, the tile of the settlement written shows it. Not a timing test: the writer is blocked until the
-// reader has returned, so a reader that waited on it would deadlock the test.
+// reader has returned, so a reader that waited on it could never return: the test fails after a minute of that.
 func TestCachedTileReaderNeverWaitsForWriter(t *testing.T) {
 	db := testdb.Open(t)
 	ctx := context.Background()
@@ -109,9 +110,23 @@ func TestCachedTileReaderNeverWaitsForWriter(t *testing.T) {
 			done <- err
 		}()
 		<-store.started
-		res, err := read(sudzha) // must not wait for the held writer
-		if err != nil || !res.Hit {
-			t.Errorf("held write %v: cached tile read = hit %v, %v; want a hit", write, res.Hit, err)
+		type result struct {
+			res atlas.TileResult
+			err error
+		}
+		got := make(chan result, 1)
+		go func() { // must not wait for the held writer, which is released only after this read returns
+			res, err := read(sudzha)
+			got <- result{res, err}
+		}()
+		select {
+		case r := <-got:
+			if r.err != nil || !r.res.Hit {
+				t.Errorf("held write %v: cached tile read = hit %v, %v; want a hit", write, r.res.Hit, r.err)
+			}
+		case <-time.After(time.Minute): // a deadlock detector, not a speed limit
+			close(store.release)
+			t.Fatalf("held write %v: the cached tile read waited for the writer", write)
 		}
 		close(store.release)
 		if err := <-done; err != nil {

@@ -161,3 +161,21 @@ func Equal(a, b []byte) bool { return subtle.ConstantTimeCompare(a, b) == 1 }
 
 // HexHash is the hex form of Hash, for logs that must name a token without revealing it.
 func HexHash(token string) string { return hex.EncodeToString(Hash(token))[:12] }
+
+// FirstAdmin makes an admin token called name when the store holds no token at all, so that a fresh install can
+// sign in to the desk without a second terminal, and returns its secret text (shown once). It returns "" when any
+// token exists, including one another server made at the same moment.
+func (s Service) FirstAdmin(ctx context.Context, name string) (string, error) {
+	toks, err := s.Store.Tokens(ctx)
+	if err != nil || len(toks) > 0 {
+		return "", err
+	}
+	secret, _, err := s.CreateRole(ctx, name, RoleAdmin)
+	if err != nil {
+		if again, lerr := s.Store.Tokens(ctx); lerr == nil && len(again) > 0 {
+			return "", nil
+		}
+		return "", err
+	}
+	return secret, nil
+}

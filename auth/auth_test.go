@@ -61,3 +61,24 @@ func TestCreateVerifyRevoke(t *testing.T) {
 		t.Error("the token's secret is stored in the database")
 	}
 }
+
+// TestFirstAdmin: a store without tokens gets one admin token, once; a store with any token gets none.
+func TestFirstAdmin(t *testing.T) {
+	db := testdb.Open(t)
+	s := auth.Service{Store: db.Tokens()}
+	ctx := context.Background()
+	secret, err := s.FirstAdmin(ctx, "first-admin")
+	if err != nil || secret == "" {
+		t.Fatalf("FirstAdmin on an empty store = %q, %v; want a secret", secret, err)
+	}
+	tok, err := s.Verify(ctx, "Bearer "+secret)
+	if err != nil || tok.Role != auth.RoleAdmin || tok.Name != "first-admin" {
+		t.Fatalf("Verify(first admin) = %+v, %v; want admin first-admin", tok, err)
+	}
+	if again, err := s.FirstAdmin(ctx, "first-admin"); err != nil || again != "" {
+		t.Errorf("FirstAdmin with a token present = %q, %v; want nothing made", again, err)
+	}
+	if toks, _ := s.Store.Tokens(ctx); len(toks) != 1 {
+		t.Errorf("tokens after two FirstAdmin calls = %d, want 1", len(toks))
+	}
+}

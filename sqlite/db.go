@@ -316,8 +316,9 @@ func (db *DB) Checkpoint(ctx context.Context) error {
 
 // Snapshot writes a consistent copy of the store's public data — a GeoPackage — to the new file path: SQLite's
 // VACUUM INTO inside one read transaction (writers are not blocked), then every table that is not public data
-// (ExportTable) dropped and the file vacuumed again, so that nothing of them is left in its free pages. Write
-// tokens, sessions, pasted reports and the store's bookkeeping never leave in a snapshot. The request context
+// (ExportTable) dropped, the claims' recorded_by column (write tokens' names) dropped, and the file vacuumed again,
+// so that nothing of them is left in its free pages. Write tokens and their names, sessions, pasted reports and the
+// store's bookkeeping never leave in a snapshot. The request context
 // interrupts the copy; on any error the file is removed.
 func (db *DB) Snapshot(ctx context.Context, path string) (err error) {
 	defer func() {
@@ -356,6 +357,8 @@ func (db *DB) Snapshot(ctx context.Context, path string) (err error) {
 		"DELETE FROM gpkg_contents WHERE table_name NOT IN (SELECT name FROM sqlite_master)",
 		"DELETE FROM gpkg_geometry_columns WHERE table_name NOT IN (SELECT name FROM sqlite_master)",
 		"DELETE FROM gpkg_extensions WHERE table_name IS NOT NULL AND table_name NOT IN (SELECT name FROM sqlite_master)",
+		// Who recorded each claim is a write token's name: internal, like the tokens themselves.
+		"ALTER TABLE claims DROP COLUMN recorded_by",
 		"VACUUM") {
 		if _, err := snap.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("sqlite: snapshot: %s: %w", q, err)

@@ -58,6 +58,7 @@ func (s *Server) deskRoutes(p *pages) {
 	api := g.Group("/api", s.requireSession)
 	api.GET("/me", s.deskMe)
 	api.GET("/feed", s.deskFeed)
+	api.GET("/settlements/:id", s.deskSettlement)
 	api.POST("/claims", s.addClaim)
 	api.POST("/claims/:id/retract", s.retract)
 	api.POST("/sources", s.addSource)
@@ -324,6 +325,16 @@ func (p *pages) signOut(c echo.Context) error {
 func (s *Server) deskMe(c echo.Context) error {
 	tok := deskToken(c)
 	return writeJSON(c, http.StatusOK, MediaJSON, map[string]string{"name": tok.Name, "role": string(tok.Role)})
+}
+
+// deskSettlement is /api/settlements/:id for the desk: the history also says who recorded each claim.
+func (s *Server) deskSettlement(c echo.Context) error {
+	f, err := s.atlas.DeskSettlement(c.Request().Context(), c.Param("id"), c.QueryParams())
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return writeJSON(c, http.StatusOK, MediaGeoJSON, f)
 }
 
 func (s *Server) deskFeed(c echo.Context) error {

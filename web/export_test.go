@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/tiled-maps/tiled/auth"
@@ -67,6 +68,12 @@ func TestExportHasNothingInternal(t *testing.T) {
 	secret, tok, err := auth.Service{Store: e.db.Tokens()}.Create(ctx, "editor-nadia-secret-name")
 	if err != nil || secret == "" {
 		t.Fatal(err)
+	}
+	// A claim written with the token records its name (recorded_by), which must not leave either.
+	w := e.do(t, http.MethodPost, "/api/claims", strings.NewReader(writeBodies["POST /api/claims"]),
+		map[string]string{"Authorization": "Bearer " + secret, "Content-Type": "application/json"})
+	if wb := readAll(t, w); w.StatusCode != http.StatusCreated {
+		t.Fatalf("POST /api/claims = %d %s", w.StatusCode, wb)
 	}
 	resp := e.do(t, http.MethodGet, "/export/tiled.gpkg", nil, nil)
 	b := readAll(t, resp)

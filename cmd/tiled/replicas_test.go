@@ -27,6 +27,13 @@ import (
 // startServe runs "tiled serve" in-process on a free port until the test ends and returns its base URL and log.
 func startServe(t *testing.T, args ...string) (string, *lockedBuffer) {
 	t.Helper()
+	url, logs, _ := startServeOut(t, args...)
+	return url, logs
+}
+
+// startServeOut is startServe that also returns what serve printed on its standard output.
+func startServeOut(t *testing.T, args ...string) (string, *lockedBuffer, *lockedBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, logs lockedBuffer
 	done := make(chan error, 1)
@@ -42,7 +49,7 @@ func startServe(t *testing.T, args ...string) (string, *lockedBuffer) {
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		if m := re.FindStringSubmatch(out.String()); m != nil {
-			return m[1], &logs
+			return m[1], &logs, &out
 		}
 		select {
 		case err := <-done:
@@ -51,7 +58,7 @@ func startServe(t *testing.T, args ...string) (string, *lockedBuffer) {
 		}
 	}
 	t.Fatalf("serve did not start:\n%s", logs.String())
-	return "", nil
+	return "", nil, nil
 }
 
 func get(t *testing.T, url string) []byte {

@@ -29,11 +29,13 @@ func serverCommands() []command {
 
 // Config is what serve is configured with, from flags and environment (TILED_ADDR, TILED_PUBLIC_URL, …).
 type Config struct {
-	DB        string
-	Seed      bool
-	Web       web.Config
-	Atlas     atlas.Config
-	LogFormat string
+	DB   string
+	Seed bool
+	// FirstToken makes and prints an admin token when the store has none (see auth.Service.FirstAdmin).
+	FirstToken bool
+	Web        web.Config
+	Atlas      atlas.Config
+	LogFormat  string
 }
 
 func envOr(e env, key, def string) string {
@@ -58,6 +60,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	fs.IntVar(&cfg.Atlas.MaxZoom, "max-zoom", 14, "highest tile zoom served")
 	fs.DurationVar(&cfg.Atlas.SessionTTL, "session-ttl", auth.DefaultSessionTTL, "how long a desk session lasts before the editor signs in again")
 	fs.BoolVar(&cfg.Seed, "seed", true, "load the embedded seed data when the store holds no places")
+	fs.BoolVar(&cfg.FirstToken, "first-token", true, "when the store holds no token, make an admin token and print it once, to sign in to the desk")
 	fs.StringVar(&cfg.LogFormat, "log", envOr(e, "TILED_LOG", "json"), "log format: json or text")
 	fs.StringVar(&writeRate, "write-rate", envOr(e, "TILED_WRITE_RATE", "60/m"), "writes each token may make: N/s, N/m, N/h, or off ($TILED_WRITE_RATE)")
 	fs.StringVar(&writeRateIP, "write-rate-ip", envOr(e, "TILED_WRITE_RATE_IP", "120/m"), "write attempts each client IP may make: N/s, N/m, N/h, or off ($TILED_WRITE_RATE_IP)")
@@ -145,9 +148,18 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 			}
 		})
 	}
+	var first string
+	if cfg.FirstToken {
+		if first, err = (auth.Service{Store: db.Tokens()}).FirstAdmin(ctx, "first-admin"); err != nil {
+			return err
+		}
+	}
 	srv := web.New(cfg.Web, a, log)
 	return srv.Run(ctx, func(addr string) {
 		fmt.Fprintf(e.stdout, "tiled: serving %s on http://%s (map at http://%s/)\n", db.Location(), addr, addr)
+		if first != "" {
+			fmt.Fprintf(e.stdout, "tiled: the store had no tokens, so it made the admin token \"first-admin\"; sign in to the desk at http://%s/desk with\n\n    %s\n\nIt is shown only now. Make editors' tokens in the desk (Tokens) or with \"tiled token create\"; \"tiled token revoke first-admin\" ends it.\n", addr, first)
+		}
 	})
 }
 

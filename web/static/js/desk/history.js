@@ -8,7 +8,7 @@ import { describeError, failField } from './claimfields.js';
 
 export async function showHistory(desk, view, id) {
   const { t } = desk;
-  const f = await desk.api.get('/api/settlements/' + encodeURIComponent(id));
+  const f = await desk.api.get('/desk/api/settlements/' + encodeURIComponent(id));
   const props = f.properties;
   const history = props.history || [];
   const list = h('ol', { class: 'history' });
