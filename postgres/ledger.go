@@ -30,7 +30,7 @@ const claimColumnsNoText = `id, settlement_id, source_id, holder, degree, valid_
 	recorded_at, NULL, NULL, evidence, '', credibility, supersedes, retracts, NULL,
 	NULL, NULL::bigint, NULL::integer, NULL::integer, NULL::integer, NULL, NULL, NULL`
 
-const sourceColumns = `id, name, kind, alignment, url, notes, reliability`
+const sourceColumns = `id, name, kind, alignment, url, notes, reliability, name_uk, name_ru, kind_uk, kind_ru`
 
 // Version returns the data version, which every write to the ledger (and the gazetteer) bumps.
 func (l *Ledger) Version(ctx context.Context) (int64, error) { return l.db.DataVersion(ctx) }
@@ -79,11 +79,13 @@ func (l *Ledger) Write(ctx context.Context, fn func(w ledger.Writer) error) erro
 
 func scanSource(r pgx.Row) (ledger.Source, error) {
 	var (
-		s          ledger.Source
-		url, notes sql.NullString
+		s                           ledger.Source
+		url, notes                  sql.NullString
+		nameUK, nameRU, kindUK, kRU sql.NullString
 	)
-	err := r.Scan(&s.ID, &s.Name, &s.Kind, &s.Alignment, &url, &notes, &s.Reliability)
+	err := r.Scan(&s.ID, &s.Name, &s.Kind, &s.Alignment, &url, &notes, &s.Reliability, &nameUK, &nameRU, &kindUK, &kRU)
 	s.URL, s.Notes = url.String, notes.String
+	s.NameUK, s.NameRU, s.KindUK, s.KindRU = nameUK.String, nameRU.String, kindUK.String, kRU.String
 	return s, err
 }
 
@@ -187,8 +189,9 @@ func (w *ledgerWriter) AddSource(ctx context.Context, s ledger.Source) error {
 	if err != nil {
 		return err
 	}
-	_, err = sp.Exec(ctx, "INSERT INTO sources ("+sourceColumns+", updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, now())",
-		s.ID, s.Name, s.Kind, string(s.Alignment), nullStr(s.URL), nullStr(s.Notes), string(s.Reliability))
+	_, err = sp.Exec(ctx, "INSERT INTO sources ("+sourceColumns+", updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())",
+		s.ID, s.Name, s.Kind, string(s.Alignment), nullStr(s.URL), nullStr(s.Notes), string(s.Reliability),
+		nullStr(s.NameUK), nullStr(s.NameRU), nullStr(s.KindUK), nullStr(s.KindRU))
 	if err != nil {
 		rerr := sp.Rollback(ctx)
 		if isUnique(err, "sources_pkey") {

@@ -349,6 +349,15 @@ func testLedgerRoundTrip(t *testing.T, h Harness) {
 	if srcs, _ := s.Ledger().Sources(ctx); srcs[1].Reliability != ledger.ReliabilityB {
 		t.Errorf("isw reliability = %s after SetReliability B", srcs[1].Reliability)
 	}
+	// Names and kinds in Ukrainian and Russian round-trip.
+	tr := ledger.Source{ID: "zz-translated", Name: "Ministry", Kind: "ministry", Alignment: ledger.AlignmentUA,
+		Reliability: ledger.ReliabilityF, NameUK: "Міністерство", NameRU: "Министерство", KindUK: "міністерство", KindRU: "министерство"}
+	if err := rec.AddSource(ctx, tr); err != nil {
+		t.Fatal(err)
+	}
+	if srcs, _ := s.Ledger().Sources(ctx); len(srcs) == 0 || srcs[len(srcs)-1] != tr {
+		t.Errorf("translated source read back as %+v, want %+v", srcs[len(srcs)-1], tr)
+	}
 	ix, err := ledger.Load(ctx, s.Ledger(), ledger.Options{})
 	if err != nil {
 		t.Fatal(err)
