@@ -147,12 +147,16 @@ func (d *doc) claims() []Claim {
 		}
 		_, pronounStart := d.cueAt("pronoun", s0)
 
-		for _, cl := range d.clauses(s0, s1) {
+		cls := d.clauses(s0, s1)
+		for ci, cl := range cls {
 			var ctrls []controlMention
 			for _, c := range d.controls {
 				if c.t0 >= cl.t0 && c.t0 < cl.t1 {
 					ctrls = append(ctrls, c)
 				}
+			}
+			if ci+1 < len(cls) {
+				ctrls = append(ctrls, d.contrastRepel(ctrls, cls[ci+1])...)
 			}
 			// Targets: the settlements of the clause, without landmarks ("Popovka, near Grafovka").
 			targets := d.targets(cl)
@@ -534,6 +538,52 @@ func (d *doc) inControl(k int) bool {
 	return false
 }
 
+// contrastRepel returns the repelled phrase of clause next when it turns on a clause whose control phrases hold an
+// attack ("…tried to break through to Yunakivka, but the attack was repelled") and names no place of its own: that
+// repel speaks of the attack before it.
+func (d *doc) contrastRepel(ctrls []controlMention, next clause) []controlMention {
+	attack := false
+	for _, c := range ctrls {
+		switch c.class {
+		case "repelled":
+			return nil
+		case "attack":
+			attack = true
+		}
+	}
+	if !attack || len(d.targets(next)) > 0 {
+		return nil
+	}
+	if _, ok := d.cueAt("contrast", next.t0); !ok {
+		return nil
+	}
+	for _, c := range d.controls {
+		if c.class == "repelled" && c.t0 >= next.t0 && c.t0 < next.t1 {
+			return []controlMention{c}
+		}
+	}
+	return nil
+}
+
+// fromTheAir reports whether an attack or repelled phrase of the clause has a strike from the air or from afar
+// within two words of it ("drone attack", "атака БПЛА", "ПВО отразила"): that says nothing of who holds a place.
+func (d *doc) fromTheAir(ctrls []controlMention) bool {
+	for _, c := range ctrls {
+		if c.class != "attack" && c.class != "repelled" {
+			continue
+		}
+		for k := max(0, c.t0-2); k < min(len(d.toks), c.t1+2); k++ {
+			if d.toks[k].sent != d.toks[c.t0].sent {
+				continue
+			}
+			if _, ok := d.cueAt("air", k); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // headControl picks the control phrase that speaks of mention m: a repelled attack rules the whole clause; else
 // the nearest phrase, one before the place preferred. Part-of phrases only qualify another phrase.
 func (d *doc) headControl(ctrls []controlMention, repel *controlMention, m *mention) *controlMention {
@@ -667,6 +717,9 @@ func (d *doc) makeClaim(head *controlMention, ctrls []controlMention, cl clause,
 	}
 	set := func(holder string, degree ledger.Degree) {
 		c.Holder, c.Degree = ledger.Holder(holder), degree
+	}
+	if (head.class == "attack" || head.class == "repelled") && d.fromTheAir(ctrls) {
+		return c, false // a drone or missile strike, or air defence: no ground fighting
 	}
 	switch head.class {
 	case "fighting":
