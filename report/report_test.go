@@ -80,6 +80,8 @@ func TestClaims(t *testing.T) {
 		{"a drone attack is no ground fighting", "Ukraine's General Staff said Russian drones attacked Sumy overnight.", "", ""},
 		{"air defence repelling drones holds nothing", "Минобороны России сообщило, что атака дронов на Белгород отражена.", "", ""},
 		{"a drone strike reported by a governor", "Gladkov said a Ukrainian drone attack on Belgorod injured two people.", "", ""},
+		{"a day of the month ends a sentence", "Ukrainian troops have withdrawn from the village of Novi Basy, DeepState reported on April 2. Russia's Defense Ministry had claimed the capture of the village.", "",
+			"deepstate:ua-sum-novi-basy:ru:full ru-mod:ua-sum-novi-basy:ru:full"},
 		{"a foothold, Russian", "По данным «Рыбаря», штурмовые подразделения ВС РФ закрепились в Гоптаровке.", "",
 			"rybar:ru-krs-goptarovka:ru:presence"},
 		{"a foothold, Ukrainian", "DeepState: українські підрозділи закріпилися на околиці Гоголівки.", "",

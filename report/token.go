@@ -136,7 +136,7 @@ func isDigit(s string) bool {
 // ("St.", "Gen.", "с.", "пос.") rather than the end of a sentence.
 func isAbbreviation(t token) bool {
 	n := utf8.RuneCountInString(t.text)
-	if n == 1 {
+	if n == 1 && !isDigit(t.text) { // "V." is an initial; "on April 2." ends a sentence
 		return true
 	}
 	switch t.norm {
