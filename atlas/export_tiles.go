@@ -25,13 +25,15 @@ type TileExportOptions struct {
 	Source string
 	// KnownOn keeps only the claims published on or before it (YYYY-MM-DD); "" means no cut-off.
 	KnownOn string
-	// BBox is "minLon,minLat,maxLon,maxLat": only tiles holding a place inside it are exported. "" means every
-	// place of the store.
+	// BBox is "minLon,minLat,maxLon,maxLat": only tiles holding a place or a stretch of the state border inside it
+	// are exported. "" means every place of the store and the whole border (data.Boundaries covers 20–60°E
+	// 40–62°N).
 	BBox string
 }
 
 // TilePlan is a tile export ready to run: a snapshot of the store's places and statuses and the tiles that hold
-// at least one of the chosen places. Empty tiles are not in it: the server answers them with an empty layer, a
+// at least one of the chosen places or a stretch of the state border (the reference layer) inside the box, so the
+// exported map has no gaps in the border. Empty tiles are not in it: the server answers them with an empty layer, a
 // static host with 404 or 204, which map clients treat alike.
 type TilePlan struct {
 	// Tiles are the tiles to export, ordered by zoom, then x, then y.
@@ -93,6 +95,13 @@ func (a *Atlas) PlanTiles(ctx context.Context, opt TileExportOptions) (*TilePlan
 			addTilesOf(seen[z-opt.MinZoom], pl.Point, maptile.Zoom(z), buf)
 		}
 	})
+	if ref := p.opt.Reference; ref != nil {
+		for _, ls := range ref.Lines(b) {
+			for z := opt.MinZoom; z <= opt.MaxZoom; z++ {
+				addLineTiles(seen[z-opt.MinZoom], ls, maptile.Zoom(z), buf)
+			}
+		}
+	}
 	for i, s := range seen {
 		z := maptile.Zoom(opt.MinZoom + i)
 		first := len(p.Tiles)
@@ -132,8 +141,33 @@ func viewLabel(v View) string {
 // p: the tiles tiles.Build draws p in. The range is widened by a rounding slack; a tile that turns out empty is
 // skipped when it is built.
 func addTilesOf(s map[[2]uint32]bool, p orb.Point, z maptile.Zoom, buf float64) {
+	addTilesAt(s, maptile.Fraction(p, z), z, buf)
+}
+
+// lineStep is the spacing, in tiles, of the points addLineTiles samples along a line.
+const lineStep = 0.25
+
+// addLineTiles adds to s the x/y of the tiles of zoom z whose bound buffered by buf crosses ls: it samples ls every
+// lineStep of a tile and adds the tiles around each sample with the buffer widened by half a step, so no tile the
+// line passes through is missed. The extra tiles this may add are empty and skipped when they are built.
+func addLineTiles(s map[[2]uint32]bool, ls orb.LineString, z maptile.Zoom, buf float64) {
+	for i := 1; i < len(ls); i++ {
+		a, b := maptile.Fraction(ls[i-1], z), maptile.Fraction(ls[i], z)
+		steps := int(math.Ceil(max(math.Abs(b[0]-a[0]), math.Abs(b[1]-a[1])) / lineStep))
+		for k := 0; k <= steps; k++ {
+			t := 0.0
+			if steps > 0 {
+				t = float64(k) / float64(steps)
+			}
+			addTilesAt(s, orb.Point{a[0] + (b[0]-a[0])*t, a[1] + (b[1]-a[1])*t}, z, buf+lineStep/2)
+		}
+	}
+}
+
+// addTilesAt adds to s the x/y of the tiles of zoom z whose bound buffered by buf contains f, a position in tile
+// units (maptile.Fraction).
+func addTilesAt(s map[[2]uint32]bool, f orb.Point, z maptile.Zoom, buf float64) {
 	const slack = 1e-9
-	f := maptile.Fraction(p, z)
 	n := float64(uint64(1) << z)
 	idx := func(v float64) uint32 { return uint32(min(max(math.Floor(v), 0), n-1)) }
 	for x := idx(f[0] - buf - slack); x <= idx(f[0]+buf+slack); x++ {
@@ -160,9 +194,13 @@ const exportBatch = 256
 // empty (and skipped).
 func (a *Atlas) ExportTiles(ctx context.Context, plan *TilePlan, workers int, fn func(ExportedTile) error) (skipped int, err error) {
 	workers = max(workers, 1)
+	eopt := plan.opt
+	if eopt.Reference != nil {
+		eopt.Reference = &tiles.Reference{} // an empty reference layer: a tile with no place and no border
+	}
 	empty, err := tiles.Build(ctx, tiles.SourceFunc(func(context.Context, orb.Bound) ([]tiles.Feature, error) {
 		return nil, nil
-	}), maptile.New(0, 0, 0), plan.opt)
+	}), maptile.New(0, 0, 0), eopt)
 	if err != nil {
 		return 0, err
 	}

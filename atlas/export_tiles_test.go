@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 
@@ -36,23 +37,33 @@ func serve(tb testing.TB, a *atlas.Atlas, t maptile.Tile, q url.Values) []byte {
 	return res.Entry.Raw
 }
 
-func featureCount(tb testing.TB, raw []byte) int {
+// layerFeatures decodes raw and counts the features of each layer: settlements and the state borders
+// (tiles.ReferenceLayer).
+func layerFeatures(tb testing.TB, raw []byte) map[string]int {
 	tb.Helper()
 	ls, err := mvt.Unmarshal(raw)
 	if err != nil {
 		tb.Fatalf("mvt.Unmarshal: %v", err)
 	}
-	n := 0
+	n := map[string]int{}
 	for _, l := range ls {
-		if l.Name != tiles.ReferenceLayer { // the state borders are in every tile; count the settlements
-			n += len(l.Features)
-		}
+		n[l.Name] += len(l.Features)
+	}
+	return n
+}
+
+func featureCount(tb testing.TB, raw []byte) int {
+	tb.Helper()
+	n := 0
+	for _, c := range layerFeatures(tb, raw) {
+		n += c
 	}
 	return n
 }
 
 // TestExportTilesEqualServed: every exported tile is byte for byte what Tile serves for plan.Query, holds at least
-// one feature, and the tiles around them that the plan leaves out are empty.
+// one feature (a settlement or a stretch of border), and the tiles around them that the plan leaves out are empty
+// (no settlement, no border).
 func TestExportTilesEqualServed(t *testing.T) {
 	a := seededAtlas(t)
 	ctx := context.Background()
@@ -109,6 +120,51 @@ func TestExportTilesEqualServed(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestExportTilesBorderOnly: an export over a stretch of the state border with no settlement (the Moldovan–Ukrainian
+// border) holds the border tiles, each with the boundaries layer and no settlement, and every tile of the box
+// left out has no border in it, so the exported map has no gaps in the border.
+func TestExportTilesBorderOnly(t *testing.T) {
+	a := seededAtlas(t)
+	ctx := context.Background()
+	plan, err := a.PlanTiles(ctx, atlas.TileExportOptions{MinZoom: 6, MaxZoom: 9, AsOf: "2025-03-30", BBox: "28,46,29.5,47.5"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	perZoom := map[maptile.Zoom]int{}
+	exported := map[maptile.Tile]bool{}
+	_, err = a.ExportTiles(ctx, plan, 2, func(e atlas.ExportedTile) error {
+		n := layerFeatures(t, e.Entry.Raw)
+		if n[tiles.ReferenceLayer] == 0 || n[tiles.DefaultLayer] != 0 {
+			t.Errorf("exported %v holds %v; want only border lines", e.Tile, n)
+		}
+		exported[e.Tile] = true
+		perZoom[e.Tile.Z]++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	box := orb.Bound{Min: orb.Point{28, 46}, Max: orb.Point{29.5, 47.5}}
+	for z := maptile.Zoom(6); z <= 9; z++ {
+		if perZoom[z] == 0 {
+			t.Errorf("no border tile exported at z%d (per zoom: %v)", z, perZoom)
+		}
+		// Every tile inside the box that the export leaves out is served empty: no border tile is missing.
+		lo, hi := maptile.At(orb.Point{box.Min.X(), box.Max.Y()}, z), maptile.At(orb.Point{box.Max.X(), box.Min.Y()}, z)
+		for x := lo.X; x <= hi.X; x++ {
+			for y := lo.Y; y <= hi.Y; y++ {
+				tile := maptile.New(x, y, z)
+				if exported[tile] {
+					continue
+				}
+				if n := layerFeatures(t, serve(t, a, tile, plan.Query)); n[tiles.ReferenceLayer] != 0 && tile.Bound().Intersects(box) {
+					t.Errorf("tile %v in the box is not exported but the server draws %d border lines in it", tile, n[tiles.ReferenceLayer])
+				}
+			}
+		}
 	}
 }
 

@@ -71,6 +71,23 @@ func ParseReference(b []byte) (*Reference, error) {
 // Len is the number of lines.
 func (r *Reference) Len() int { return len(r.lines) }
 
+// Lines returns copies of the reference lines clipped to b (longitude/latitude), for an export to list the tiles
+// they cross.
+func (r *Reference) Lines(b orb.Bound) []orb.LineString {
+	var out []orb.LineString
+	for _, l := range r.lines {
+		if !l.bound.Intersects(b) {
+			continue
+		}
+		for _, part := range clip.LineString(b, l.ls.Clone()) {
+			if len(part) >= 2 {
+				out = append(out, part)
+			}
+		}
+	}
+	return out
+}
+
 // layer returns the reference lines inside t (buffered as points are), in tile coordinates, simplified to a
 // quarter of a screen pixel (Extent/1024).
 func (r *Reference) layer(t maptile.Tile, opt Options) *mvt.Layer {
