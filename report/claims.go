@@ -162,7 +162,8 @@ func (d *doc) claims() []Claim {
 			targets := d.targets(cl)
 			if len(targets) == 0 && len(ctrls) > 0 && lastTarget != nil && sent-lastTargetSent <= 2 {
 				for k := cl.t0; k < cl.t1; k++ {
-					if _, ok := d.cueAt("anaphor", k); ok && !(k+1 < cl.t1 && d.owner[k+1] == ownPlace) {
+					// "село Новенькое": a name after the word (a place the gazetteer knows or not) makes it no anaphor.
+					if e, ok := d.cueAt("anaphor", k); ok && !(e < cl.t1 && (d.owner[e] == ownPlace || d.toks[e].cap)) {
 						targets = []*mention{lastTarget}
 						break
 					}
