@@ -88,6 +88,8 @@ func TestClaims(t *testing.T) {
 			"rybar:ua-sum-myropillia:ru:full"},
 		{"holding the outskirts is holding part", "DeepState: українські воїни утримують позиції на південній околиці Гоголівки.", "",
 			"deepstate:ru-krs-gogolevka:ua:partial"},
+		{"beaten back with air strikes is still a repelled ground attack", "Russia's military said Thursday that Ukrainian troops attempted to cross the border near Demidovka, and that the attacks were beaten back with air strikes and artillery.", "",
+			"ru-mod:ru-bel-demidovka:ru:attack-repelled"},
 		{"a foothold, Russian", "По данным «Рыбаря», штурмовые подразделения ВС РФ закрепились в Гоптаровке.", "",
 			"rybar:ru-krs-goptarovka:ru:presence"},
 		{"a foothold, Ukrainian", "DeepState: українські підрозділи закріпилися на околиці Гоголівки.", "",
