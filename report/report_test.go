@@ -229,6 +229,12 @@ func TestSummaryIsOurs(t *testing.T) {
 	if got := string([]rune(text)[c.Start:c.End]); !strings.Contains(got, "Военкор") || !strings.HasSuffix(got, "ВСУ") {
 		t.Errorf("claim span %d-%d = %q, want the sentence", c.Start, c.End, got)
 	}
+	// A group of speakers takes a plural verb.
+	res, err = p.Parse(context.Background(), "Russian milbloggers claimed that Russian forces seized Malaya Loknya.",
+		report.Options{Published: mustDate(t, "2025-03-12")})
+	if err != nil || len(res.Claims) != 1 || !strings.HasPrefix(res.Claims[0].Summary, "Russian military bloggers say Russian forces control Malaya Loknya") {
+		t.Errorf("Parse(milbloggers) = %+v, %v; want one claim summarised with 'say'", res.Claims, err)
+	}
 }
 
 // TestBadText: what is not a report is a clear error.
