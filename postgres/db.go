@@ -181,6 +181,12 @@ func (db *DB) writeTx(ctx context.Context, fn func(pgx.Tx) error) error {
 	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", writeLock); err != nil {
 		return errors.Join(err, tx.Rollback(context.WithoutCancel(ctx)))
 	}
+	// A write transaction can grow a table from empty to a million rows (an import runs the same few statements
+	// once a row). A generic plan made from its first rows, or from statistics saying the table is empty, scans
+	// the whole table on every later call; plans made for each call see the table's size as it grows.
+	if _, err := tx.Exec(ctx, "SET LOCAL plan_cache_mode = force_custom_plan"); err != nil {
+		return errors.Join(err, tx.Rollback(context.WithoutCancel(ctx)))
+	}
 	if err := fn(tx); err != nil {
 		return errors.Join(err, tx.Rollback(context.WithoutCancel(ctx)))
 	}

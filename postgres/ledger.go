@@ -159,7 +159,10 @@ func (w *ledgerWriter) Claim(ctx context.Context, id int64) (ledger.Claim, int64
 		return c, 0, err
 	}
 	var by int64
-	err = w.tx.QueryRow(ctx, "SELECT coalesce(min(id), 0) FROM claims WHERE supersedes = $1 OR retracts = $1", id).Scan(&by)
+	// Two lookups, each on its unique partial index: with "supersedes = $1 OR retracts = $1" a plan made while the
+	// claims table was small (an import's transaction) walks the primary key and reads every claim, each time.
+	err = w.tx.QueryRow(ctx, `SELECT coalesce(least((SELECT id FROM claims WHERE supersedes = $1),
+		(SELECT id FROM claims WHERE retracts = $1)), 0)`, id).Scan(&by)
 	return c, by, err
 }
 
@@ -171,11 +174,16 @@ func (w *ledgerWriter) LastClaimID(ctx context.Context) (int64, error) {
 
 func (w *ledgerWriter) Duplicate(ctx context.Context, c ledger.Claim) (int64, error) {
 	var id int64
-	err := w.tx.QueryRow(ctx, `SELECT c.id FROM claims c
+	// The candidates are found first (MATERIALIZED: planned on their own, by the settlement and dates index), then
+	// ordered: "ORDER BY c.id LIMIT 1" on claims itself lets the planner walk the primary key through every claim
+	// when its statistics say the table is small, as they do while an import fills it.
+	err := w.tx.QueryRow(ctx, `WITH same AS MATERIALIZED (SELECT c.id FROM claims c
 		WHERE c.settlement_id = $1 AND c.source_id = $2 AND c.holder = $3 AND coalesce(c.degree, '') = $4
-		AND c.valid_at = $5 AND c.published_at = $6 AND c.summary = $7 AND c.retracts IS NULL
-		AND NOT EXISTS (SELECT 1 FROM claims r WHERE r.supersedes = c.id OR r.retracts = c.id)
-		ORDER BY c.id LIMIT 1`,
+		AND c.valid_at = $5 AND c.published_at = $6 AND c.summary = $7 AND c.retracts IS NULL)
+		SELECT s.id FROM same s
+		WHERE NOT EXISTS (SELECT 1 FROM claims r WHERE r.supersedes = s.id)
+		AND NOT EXISTS (SELECT 1 FROM claims r WHERE r.retracts = s.id)
+		ORDER BY s.id LIMIT 1`,
 		c.SettlementID, c.SourceID, string(c.Holder), string(c.Degree), c.ValidAt.String(), c.PublishedAt.String(), c.Summary).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, nil

@@ -125,3 +125,44 @@ func TestClaimsTruncateRefused(t *testing.T) {
 		t.Errorf("TRUNCATE claims = %v, want the append-only refusal", err)
 	}
 }
+
+// TestCorrectedOnceInTheDatabase: the insert trigger (migration 025: two index lookups instead of one OR) still
+// refuses a second correction of a claim, whether the first superseded or retracted it, for any client.
+func TestCorrectedOnceInTheDatabase(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	setup := []string{
+		`INSERT INTO settlements (geom, id, name, updated_at) VALUES (ST_SetSRID(ST_MakePoint(36, 51), 4326), 'p1', 'P', now())`,
+		`INSERT INTO sources (id, name, kind, alignment, updated_at) VALUES ('s1', 'S', 'blog', 'independent', now())`,
+	}
+	claim := `INSERT INTO claims (id, settlement_id, source_id, holder, degree, valid_at, published_at, recorded_at, evidence,
+		summary, supersedes, retracts) VALUES ($1, 'p1', 's1', 'ua', 'full', '2025-01-01', '2025-01-02', now(),
+		'official-statement', 'x', $2, $3)`
+	for _, q := range setup {
+		if _, err := db.Pool().Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range [][3]any{{1, nil, nil}, {2, 1, nil}, {3, nil, nil}, {4, nil, 3}} {
+		if _, err := db.Pool().Exec(ctx, claim, c[0], c[1], c[2]); err != nil {
+			t.Fatalf("claim %v: %v", c[0], err)
+		}
+	}
+	tests := []struct {
+		name                 string
+		supersedes, retracts any
+	}{
+		{"supersede a superseded claim", 1, nil},
+		{"retract a superseded claim", nil, 1},
+		{"supersede a retracted claim", 3, nil},
+		{"retract a retracted claim", nil, 3},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := db.Pool().Exec(ctx, claim, 10+i, tt.supersedes, tt.retracts)
+			if err == nil || !strings.Contains(err.Error(), "already superseded or retracted") {
+				t.Errorf("insert = %v, want the trigger's refusal", err)
+			}
+		})
+	}
+}
