@@ -162,7 +162,8 @@ func (d *doc) claims() []Claim {
 			targets := d.targets(cl)
 			if len(targets) == 0 && len(ctrls) > 0 && lastTarget != nil && sent-lastTargetSent <= 2 {
 				for k := cl.t0; k < cl.t1; k++ {
-					if _, ok := d.cueAt("anaphor", k); ok && !(k+1 < cl.t1 && d.owner[k+1] == ownPlace) {
+					// "село Новенькое": a name after the word (a place the gazetteer knows or not) makes it no anaphor.
+					if e, ok := d.cueAt("anaphor", k); ok && !(e < cl.t1 && (d.owner[e] == ownPlace || d.toks[e].cap)) {
 						targets = []*mention{lastTarget}
 						break
 					}
@@ -565,14 +566,20 @@ func (d *doc) contrastRepel(ctrls []controlMention, next clause) []controlMentio
 	return nil
 }
 
-// fromTheAir reports whether an attack or repelled phrase of the clause has a strike from the air or from afar
-// within two words of it ("drone attack", "атака БПЛА", "ПВО отразила"): that says nothing of who holds a place.
+// fromTheAir reports whether a strike from the air or from afar stands within two words of an attack phrase of the
+// clause ("drone attack", "атака БПЛА") or just before a repelled one ("ПВО отразила"): that says nothing of who
+// holds a place. A means of repelling after the phrase ("beaten back with air strikes") is still ground fighting.
 func (d *doc) fromTheAir(ctrls []controlMention) bool {
 	for _, c := range ctrls {
-		if c.class != "attack" && c.class != "repelled" {
+		after := 2
+		switch c.class {
+		case "attack":
+		case "repelled":
+			after = 0
+		default:
 			continue
 		}
-		for k := max(0, c.t0-2); k < min(len(d.toks), c.t1+2); k++ {
+		for k := max(0, c.t0-2); k < min(len(d.toks), c.t1+after); k++ {
 			if d.toks[k].sent != d.toks[c.t0].sent {
 				continue
 			}

@@ -82,6 +82,14 @@ func TestClaims(t *testing.T) {
 		{"a drone strike reported by a governor", "Gladkov said a Ukrainian drone attack on Belgorod injured two people.", "", ""},
 		{"a day of the month ends a sentence", "Ukrainian troops have withdrawn from the village of Novi Basy, DeepState reported on April 2. Russia's Defense Ministry had claimed the capture of the village.", "",
 			"deepstate:ua-sum-novi-basy:ru:full ru-mod:ua-sum-novi-basy:ru:full"},
+		{"controlled, past tense", "Black Bird Group said Ukrainian units still controlled Gogolevka.", "",
+			"black-bird-group:ru-krs-gogolevka:ua:full"},
+		{"'село' before a name the gazetteer lacks is no anaphor", "«Рыбарь» сообщает, что украинские подразделения отошли из Мирополья. Минобороны России: освобождено село Новенькое.", "",
+			"rybar:ua-sum-myropillia:ru:full"},
+		{"holding the outskirts is holding part", "DeepState: українські воїни утримують позиції на південній околиці Гоголівки.", "",
+			"deepstate:ru-krs-gogolevka:ua:partial"},
+		{"beaten back with air strikes is still a repelled ground attack", "Russia's military said Thursday that Ukrainian troops attempted to cross the border near Demidovka, and that the attacks were beaten back with air strikes and artillery.", "",
+			"ru-mod:ru-bel-demidovka:ru:attack-repelled"},
 		{"a foothold, Russian", "По данным «Рыбаря», штурмовые подразделения ВС РФ закрепились в Гоптаровке.", "",
 			"rybar:ru-krs-goptarovka:ru:presence"},
 		{"a foothold, Ukrainian", "DeepState: українські підрозділи закріпилися на околиці Гоголівки.", "",
@@ -220,6 +228,12 @@ func TestSummaryIsOurs(t *testing.T) {
 	}
 	if got := string([]rune(text)[c.Start:c.End]); !strings.Contains(got, "Военкор") || !strings.HasSuffix(got, "ВСУ") {
 		t.Errorf("claim span %d-%d = %q, want the sentence", c.Start, c.End, got)
+	}
+	// A group of speakers takes a plural verb.
+	res, err = p.Parse(context.Background(), "Russian milbloggers claimed that Russian forces seized Malaya Loknya.",
+		report.Options{Published: mustDate(t, "2025-03-12")})
+	if err != nil || len(res.Claims) != 1 || !strings.HasPrefix(res.Claims[0].Summary, "Russian military bloggers say Russian forces control Malaya Loknya") {
+		t.Errorf("Parse(milbloggers) = %+v, %v; want one claim summarised with 'say'", res.Claims, err)
 	}
 }
 

@@ -2,16 +2,20 @@ package report
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/tiled-maps/tiled/ledger"
 )
 
 // summarize writes a claim in tiled's own neutral words, from its fields only (never the report's sentence).
 func summarize(c Claim, sources map[string]ledger.Source) string {
-	who := "An unregistered source (" + c.SourceMention + ")"
+	who, says := "An unregistered source ("+c.SourceMention+")", "says"
 	if c.Source != nil {
 		if s, ok := sources[*c.Source]; ok {
 			who = s.Name
+			if strings.HasSuffix(s.Kind, "s") { // a group of speakers ("Telegram channels"): "Russian military bloggers say"
+				says = "say"
+			}
 		}
 	}
 	side := map[ledger.Holder]string{ledger.HolderRU: "Russian", ledger.HolderUA: "Ukrainian"}[c.Holder]
@@ -39,7 +43,7 @@ func summarize(c Claim, sources map[string]ledger.Source) string {
 	}
 	d, err := ledger.ParseDate(c.ValidAt)
 	if err != nil {
-		return fmt.Sprintf("%s says %s.", who, what)
+		return fmt.Sprintf("%s %s %s.", who, says, what)
 	}
-	return fmt.Sprintf("%s says %s (as of %s).", who, what, formatDate(d, c.ValidPrecision))
+	return fmt.Sprintf("%s %s %s (as of %s).", who, says, what, formatDate(d, c.ValidPrecision))
 }
