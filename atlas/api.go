@@ -239,8 +239,12 @@ type GeocodeResult struct {
 
 // GeocodeMatch is one candidate of GeocodeResult.
 type GeocodeMatch struct {
-	ID          string   `json:"id"`
-	Name        string   `json:"name"`
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	// NameRU and NameUK are the official Russian and Ukrainian names, when the gazetteer has them (as name_ru and
+	// name_uk of the places' GeoJSON), for a page to show the candidate in its language.
+	NameRU      string   `json:"name_ru,omitempty"`
+	NameUK      string   `json:"name_uk,omitempty"`
 	Lat         float64  `json:"lat"`
 	Lon         float64  `json:"lon"`
 	Country     string   `json:"country"`
@@ -257,7 +261,7 @@ type GeocodeMatch struct {
 func NewGeocodeResult(res gazetteer.Result) GeocodeResult {
 	out := GeocodeResult{Query: res.Query, Ambiguous: res.Ambiguous, Candidates: []GeocodeMatch{}}
 	for _, c := range res.Candidates {
-		m := GeocodeMatch{ID: c.Place.ID, Name: c.Place.Name, Lat: c.Place.Point.Lat(), Lon: c.Place.Point.Lon(),
+		m := GeocodeMatch{ID: c.Place.ID, Name: c.Place.Name, NameRU: c.Place.NameIn("ru"), NameUK: c.Place.NameIn("uk"), Lat: c.Place.Point.Lat(), Lon: c.Place.Point.Lon(),
 			Country: c.Place.Country, Admin1: c.Place.Admin1, Admin2: c.Place.Admin2, Score: c.Score,
 			Reasons: c.Reasons, Approximate: c.Place.Approximate, PrecisionKM: c.Place.PrecisionKM}
 		if m.Reasons == nil {

@@ -58,12 +58,30 @@ func TestListener(t *testing.T) {
 		t.Errorf("Status = %+v, want connected at version %d", st, v0+1)
 	}
 	// Kill the listener's connection, write while it is away, and expect it back with a catch-up change.
-	if _, err := writer.Postgres().Pool().Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-		WHERE application_name = $1`, postgres.ListenerApplicationName); err != nil {
+	// pg_terminate_backend only signals the backend: wait until it has gone, so that the write cannot still be
+	// delivered on the old connection.
+	var pid int32
+	if err := writer.Postgres().Pool().QueryRow(ctx, `SELECT pid FROM pg_stat_activity WHERE application_name = $1`,
+		postgres.ListenerApplicationName).Scan(&pid); err != nil {
 		t.Fatal(err)
 	}
-	addClaim("486816")
+	if _, err := writer.Postgres().Pool().Exec(ctx, "SELECT pg_terminate_backend($1)", pid); err != nil {
+		t.Fatal(err)
+	}
 	deadline := time.Now().Add(5 * time.Second)
+	for gone := false; !gone; {
+		var n int
+		if err := writer.Postgres().Pool().QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if gone = n == 0; !gone {
+			if time.Now().After(deadline) {
+				t.Fatalf("the listener's backend %d did not end", pid)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	addClaim("486816")
 	var got postgres.Change
 	for got.Version < v0+2 && time.Now().Before(deadline) {
 		got = next()
@@ -72,7 +90,7 @@ func TestListener(t *testing.T) {
 		t.Fatalf("after the kill: last change %+v, want version %d", got, v0+2)
 	}
 	st := l.Status()
-	for !st.Connected && time.Now().Before(deadline) {
+	for !(st.Connected && st.Reconnects == 1) && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 		st = l.Status()
 	}

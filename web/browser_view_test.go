@@ -69,6 +69,34 @@ func TestBrowserView(t *testing.T) {
 		}
 	})
 
+	t.Run("search results name places in the page's language", func(t *testing.T) {
+		tb := e.tab(t)
+		tb.open(base + "/?lang=uk")
+		// Two Popovkas in Korochansky's neighbourhood: a list of candidates, each named in Ukrainian.
+		tb.do(chromedp.SendKeys(chromedp.ID("search-input"), "Popovka, Korochansky district"),
+			chromedp.Click(chromedp.CSS("#search-form button[type=submit]")))
+		tb.waitFor("the candidates", `document.querySelectorAll("#search-results .cand").length > 0`)
+		var names []string
+		tb.eval(`[...document.querySelectorAll("#search-results .cand strong")].map(s => s.textContent)`, &names)
+		for _, n := range names {
+			if n != "Попівка" {
+				t.Errorf("Latin query Popovka on the Ukrainian page: candidates named %q, want each Попівка", names)
+				break
+			}
+		}
+		tb.screenshot(e.shots, "search-uk")
+		// One Sudzha: the map flies to it and its card is named in Ukrainian.
+		var cleared string
+		tb.eval(`document.getElementById("search-input").value = ""`, &cleared)
+		tb.do(chromedp.SendKeys(chromedp.ID("search-input"), "Sudzha"), chromedp.Click(chromedp.CSS("#search-form button[type=submit]")))
+		tb.waitFor("Sudzha's card", `document.querySelector(".pop[data-id='486816'] .pop-name")`)
+		var name string
+		tb.eval(`document.querySelector(".pop[data-id='486816'] .pop-name").textContent`, &name)
+		if name != "Суджа" {
+			t.Errorf("Sudzha found from the Ukrainian page is named %q, want Суджа", name)
+		}
+	})
+
 	t.Run("claimed by one side is hollow, confirmed is filled", func(t *testing.T) {
 		tb := e.tab(t)
 		tb.open(base + "/?as_of=2025-03-20&lat=51.03&lon=35.33&z=10")

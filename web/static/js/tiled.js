@@ -758,7 +758,7 @@
     for (const c of cands.slice(0, 8)) {
       list.append(h('li', {}, h('button', {
         type: 'button', class: 'cand', onclick: () => { out.hidden = true; flyToCandidate(c); },
-      }, h('strong', {}, c.name), ' ', h('span', { class: 'cand-where' },
+      }, h('strong', {}, nameOf(c)), ' ', h('span', { class: 'cand-where' },
         [c.admin2, c.admin1, c.country].filter(Boolean).join(', ')),
       c.approximate ? h('span', { class: 'cand-approx' }, ' · ' + t('search.approx', { km: c.precision_km })) : null)));
     }
