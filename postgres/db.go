@@ -5,15 +5,14 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/tiled-maps/tiled/internal/migrations"
 )
 
 //go:embed migrations/*.sql
@@ -91,38 +90,14 @@ func (db *DB) Ping(ctx context.Context) error {
 // Pool returns the connection pool, for SQL the typed views do not cover (tests, exports, LISTEN).
 func (db *DB) Pool() *pgxpool.Pool { return db.pool }
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	var out []migration
-	for _, e := range entries {
-		num, name, ok := strings.Cut(strings.TrimSuffix(e.Name(), ".sql"), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("postgres: migration file %s is not NNN_name.sql", e.Name())
-		}
-		b, err := migrationFS.ReadFile("migrations/" + e.Name())
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, migration{version: v, name: name, sql: string(b)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
-	return out, nil
+func readMigrations() ([]migrations.Migration, error) {
+	return migrations.Read(migrationFS, "migrations", "postgres")
 }
 
 // migrate applies, under the write lock (several servers may start at once), every migration the database has not
 // had yet, in version order, all in one transaction.
 func (db *DB) migrate(ctx context.Context) error {
-	ms, err := migrations()
+	ms, err := readMigrations()
 	if err != nil {
 		return err
 	}
@@ -141,7 +116,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 		known := map[int]bool{}
 		for _, m := range ms {
-			known[m.version] = true
+			known[m.Version] = true
 		}
 		done := map[int]bool{}
 		for _, v := range applied {
@@ -151,13 +126,13 @@ func (db *DB) migrate(ctx context.Context) error {
 			done[v] = true
 		}
 		for _, m := range ms {
-			if done[m.version] {
+			if done[m.Version] {
 				continue
 			}
-			if _, err := tx.Exec(ctx, m.sql); err != nil {
-				return fmt.Errorf("postgres: migration %03d_%s: %w", m.version, m.name, err)
+			if _, err := tx.Exec(ctx, m.SQL); err != nil {
+				return fmt.Errorf("postgres: migration %03d_%s: %w", m.Version, m.Name, err)
 			}
-			if _, err := tx.Exec(ctx, "INSERT INTO tiled_schema (version, name) VALUES ($1, $2)", m.version, m.name); err != nil {
+			if _, err := tx.Exec(ctx, "INSERT INTO tiled_schema (version, name) VALUES ($1, $2)", m.Version, m.Name); err != nil {
 				return err
 			}
 		}

@@ -7,10 +7,8 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +16,7 @@ import (
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/tiled-maps/tiled/geo"
+	"github.com/tiled-maps/tiled/internal/migrations"
 )
 
 //go:embed migrations/*.sql
@@ -124,39 +123,15 @@ func connectHook(conn *sqlite3.SQLiteConn) error {
 	return nil
 }
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	var out []migration
-	for _, e := range entries {
-		num, name, ok := strings.Cut(strings.TrimSuffix(e.Name(), ".sql"), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("sqlite: migration file %s is not NNN_name.sql", e.Name())
-		}
-		b, err := migrationFS.ReadFile("migrations/" + e.Name())
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, migration{version: v, name: name, sql: string(b)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
-	return out, nil
+func readMigrations() ([]migrations.Migration, error) {
+	return migrations.Read(migrationFS, "migrations", "sqlite")
 }
 
 // migrate applies every migration the file has not had yet, in version order, each in its own transaction.
 // Versions may have gaps (work on different features takes numbers from different ranges), so a migration is
 // applied when its version is missing from tiled_schema, not only when it is above the highest applied one.
 func (db *DB) migrate(ctx context.Context) error {
-	ms, err := migrations()
+	ms, err := readMigrations()
 	if err != nil {
 		return err
 	}
@@ -182,7 +157,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	known := map[int]bool{}
 	for _, m := range ms {
-		known[m.version] = true
+		known[m.Version] = true
 	}
 	for v := range applied {
 		if !known[v] {
@@ -190,20 +165,20 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 	}
 	for _, m := range ms {
-		if applied[m.version] {
+		if applied[m.Version] {
 			continue
 		}
-		if strings.HasPrefix(m.sql, noForeignKeys) {
+		if strings.HasPrefix(m.SQL, noForeignKeys) {
 			if err := db.migrateRebuilding(ctx, m); err != nil {
 				return err
 			}
 			continue
 		}
 		err := db.writeTx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-				return fmt.Errorf("sqlite: migration %03d_%s: %w", m.version, m.name, err)
+			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+				return fmt.Errorf("sqlite: migration %03d_%s: %w", m.Version, m.Name, err)
 			}
-			_, err := tx.ExecContext(ctx, "INSERT INTO tiled_schema VALUES (?, ?, ?)", m.version, m.name, now())
+			_, err := tx.ExecContext(ctx, "INSERT INTO tiled_schema VALUES (?, ?, ?)", m.Version, m.Name, now())
 			return err
 		})
 		if err != nil {
@@ -220,7 +195,7 @@ const noForeignKeys = "-- tiled: foreign keys off"
 
 // migrateRebuilding applies m on the write connection with foreign keys off, in one transaction that commits only
 // when PRAGMA foreign_key_check finds nothing wrong.
-func (db *DB) migrateRebuilding(ctx context.Context, m migration) (err error) {
+func (db *DB) migrateRebuilding(ctx context.Context, m migrations.Migration) (err error) {
 	conn, err := db.write.Conn(ctx)
 	if err != nil {
 		return err
@@ -238,8 +213,8 @@ func (db *DB) migrateRebuilding(ctx context.Context, m migration) (err error) {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-		return errors.Join(fmt.Errorf("sqlite: migration %03d_%s: %w", m.version, m.name, err), rollback(tx))
+	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		return errors.Join(fmt.Errorf("sqlite: migration %03d_%s: %w", m.Version, m.Name, err), rollback(tx))
 	}
 	rows, err := tx.QueryContext(ctx, "PRAGMA foreign_key_check")
 	if err != nil {
@@ -247,9 +222,9 @@ func (db *DB) migrateRebuilding(ctx context.Context, m migration) (err error) {
 	}
 	bad := rows.Next()
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil || bad {
-		return errors.Join(fmt.Errorf("sqlite: migration %03d_%s breaks a foreign key", m.version, m.name), err, rollback(tx))
+		return errors.Join(fmt.Errorf("sqlite: migration %03d_%s breaks a foreign key", m.Version, m.Name), err, rollback(tx))
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO tiled_schema VALUES (?, ?, ?)", m.version, m.name, now()); err != nil {
+	if _, err := tx.ExecContext(ctx, "INSERT INTO tiled_schema VALUES (?, ?, ?)", m.Version, m.Name, now()); err != nil {
 		return errors.Join(err, rollback(tx))
 	}
 	return tx.Commit()
