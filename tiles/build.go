@@ -253,26 +253,27 @@ func Build(ctx context.Context, src Source, t maptile.Tile, opt Options) ([]byte
 	layer.Features = out
 
 	labels, plain := opt.Labels(t.Z), 0
+	pl := newPointLayer()
 	for j, i := range kept {
-		props, err := properties(&feats[i])
+		attrs, err := pl.attributes(&feats[i])
 		if err != nil {
 			return nil, fmt.Errorf("tiles: build %s: %w", tileString(t), err)
 		}
-		props[FieldRank] = int64(j)
-		props[FieldLabel] = feats[i].Emphasis || labels < 0 || plain < labels
+		attrs = append(attrs, attr{FieldRank, newMVTVal(int64(j))},
+			attr{FieldLabel, newMVTVal(feats[i].Emphasis || labels < 0 || plain < labels)})
 		if !feats[i].Emphasis {
 			plain++
 		}
-		out[j].Properties = props
-		out[j].ID = FeatureID(feats[i].ID)
+		pt, _ := out[j].Geometry.(orb.Point) // every geometry kept above is a point
+		pl.add(FeatureID(feats[i].ID), pt, attrs)
 	}
-	layers := mvt.Layers{layer}
+	data := pl.appendTo(nil, opt.Layer, opt.Extent, 2)
 	if opt.Reference != nil {
-		layers = append(layers, opt.Reference.layer(t, opt))
-	}
-	data, err := mvt.Marshal(layers)
-	if err != nil {
-		return nil, fmt.Errorf("tiles: build %s: encode: %w", tileString(t), err)
+		ref, err := mvt.Marshal(mvt.Layers{opt.Reference.layer(t, opt)}) // a Tile of one layer: its layers field
+		if err != nil {
+			return nil, fmt.Errorf("tiles: build %s: encode: %w", tileString(t), err)
+		}
+		data = append(data, ref...)
 	}
 	return data, nil
 }
@@ -311,15 +312,16 @@ func near(grid map[[2]int][]orb.Point, c [2]int, p orb.Point, r float64) bool {
 	return false
 }
 
-// properties returns a new map holding f's encodable Props and its ID under FieldID.
-func properties(f *Feature) (geojson.Properties, error) {
+// attributes returns f's encodable Props (or LazyProps) and its ID under FieldID, as attrs in the layer's scratch
+// space (valid until the next call). FieldRank and FieldLabel, which Build adds, are left out.
+func (l *pointLayer) attributes(f *Feature) ([]attr, error) {
 	src := f.Props
 	if src == nil && f.LazyProps != nil {
 		src = f.LazyProps()
 	}
-	props := make(geojson.Properties, len(src)+1)
+	out := l.attrs[:0]
 	for k, v := range src {
-		if k == FieldID {
+		if k == FieldID || k == FieldRank || k == FieldLabel {
 			continue
 		}
 		nv, ok := mvtValue(v)
@@ -327,11 +329,12 @@ func properties(f *Feature) (geojson.Properties, error) {
 			return nil, &PropertyError{Feature: f.ID, Key: k, Type: fmt.Sprintf("%T", v)}
 		}
 		if nv != nil {
-			props[k] = nv
+			out = append(out, attr{k, newMVTVal(nv)})
 		}
 	}
-	props[FieldID] = f.ID
-	return props, nil
+	out = append(out, attr{FieldID, newMVTVal(f.ID)})
+	l.attrs = out
+	return out, nil
 }
 
 // mvtValue converts v to one of the types MVT carries: string, bool, float64 or int64. nil stays nil (skipped);
