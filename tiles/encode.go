@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/paulmach/orb"
 )
@@ -15,14 +16,16 @@ import (
 // deduplicated by type and value. It exists because orb's encoder builds a map of attributes per feature and a
 // tree of protobuf structs per tile, which was half of a low-zoom tile's CPU.
 type pointLayer struct {
-	keys   []string
-	keyIdx map[string]uint32
-	vals   [][]byte // each an encoded Value message
-	valIdx map[mvtVal]uint32
-	feats  []byte // the encoded features, each with its field tag and length
-	tags   []uint32
-	attrs  []attr
-	scr    []byte
+	known    []string            // the attribute keys of the features read so far, sorted
+	knownSet map[string]struct{} // the same as a set
+	keys     []string
+	keyIdx   map[string]uint32
+	vals     [][]byte // each an encoded Value message
+	valIdx   map[mvtVal]uint32
+	feats    []byte // the encoded features, each with its field tag and length
+	tags     []uint32
+	attrs    []attr
+	scr      []byte
 }
 
 // attr is one attribute of a feature being encoded.
@@ -57,21 +60,18 @@ func newMVTVal(v any) mvtVal {
 }
 
 func newPointLayer() *pointLayer {
-	return &pointLayer{keyIdx: map[string]uint32{}, valIdx: map[mvtVal]uint32{}}
+	return &pointLayer{keyIdx: map[string]uint32{}, valIdx: map[mvtVal]uint32{}, knownSet: map[string]struct{}{}}
+}
+
+// insertAttr inserts a into attrs, which is sorted by key and does not hold a.key, keeping the order.
+func insertAttr(attrs []attr, a attr) []attr {
+	i, _ := slices.BinarySearchFunc(attrs, a.key, func(x attr, k string) int { return strings.Compare(x.key, k) })
+	return slices.Insert(attrs, i, a)
 }
 
 // add encodes a point feature with id, the point in tile coordinates (truncated to integers, as orb does) and
-// attrs, which it sorts by key (keys must be distinct).
+// attrs, which must be sorted by key, with distinct keys (orb writes a feature's tags in key order).
 func (l *pointLayer) add(id uint64, p orb.Point, attrs []attr) {
-	slices.SortFunc(attrs, func(a, b attr) int {
-		switch {
-		case a.key < b.key:
-			return -1
-		case a.key > b.key:
-			return 1
-		}
-		return 0
-	})
 	l.tags = l.tags[:0]
 	for _, a := range attrs {
 		k, ok := l.keyIdx[a.key]

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -53,6 +55,7 @@ func TestPointLayerMatchesOrb(t *testing.T) {
 				props[k] = v
 				attrs = append(attrs, attr{k, newMVTVal(v)})
 			}
+			slices.SortFunc(attrs, func(a, b attr) int { return strings.Compare(a.key, b.key) })
 			f := geojson.NewFeature(p)
 			f.ID, f.Properties = id, props
 			ref.Features = append(ref.Features, f)
