@@ -253,26 +253,27 @@ func Build(ctx context.Context, src Source, t maptile.Tile, opt Options) ([]byte
 	layer.Features = out
 
 	labels, plain := opt.Labels(t.Z), 0
+	pl := newPointLayer()
 	for j, i := range kept {
-		props, err := properties(&feats[i])
+		attrs, err := pl.attributes(&feats[i])
 		if err != nil {
 			return nil, fmt.Errorf("tiles: build %s: %w", tileString(t), err)
 		}
-		props[FieldRank] = int64(j)
-		props[FieldLabel] = feats[i].Emphasis || labels < 0 || plain < labels
+		attrs = insertAttr(attrs, attr{FieldRank, newMVTVal(int64(j))})
+		attrs = insertAttr(attrs, attr{FieldLabel, newMVTVal(feats[i].Emphasis || labels < 0 || plain < labels)})
 		if !feats[i].Emphasis {
 			plain++
 		}
-		out[j].Properties = props
-		out[j].ID = FeatureID(feats[i].ID)
+		pt, _ := out[j].Geometry.(orb.Point) // every geometry kept above is a point
+		pl.add(FeatureID(feats[i].ID), pt, attrs)
 	}
-	layers := mvt.Layers{layer}
+	data := pl.appendTo(nil, opt.Layer, opt.Extent, 2)
 	if opt.Reference != nil {
-		layers = append(layers, opt.Reference.layer(t, opt))
-	}
-	data, err := mvt.Marshal(layers)
-	if err != nil {
-		return nil, fmt.Errorf("tiles: build %s: encode: %w", tileString(t), err)
+		ref, err := mvt.Marshal(mvt.Layers{opt.Reference.layer(t, opt)}) // a Tile of one layer: its layers field
+		if err != nil {
+			return nil, fmt.Errorf("tiles: build %s: encode: %w", tileString(t), err)
+		}
+		data = append(data, ref...)
 	}
 	return data, nil
 }
@@ -311,27 +312,49 @@ func near(grid map[[2]int][]orb.Point, c [2]int, p orb.Point, r float64) bool {
 	return false
 }
 
-// properties returns a new map holding f's encodable Props and its ID under FieldID.
-func properties(f *Feature) (geojson.Properties, error) {
+// attributes returns f's encodable Props (or LazyProps) and its ID under FieldID, in key order, as attrs in the
+// layer's scratch space (valid until the next call). FieldRank and FieldLabel, which Build adds, are left out.
+// The features of a tile nearly all have the same keys: they are read in the order of the keys seen so far
+// (sorted), so a feature with no new key needs no sort.
+func (l *pointLayer) attributes(f *Feature) ([]attr, error) {
 	src := f.Props
 	if src == nil && f.LazyProps != nil {
 		src = f.LazyProps()
 	}
-	props := make(geojson.Properties, len(src)+1)
-	for k, v := range src {
-		if k == FieldID {
-			continue
+	for {
+		out, n := l.attrs[:0], 0
+		for _, k := range l.known {
+			v, ok := src[k]
+			if !ok {
+				continue
+			}
+			n++
+			nv, ok := mvtValue(v)
+			if !ok {
+				return nil, &PropertyError{Feature: f.ID, Key: k, Type: fmt.Sprintf("%T", v)}
+			}
+			if nv != nil {
+				out = append(out, attr{k, newMVTVal(nv)})
+			}
 		}
-		nv, ok := mvtValue(v)
-		if !ok {
-			return nil, &PropertyError{Feature: f.ID, Key: k, Type: fmt.Sprintf("%T", v)}
+		l.attrs = out
+		if n == len(src) {
+			break
 		}
-		if nv != nil {
-			props[k] = nv
+		for k := range src { // keys not seen before: learn them and read again
+			if _, seen := l.knownSet[k]; !seen {
+				l.knownSet[k] = struct{}{}
+				l.known = append(l.known, k)
+			}
 		}
+		slices.Sort(l.known)
 	}
-	props[FieldID] = f.ID
-	return props, nil
+	// FieldID, FieldRank and FieldLabel come from Build, not from Props: drop them and add the ID in order.
+	out := slices.DeleteFunc(l.attrs, func(a attr) bool { return a.key == FieldID || a.key == FieldRank || a.key == FieldLabel })
+	i, _ := slices.BinarySearchFunc(out, FieldID, func(a attr, k string) int { return strings.Compare(a.key, k) })
+	out = slices.Insert(out, i, attr{FieldID, newMVTVal(f.ID)})
+	l.attrs = out
+	return out, nil
 }
 
 // mvtValue converts v to one of the types MVT carries: string, bool, float64 or int64. nil stays nil (skipped);
