@@ -61,9 +61,9 @@ type Index struct {
 	// rowsRead is how many claims the load that made this index read from the store's rows, beyond the snapshot
 	// it started from (see SnapshotBehind).
 	rowsRead int
-	claims int    // number of claims indexed
-	views  int    // number of (settlement, source) pairs with at least one claim in force
-	latest Date   // the latest ValidAt of a claim in force
+	claims   int  // number of claims indexed
+	views    int  // number of (settlement, source) pairs with at least one claim in force
+	latest   Date // the latest ValidAt of a claim in force
 }
 
 // settlement is what the index knows of one settlement. A build may change only the settlements of its own
