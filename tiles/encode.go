@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/paulmach/orb"
 )
@@ -24,15 +23,31 @@ type pointLayer struct {
 	valIdx   map[mvtVal]uint32
 	feats    []byte // the encoded features, each with its field tag and length
 	tags     []uint32
-	attrs    []attr
+	attrs    []Attr
 	scr      []byte
 }
 
-// attr is one attribute of a feature being encoded.
-type attr struct {
+// Attr is one MVT attribute of a feature: a key and a string, integer, float or boolean value. Make it with
+// StringAttr, IntAttr, FloatAttr or BoolAttr.
+type Attr struct {
 	key string
 	val mvtVal
 }
+
+// StringAttr is the attribute key = v.
+func StringAttr(key, v string) Attr { return Attr{key, mvtVal{field: 1, s: v}} }
+
+// IntAttr is the attribute key = v, an integer (an MVT sint).
+func IntAttr(key string, v int64) Attr { return Attr{key, newMVTVal(v)} }
+
+// FloatAttr is the attribute key = v, a double.
+func FloatAttr(key string, v float64) Attr { return Attr{key, newMVTVal(v)} }
+
+// BoolAttr is the attribute key = v.
+func BoolAttr(key string, v bool) Attr { return Attr{key, newMVTVal(v)} }
+
+// Key returns the attribute's key.
+func (a Attr) Key() string { return a.key }
 
 // mvtVal is an attribute value as a map key: the Value field it is written to and its payload.
 type mvtVal struct {
@@ -59,21 +74,24 @@ func newMVTVal(v any) mvtVal {
 	panic(fmt.Sprintf("tiles: %T is not an MVT value", v)) // mvtValue admits no other type
 }
 
-func newPointLayer() *pointLayer {
-	return &pointLayer{keyIdx: map[string]uint32{}, valIdx: map[mvtVal]uint32{}, knownSet: map[string]struct{}{}}
-}
-
-// insertAttr inserts a into attrs, which is sorted by key and does not hold a.key, keeping the order.
-func insertAttr(attrs []attr, a attr) []attr {
-	i, _ := slices.BinarySearchFunc(attrs, a.key, func(x attr, k string) int { return strings.Compare(x.key, k) })
-	return slices.Insert(attrs, i, a)
+// newPointLayer returns an empty layer sized for about n features.
+func newPointLayer(n int) *pointLayer {
+	return &pointLayer{keyIdx: make(map[string]uint32, 32), valIdx: make(map[mvtVal]uint32, 4*n),
+		knownSet: make(map[string]struct{}, 32), feats: make([]byte, 0, 48*n)}
 }
 
 // add encodes a point feature with id, the point in tile coordinates (truncated to integers, as orb does) and
-// attrs, which must be sorted by key, with distinct keys (orb writes a feature's tags in key order).
-func (l *pointLayer) add(id uint64, p orb.Point, attrs []attr) {
+// the attributes of attrs and more, each sorted by key, all keys distinct: they are written merged in key order (orb
+// writes a feature's tags in key order).
+func (l *pointLayer) add(id uint64, p orb.Point, attrs, more []Attr) {
 	l.tags = l.tags[:0]
-	for _, a := range attrs {
+	for len(attrs) > 0 || len(more) > 0 {
+		var a Attr
+		if len(more) == 0 || len(attrs) > 0 && attrs[0].key < more[0].key {
+			a, attrs = attrs[0], attrs[1:]
+		} else {
+			a, more = more[0], more[1:]
+		}
 		k, ok := l.keyIdx[a.key]
 		if !ok {
 			k = uint32(len(l.keys))

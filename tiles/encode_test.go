@@ -40,26 +40,35 @@ func TestPointLayerMatchesOrb(t *testing.T) {
 		if n == 0 {
 			nf = 0
 		}
-		pl := newPointLayer()
+		pl := newPointLayer(nf)
 		ref := &mvt.Layer{Name: DefaultLayer, Version: 2, Extent: DefaultExtent}
 		for range nf {
 			id := rng.Uint64N(1 << 53)
 			p := orb.Point{float64(rng.IntN(4400) - 150), float64(rng.IntN(4400) - 150)}
 			props := geojson.Properties{}
-			var attrs []attr
+			var attrs []Attr
 			for _, k := range keys {
 				if rng.IntN(2) == 0 {
 					continue
 				}
 				v := value()
 				props[k] = v
-				attrs = append(attrs, attr{k, newMVTVal(v)})
+				attrs = append(attrs, Attr{k, newMVTVal(v)})
 			}
-			slices.SortFunc(attrs, func(a, b attr) int { return strings.Compare(a.key, b.key) })
+			slices.SortFunc(attrs, func(a, b Attr) int { return strings.Compare(a.key, b.key) })
 			f := geojson.NewFeature(p)
 			f.ID, f.Properties = id, props
 			ref.Features = append(ref.Features, f)
-			pl.add(id, p, attrs)
+			// Split the attributes in two sorted lists (as Build passes the feature's and its own) at random.
+			var mine, more []Attr
+			for _, a := range attrs {
+				if rng.IntN(3) == 0 {
+					more = append(more, a)
+				} else {
+					mine = append(mine, a)
+				}
+			}
+			pl.add(id, p, mine, more)
 		}
 		want, err := mvt.Marshal(mvt.Layers{ref})
 		if err != nil {

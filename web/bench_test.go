@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"sort"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/tiled-maps/tiled/atlas"
 	"github.com/tiled-maps/tiled/internal/testdb"
 	"github.com/tiled-maps/tiled/seed"
+	"github.com/tiled-maps/tiled/sqlite"
 	"github.com/tiled-maps/tiled/web"
 )
 
@@ -54,13 +56,23 @@ func BenchmarkCachedTile(b *testing.B) {
 
 // BenchmarkColdTileHandler measures a tile built on every request (the tile cache off, as `serve --cache-mb 0`
 // and the peers' comparison run it) through the whole handler stack with the JSON request log that serve writes:
-// the server-side cost of a cold tile, without the network.
+// the server-side cost of a cold tile, without the network. The store is the seed, or the store file
+// TILED_BENCH_DB names (opened as it is: the atlas may save its place index into it).
 func BenchmarkColdTileHandler(b *testing.B) {
 	for _, z := range []maptile.Zoom{6, 10, 12} {
 		b.Run(fmt.Sprintf("z%d", z), func(b *testing.B) {
-			db := testdb.Open(b)
-			if _, err := seed.Load(context.Background(), db); err != nil {
-				b.Fatal(err)
+			var db *sqlite.DB
+			if path := os.Getenv("TILED_BENCH_DB"); path != "" {
+				var err error
+				if db, err = sqlite.Open(context.Background(), path); err != nil {
+					b.Fatal(err)
+				}
+				b.Cleanup(func() { db.Close() })
+			} else {
+				db = testdb.Open(b)
+				if _, err := seed.Load(context.Background(), db); err != nil {
+					b.Fatal(err)
+				}
 			}
 			a := atlas.New(atlas.Config{CacheBytes: 0, Now: func() time.Time { return fixedNow }},
 				atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot})
