@@ -32,6 +32,8 @@ func TestFind(t *testing.T) {
 		{"residents of Kursk said", ""},
 		{"Belgorod's governor said", "ru-belgorod@0-19"},
 		{"the Glushkovo district and Lgovsky district", "ru-krs-glushkovsky@4-22 ru-krs-lgovsky@27-43"},
+		{"a Popovka in Kirov Oblast and one in Мордовии", "ru-kirov@13-25 ru-mordovia@37-45"},
+		{"в Нижегородской и Тюменской областях", "ru-nizhny-novgorod@2-15 ru-tyumen@18-27"},
 	}
 	lx := admin.Default()
 	for _, tt := range tests {
@@ -61,6 +63,9 @@ func TestSame(t *testing.T) {
 		{"Kharkov Oblast", "Kharkiv", true},
 		{"Belgorod Oblast", "Kursk", false},
 		{"Oryol Oblast", "Tula", false},
+		{"Tyumen Oblast", "Tyumen’ Oblast", true},
+		{"Республика Саха", "Sakha", true},
+		{"Kirov Oblast", "Kursk", false},
 	}
 	lx := admin.Default()
 	for _, tt := range tests {

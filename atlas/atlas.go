@@ -189,13 +189,30 @@ func (a *Atlas) today() ledger.Date { return ledger.Today(a.cfg.Now()) }
 // state returns the current place index and ledger index. A ledger changed behind the atlas's back (another
 // process, a CLI import) is refreshed incrementally on the way, unless a refresh is under way: then the current
 // index serves and the reader does not wait.
+//
+// The first call loads both indexes at once, each on its own goroutine: the place index and the ledger index are
+// independent, and a start-up costs the longer of the two rather than their sum.
 func (a *Atlas) state(ctx context.Context) (*placeIndex, *ledger.Index, error) {
-	pix, err := a.places.index(ctx)
-	if err != nil {
-		return nil, nil, err
+	var (
+		pix        *placeIndex
+		lix        *ledger.Index
+		perr, lerr error
+	)
+	if a.ledger.Current() == nil {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			lix, lerr = a.ledger.Index(ctx)
+		}()
+		pix, perr = a.places.index(ctx)
+		<-done
+	} else {
+		pix, perr = a.places.index(ctx)
+		if perr == nil {
+			lix, lerr = a.ledger.Index(ctx)
+		}
 	}
-	lix, err := a.ledger.Index(ctx)
-	if err != nil {
+	if err := errors.Join(perr, lerr); err != nil {
 		return nil, nil, err
 	}
 	a.mu.Lock()
@@ -204,6 +221,15 @@ func (a *Atlas) state(ctx context.Context) (*placeIndex, *ledger.Index, error) {
 		a.placesVer = pix.version
 	}
 	return pix, lix, nil
+}
+
+// SaveLedgerSnapshot stores a snapshot of the ledger index in the store when the atlas's first load of it found
+// none usable or one far behind (see ledger.Cache.SaveSnapshot), so that the next start reads it instead of every
+// claim; otherwise it does nothing. Call it once the atlas is Ready, off any request's path: readers and writers
+// do not wait for it.
+func (a *Atlas) SaveLedgerSnapshot(ctx context.Context) error {
+	_, err := a.ledger.SaveSnapshot(ctx)
+	return err
 }
 
 // Ready checks that the stores answer.

@@ -3,6 +3,7 @@ package atlas
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"net/url"
@@ -29,7 +30,17 @@ type TileExportOptions struct {
 	// are exported. "" means every place of the store and the whole border (data.Boundaries covers 20–60°E
 	// 40–62°N).
 	BBox string
+	// MaxTiles, when above 0, refuses a plan of more tiles than that (an ErrTooManyTiles naming the count), before
+	// anything is built: a world export at z14 of a large store is millions of tiles.
+	MaxTiles int
 }
+
+// DefaultMaxTiles is the export size the CLI accepts unless told otherwise: about an hour of building on one core
+// at the large store's cold-tile cost, and a few GB of output.
+const DefaultMaxTiles = 1_000_000
+
+// ErrTooManyTiles is the error of a plan larger than TileExportOptions.MaxTiles.
+var ErrTooManyTiles = errors.New("atlas: too many tiles")
 
 // TilePlan is a tile export ready to run: a snapshot of the store's places and statuses and the tiles that hold
 // at least one of the chosen places or a stretch of the state border (the reference layer) inside the box, so the
@@ -84,6 +95,17 @@ func (a *Atlas) PlanTiles(ctx context.Context, opt TileExportOptions) (*TilePlan
 	}
 	var bound orb.Bound
 	n := 0
+	over := func() bool { // the plan holds more than MaxTiles already (counted as it grows, so memory stays bounded)
+		if opt.MaxTiles <= 0 {
+			return false
+		}
+		total := 0
+		for _, s := range seen {
+			total += len(s)
+		}
+		return total > opt.MaxTiles
+	}
+	tooMany := false
 	pix.within(b, func(pl *place) {
 		if n == 0 {
 			bound = pl.Point.Bound()
@@ -91,14 +113,26 @@ func (a *Atlas) PlanTiles(ctx context.Context, opt TileExportOptions) (*TilePlan
 			bound = bound.Extend(pl.Point)
 		}
 		n++
+		if tooMany {
+			return
+		}
 		for z := opt.MinZoom; z <= opt.MaxZoom; z++ {
 			addTilesOf(seen[z-opt.MinZoom], pl.Point, maptile.Zoom(z), buf)
 		}
+		tooMany = n%1024 == 0 && over()
 	})
+	if tooMany || over() {
+		return nil, fmt.Errorf("%w: the export of zooms %d–%d would hold more than %d tiles; narrow it with a bbox or a lower maxzoom, or raise the limit",
+			ErrTooManyTiles, opt.MinZoom, opt.MaxZoom, opt.MaxTiles)
+	}
 	if ref := p.opt.Reference; ref != nil {
 		for _, ls := range ref.Lines(b) {
 			for z := opt.MinZoom; z <= opt.MaxZoom; z++ {
 				addLineTiles(seen[z-opt.MinZoom], ls, maptile.Zoom(z), buf)
+			}
+			if over() {
+				return nil, fmt.Errorf("%w: the export of zooms %d–%d would hold more than %d tiles (the state border crosses many of them); narrow it with a bbox or a lower maxzoom, or raise the limit",
+					ErrTooManyTiles, opt.MinZoom, opt.MaxZoom, opt.MaxTiles)
 			}
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -179,6 +180,36 @@ func TestPlanTilesRejects(t *testing.T) {
 	} {
 		if _, err := a.PlanTiles(context.Background(), opt); !errors.Is(err, atlas.ErrBadRequest) {
 			t.Errorf("PlanTiles(%+v) = %v, want ErrBadRequest", opt, err)
+		}
+	}
+}
+
+// TestPlanTilesMaxTiles: a plan larger than MaxTiles is refused with ErrTooManyTiles before anything is built; at
+// or above its size, or with no limit, it is made.
+func TestPlanTilesMaxTiles(t *testing.T) {
+	a := seededAtlas(t)
+	ctx := context.Background()
+	full, err := a.PlanTiles(ctx, atlas.TileExportOptions{MaxZoom: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := len(full.Tiles)
+	if n < 10 {
+		t.Fatalf("the seed's z0–z10 plan holds %d tiles: too few for the test", n)
+	}
+	for _, tt := range []struct {
+		max     int
+		refused bool
+	}{{n - 1, true}, {n / 10, true}, {n, false}, {n + 1, false}, {0, false}} {
+		p, err := a.PlanTiles(ctx, atlas.TileExportOptions{MaxZoom: 10, MaxTiles: tt.max})
+		if tt.refused {
+			if !errors.Is(err, atlas.ErrTooManyTiles) || !strings.Contains(err.Error(), "bbox") {
+				t.Errorf("MaxTiles %d of %d: err = %v, want ErrTooManyTiles suggesting a bbox", tt.max, n, err)
+			}
+			continue
+		}
+		if err != nil || len(p.Tiles) != n {
+			t.Errorf("MaxTiles %d of %d: %v, want the plan of %d tiles", tt.max, n, err, n)
 		}
 	}
 }

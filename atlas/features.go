@@ -12,6 +12,7 @@ import (
 
 	"github.com/tiled-maps/tiled/geo"
 	"github.com/tiled-maps/tiled/ledger"
+	"github.com/tiled-maps/tiled/tiles"
 )
 
 // claimedBoost lifts places that have claims above every uncontested place when tiles are thinned.
@@ -74,16 +75,35 @@ func flatProps(p *place, st ledger.Status, v View) map[string]any {
 	return props
 }
 
-// tileProps are the MVT attributes of a settlement (see tiles.Fields).
-func tileProps(p *place, st ledger.Status, v View) map[string]any {
-	props := flatProps(p, st, v)
-	delete(props, "country")
-	delete(props, "admin1")
-	delete(props, "admin2")
-	delete(props, "as_of")
-	delete(props, "as_of_reason")
-	delete(props, "known_on")
-	return props
+// tileAttrs appends the MVT attributes of a settlement (see tiles.Fields) to dst, in key order: flatProps without
+// the fields a tile leaves out (country, admin1, admin2, as_of, as_of_reason, known_on) and without the id, which
+// tiles.Build writes. It builds no map: a low-zoom tile makes hundreds of these.
+func tileAttrs(dst []tiles.Attr, p *place, st ledger.Status, v View) []tiles.Attr {
+	dst = append(dst,
+		tiles.BoolAttr("approximate", p.Approximate),
+		tiles.StringAttr("basis", string(st.Basis)),
+		tiles.BoolAttr("disputed", st.Disputed),
+		tiles.StringAttr("feature_code", p.FeatureCode),
+		tiles.StringAttr("holders", holders(st)),
+		tiles.StringAttr("latest", dateString(st.Latest)),
+		tiles.StringAttr("name", p.Name))
+	if p.NameRU != "" {
+		dst = append(dst, tiles.StringAttr("name_ru", p.NameRU))
+	}
+	if p.NameUK != "" {
+		dst = append(dst, tiles.StringAttr("name_uk", p.NameUK))
+	}
+	if p.Population > 0 {
+		dst = append(dst, tiles.IntAttr("population", p.Population))
+	}
+	if p.PrecisionKM > 0 {
+		dst = append(dst, tiles.FloatAttr("precision_km", p.PrecisionKM))
+	}
+	return append(dst,
+		tiles.IntAttr("sources", int64(st.Sources)),
+		tiles.BoolAttr("stale", st.Stale),
+		tiles.StringAttr("status", string(st.Consensus)),
+		tiles.StringAttr("view", viewName(v)))
 }
 
 // priorityOf ranks a place for thinning: its population, lifted above every place without a view when it has one.

@@ -86,12 +86,12 @@ func (s tileSource) claims() *claimSet {
 func (s tileSource) feature(i int32, st ledger.Status, prio float64) tiles.Feature {
 	r := &s.pix.recs[i]
 	return tiles.Feature{ID: s.pix.id(i), Point: r.pt, Priority: prio, Emphasis: st.Sources > 0,
-		LazyProps: func() map[string]any {
+		AppendAttrs: func(dst []tiles.Attr) []tiles.Attr {
 			p := s.pix.at(i)
 			if st.Settlement == "" { // a place without claims: its (unknown) status is made only now
 				st = s.lix.StatusOf(p.ID, s.view.Query)
 			}
-			return tileProps(p, st, s.view)
+			return tileAttrs(dst, p, st, s.view)
 		}}
 }
 

@@ -17,6 +17,9 @@ type Cache struct {
 
 	cur atomic.Pointer[Index]
 	mu  sync.Mutex // serialises refreshes
+
+	snapMu sync.Mutex // serialises SaveSnapshot
+	first  *Index     // the first index loaded, while its load found the store's snapshot behind (see SaveSnapshot)
 }
 
 // NewCache returns a cache of s's index built with opt. When onUpdate is not nil it is called with every new
@@ -79,6 +82,11 @@ func (c *Cache) refreshLocked(ctx context.Context) (Update, error) {
 		if err != nil {
 			return Update{}, err
 		}
+		if _, ok := c.store.(SnapshotStore); ok && ix.SnapshotBehind() {
+			c.snapMu.Lock()
+			c.first = ix
+			c.snapMu.Unlock()
+		}
 		return c.publish(ctx, Update{Index: ix, Full: true}), nil
 	}
 	v, err := c.store.Version(ctx)
@@ -127,4 +135,26 @@ func (ix *Index) changedSince(old *Index) []string {
 		}
 	}
 	return out
+}
+
+// SaveSnapshot stores a snapshot of the index in the store (a SnapshotStore) when the cache's first load found the
+// stored one missing, unusable or at least SnapshotMin claims behind, so that the next load reads it instead of
+// every claim; otherwise, and after it has saved one, it does nothing. It writes the current index when that holds
+// only claims read from the store, else the first one loaded. Readers and refreshes do not wait for it; call it
+// off any request's path (a server calls it once it is up).
+func (c *Cache) SaveSnapshot(ctx context.Context) (saved bool, err error) {
+	c.snapMu.Lock()
+	defer c.snapMu.Unlock()
+	if c.first == nil {
+		return false, nil
+	}
+	ix := c.cur.Load()
+	if ix == nil || ix.lastID > ix.readTo {
+		ix = c.first
+	}
+	if err := SaveSnapshot(ctx, c.store, ix); err != nil {
+		return false, err
+	}
+	c.first = nil
+	return true, nil
 }

@@ -58,9 +58,12 @@ type Index struct {
 	gen    uint64 // the build generation that made this index
 	lastID int64  // the highest claim id indexed
 	readTo int64  // every claim of the store with an id up to readTo is indexed (Cache.Apply does not move it)
-	claims int    // number of claims indexed
-	views  int    // number of (settlement, source) pairs with at least one claim in force
-	latest Date   // the latest ValidAt of a claim in force
+	// rowsRead is how many claims the load that made this index read from the store's rows, beyond the snapshot
+	// it started from (see SnapshotBehind).
+	rowsRead int
+	claims   int  // number of claims indexed
+	views    int  // number of (settlement, source) pairs with at least one claim in force
+	latest   Date // the latest ValidAt of a claim in force
 }
 
 // settlement is what the index knows of one settlement. A build may change only the settlements of its own
@@ -367,9 +370,18 @@ func (ix *Index) Number(settlementID string) (int32, bool) { return ix.number(se
 // NumSettlements returns the number of settlements with claims: settlement numbers are below it.
 func (ix *Index) NumSettlements() int { return len(ix.setts) }
 
-// Load reads the whole ledger from s and indexes it; History reads the claims' text from s.
+// Load reads the whole ledger from s and indexes it; History reads the claims' text from s. When s is a
+// SnapshotStore holding a snapshot that matches its claims, Load starts from the snapshot and reads only the claims
+// stored after it; otherwise it reads every claim.
 func Load(ctx context.Context, s Store, opt Options) (*Index, error) {
-	return loadAfter(ctx, s, emptyIndex(opt))
+	ix, err := loadSnapshot(ctx, s, opt)
+	if err != nil {
+		return nil, err
+	}
+	if ix == nil {
+		ix = emptyIndex(opt)
+	}
+	return loadAfter(ctx, s, ix)
 }
 
 // loadPage is how many claims a load reads from the store at a time.
@@ -390,7 +402,7 @@ func loadAfter(ctx context.Context, s Store, ix *Index) (*Index, error) {
 		sources = []Source{}
 	}
 	b := newBuilder(ix, sources)
-	after := ix.readTo
+	after, read := ix.readTo, 0
 	for { // in pages, so that only one page of full claims is held at a time
 		claims, err := s.Claims(ctx, ClaimFilter{AfterID: after, Limit: loadPage, NoText: true})
 		if err != nil {
@@ -400,13 +412,14 @@ func loadAfter(ctx context.Context, s Store, ix *Index) (*Index, error) {
 			b.add(&claims[i])
 			after = max(after, claims[i].ID)
 		}
+		read += len(claims)
 		if len(claims) < loadPage {
 			break
 		}
 	}
 	b.finish()
 	nx := b.nx
-	nx.version, nx.text, nx.readTo = v, s, after
+	nx.version, nx.text, nx.readTo, nx.rowsRead = v, s, after, read
 	return nx, nil
 }
 

@@ -1,9 +1,11 @@
 #!/bin/sh
-# Cold tiles from one PostGIS database (issue 14): tiled on PostgreSQL (tile cache off) against pg_tileserv and
-# Tegola, the same 140,000 places (seed + GeoNames cities1000) in one throw-away PostgreSQL 15 + PostGIS 3 cluster,
-# on 127.0.0.1. Each zoom z5–z12 gets TILES tiles holding places of the border region; every tile is requested from
-# every server in turn (the order rotating with each tile and run), one request at a time on a new connection, in
-# RUNS runs. Reported per server and zoom: the median over runs of each run's median, with the runs' min–max.
+# Cold tiles from one PostGIS database (issue 14): tiled on PostgreSQL and tiled on SQLite (tile cache off) against
+# pg_tileserv and Tegola, the same 140,000 places (seed + GeoNames cities1000) in one throw-away PostgreSQL 15 +
+# PostGIS 3 cluster on 127.0.0.1 (tiled on SQLite: a GeoPackage file loaded with the same seed and file). Each zoom
+# z5–z12 gets TILES tiles holding places of the border region, requested one at a time in RUNS runs, two ways in each
+# run: on a new connection per request, every tile from every server in turn (the order rotating with each tile and
+# run); and on one kept-alive connection per server, as a map client fetches them (the servers' order rotating with
+# the run). Reported per way, server and zoom: the median over runs of each run's median, with the runs' min–max.
 #
 # Run it through "make loadtest-peers", which builds bin/tiled and the peers (pinned: Tegola v0.21.2 from its Go
 # module, pg_tileserv v1.0.9 from its repository); a peer that did not build is skipped with a message.
@@ -21,7 +23,7 @@ TILES=${TILES:-20}
 ASOF=${ASOF:-2025-04-10}
 CITIES=testdata/bench/cities1000.txt
 BBOX="30 45 45 56" # lon/lat of the border region the tiles are drawn from
-PORT_PG=18290 PORT_TILED=18291 PORT_PGTS=18292 PORT_TEGOLA=18293
+PORT_PG=18290 PORT_TILED=18291 PORT_PGTS=18292 PORT_TEGOLA=18293 PORT_SQLITE=18294
 
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -99,6 +101,17 @@ wait_http "http://127.0.0.1:$PORT_TILED/ready" tiled $p
 SERVERS="tiled"
 URL_tiled() { echo "http://127.0.0.1:$PORT_TILED/tiles/$1.mvt?as_of=$ASOF"; }
 
+# The same data in the embedded store: tiled on SQLite.
+"$BIN" seed --db "$RUN/tiled.gpkg" >/dev/null
+"$BIN" import --db "$RUN/tiled.gpkg" "$CITIES" >/dev/null
+port_free $PORT_SQLITE
+"$BIN" serve --db "$RUN/tiled.gpkg" --addr 127.0.0.1:$PORT_SQLITE --seed=false --first-token=false --cache-mb 0 --write-rate off >"$RUN/tiled-sqlite.log" 2>&1 &
+p=$!
+PIDS="$PIDS $p"
+wait_http "http://127.0.0.1:$PORT_SQLITE/ready" tiled-sqlite $p
+SERVERS="$SERVERS tiled-sqlite"
+URL_tiled_sqlite() { echo "http://127.0.0.1:$PORT_SQLITE/tiles/$1.mvt?as_of=$ASOF"; }
+
 if [ -x "$PEERS/pg_tileserv" ]; then
 	port_free $PORT_PGTS
 	DATABASE_URL="$DSN" TS_HTTPPORT=$PORT_PGTS TS_HTTPHOST=127.0.0.1 "$PEERS/pg_tileserv" >"$RUN/pg_tileserv.log" 2>&1 &
@@ -149,45 +162,60 @@ else
 fi
 URL_tegola() { echo "http://127.0.0.1:$PORT_TEGOLA/maps/tiled/$1.pbf"; }
 
+url() { f=$(echo "URL_$1" | tr - _); $f "$2"; } # url SERVER TILE
+
 # Every server must answer a tile with features before anything is timed.
 first=$(awk -F/ '$1 == 10' "$RUN/tiles.txt" | head -n1)
 for s in $SERVERS; do
-	n=$(curl -s --compressed "$(URL_$s "$first")" | wc -c)
+	n=$(curl -s --compressed "$(url "$s" "$first")" | wc -c)
 	[ "$n" -gt 50 ] || { echo "peers: $s answered $first with $n bytes" >&2; exit 1; }
 done
 
 echo "peers: load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; servers: $SERVERS"
 TSV="$OUT/peers.tsv"
-printf 'run\tserver\tz\ttile\tms\tstatus\tbytes\n' >"$TSV"
+printf 'run\tserver\tz\ttile\tms\tstatus\tbytes\tconn\n' >"$TSV"
 nserv=$(echo $SERVERS | wc -w)
+ms() { awk -F'\t' -v OFS='\t' -v conn="$1" '{ $5 = sprintf("%.3f", $5 * 1000); print $0, conn }'; }
 for run in $(seq 1 "$RUNS"); do
+	# A new connection per request: each tile from every server in turn, the order rotating so that each server
+	# goes first, second, … equally often.
 	k=0
 	while read -r tile; do
 		k=$((k + 1))
-		# Rotate the order: each server goes first, second, … equally often.
 		order=$(echo $SERVERS | tr ' ' '\n' | awk -v r=$(((k + run) % nserv)) '{ a[NR - 1] = $0 } END { for (i = 0; i < NR; i++) print a[(i + r) % NR] }')
 		for s in $order; do
-			curl -s -o /dev/null -H 'Accept-Encoding: gzip' -w "$run\t$s\t${tile%%/*}\t$tile\t%{time_total}\t%{http_code}\t%{size_download}\n" "$(URL_$s "$tile")"
+			curl -s -o /dev/null -H 'Accept-Encoding: gzip' -w "$run\t$s\t${tile%%/*}\t$tile\t%{time_total}\t%{http_code}\t%{size_download}\n" "$(url "$s" "$tile")"
 		done
-	done <"$RUN/tiles.txt" | awk -F'\t' -v OFS='\t' '{ $5 = sprintf("%.3f", $5 * 1000); print }' >>"$TSV"
+	done <"$RUN/tiles.txt" | ms new >>"$TSV"
+	# One kept-alive connection per server, as a map client fetches tiles: every tile in one curl, the servers'
+	# order rotating with the run. time_total of a reused connection is the request alone.
+	order=$(echo $SERVERS | tr ' ' '\n' | awk -v r=$((run % nserv)) '{ a[NR - 1] = $0 } END { for (i = 0; i < NR; i++) print a[(i + r) % NR] }')
+	for s in $order; do
+		set --
+		while read -r tile; do set -- "$@" -o /dev/null "$(url "$s" "$tile")"; done <"$RUN/tiles.txt"
+		curl -s -H 'Accept-Encoding: gzip' -w "$run\t$s\t%{url}\t%{url}\t%{time_total}\t%{http_code}\t%{size_download}\n" "$@" |
+			awk -F'\t' -v OFS='\t' '{ match($3, /[0-9]+\/[0-9]+\/[0-9]+/); t = substr($3, RSTART, RLENGTH); split(t, p, "/"); $3 = p[1]; $4 = t; print }'
+	done | ms keep >>"$TSV"
 	echo "peers: run $run of $RUNS done"
 done
 bad=$(awk -F'\t' 'NR > 1 && $6 != 200 && $6 != 204' "$TSV" | wc -l)
 [ "$bad" -eq 0 ] || echo "peers: $bad requests did not answer 200/204 (see $TSV)" >&2
 
 # The table: per server and zoom, the median of the runs' medians, [min–max of the runs' medians].
-awk -F'\t' -v servers="$SERVERS" -v runs="$RUNS" -v load="$(cut -d' ' -f1-3 /proc/loadavg)" '
+table() { # table CONN TITLE
+awk -F'\t' -v servers="$SERVERS" -v runs="$RUNS" -v load="$(cut -d' ' -f1-3 /proc/loadavg)" -v conn="$1" -v title="$2" '
 function median(arr, n,   i, j, t) {
 	for (i = 2; i <= n; i++) { t = arr[i]; for (j = i - 1; j >= 1 && arr[j] > t; j--) arr[j + 1] = arr[j]; arr[j + 1] = t }
 	return n % 2 ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
 }
-NR > 1 { k = $1 SUBSEP $2 SUBSEP $3; c[k]++; v[k, c[k]] = $5; zs[$3] = 1 }
+NR > 1 && $8 == conn { k = $1 SUBSEP $2 SUBSEP $3; c[k]++; v[k, c[k]] = $5; zs[$3] = 1 }
 END {
 	ns = split(servers, S, " ")
-	printf "Cold tiles, one request at a time, ms: median of %d runs'"'"' medians [min–max]; ratio = tiled / peer.\n\n", runs
+	printf "%s. Cold tiles, one request at a time, ms: median of %d runs'"'"' medians [min–max]; ratio = tiled (on PostgreSQL: tiled, on SQLite: tiled-sqlite) / peer.\n\n", title, runs
 	printf "| zoom |"; for (i = 1; i <= ns; i++) printf " %s |", S[i]
-	for (i = 2; i <= ns; i++) printf " tiled/%s |", S[i]
-	printf "\n|---|"; for (i = 1; i < 2 * ns; i++) printf "---|"; printf "\n"
+	nr = 0
+	for (i = 1; i <= ns; i++) if (S[i] ~ /^tiled/) for (j = 1; j <= ns; j++) if (S[j] !~ /^tiled/) { nr++; RA[nr] = i; RB[nr] = j; printf " %s/%s |", S[i], S[j] }
+	printf "\n|---|"; for (i = 1; i <= ns + nr; i++) printf "---|"; printf "\n"
 	for (z = 5; z <= 12; z++) {
 		if (!(z in zs)) continue
 		printf "| z%d |", z
@@ -201,8 +229,13 @@ END {
 			med[i] = median(meds, n)
 			printf " %.2f [%.2f–%.2f] |", med[i], lo, hi
 		}
-		for (i = 2; i <= ns; i++) printf " %.2f |", med[1] / med[i]
+		for (r = 1; r <= nr; r++) printf " %.2f |", med[RA[r]] / med[RB[r]]
 		printf "\n"
 	}
-	printf "\nLoad average after: %s\n", load
-}' "$TSV" | tee "$OUT/peers.md"
+	printf "\nLoad average after: %s\n\n", load
+}' "$TSV"
+}
+{
+	table keep "A kept-alive connection per server (as a map client fetches tiles)"
+	table new "A new connection per request"
+} | tee "$OUT/peers.md"

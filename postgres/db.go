@@ -147,8 +147,13 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 	return v, err
 }
 
-// writeTx runs fn in a transaction holding the store's write lock, committing when fn returns nil.
+// writeTx runs fn in a transaction holding the store's write lock, committing when fn returns nil. A write the
+// server refuses for want of disk or because it takes no writes is a *StorageError.
 func (db *DB) writeTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	return storageErr(db.runWriteTx(ctx, fn))
+}
+
+func (db *DB) runWriteTx(ctx context.Context, fn func(pgx.Tx) error) error {
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {
 		return err

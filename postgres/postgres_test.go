@@ -11,6 +11,7 @@ import (
 
 	"github.com/tiled-maps/tiled/internal/pgtest"
 	"github.com/tiled-maps/tiled/internal/testdb"
+	"github.com/tiled-maps/tiled/ledger"
 	"github.com/tiled-maps/tiled/postgres"
 	"github.com/tiled-maps/tiled/store"
 	"github.com/tiled-maps/tiled/storetest"
@@ -164,5 +165,33 @@ func TestCorrectedOnceInTheDatabase(t *testing.T) {
 				t.Errorf("insert = %v, want the trigger's refusal", err)
 			}
 		})
+	}
+}
+
+// TestReadOnlyDatabaseRefusesWrites: a database that takes no writes (here set read-only; a hot standby answers
+// the same) refuses a claim with a *StorageError that says so (the API's 503 storage_read_only), and keeps
+// nothing.
+func TestReadOnlyDatabaseRefusesWrites(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	if _, err := db.Pool().Exec(ctx, "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET default_transaction_read_only = on', current_database()); END $$"); err != nil {
+		t.Fatal(err)
+	}
+	db.Pool().Reset() // new connections take the setting
+	err := db.Ledger().Write(ctx, func(w ledger.Writer) error {
+		return w.AddSource(ctx, ledger.Source{ID: "ro-test", Name: "Read-only test", Kind: "analyst", Alignment: ledger.AlignmentIndependent, Reliability: ledger.ReliabilityF})
+	})
+	var se *postgres.StorageError
+	if !errors.As(err, &se) || !se.StorageReadOnly() || se.StorageFull() {
+		t.Fatalf("write to a read-only database = %v, want a read-only *postgres.StorageError", err)
+	}
+	srcs, err := db.Ledger().Sources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range srcs {
+		if s.ID == "ro-test" {
+			t.Error("the refused source was kept")
+		}
 	}
 }

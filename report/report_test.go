@@ -150,6 +150,17 @@ func TestDates(t *testing.T) {
 		{"Rybar wrote on 18.03.2025 that Russian forces took control of Sudzha.", "2025-03-20", "2025-03-18 day"},
 		{"Rybar wrote on 2025-03-17 that Russian forces took control of Sudzha.", "2025-03-20", "2025-03-17 day"},
 		{"Rybar wrote on March 25 that Russian forces took control of Sudzha.", "2025-03-20", "2024-03-25 day"},
+		{"ISW said two days ago that Ukrainian forces advanced in Demidovka.", "2025-03-20", "2025-03-18 day"},
+		{"ISW said 3 days ago that Ukrainian forces advanced in Demidovka.", "2025-03-20", "2025-03-17 day"},
+		{"Rybar wrote a week ago that Russian forces took control of Sudzha.", "2025-03-20", "2025-03-13 week"},
+		{"Rybar wrote that Russian forces took control of Sudzha in mid-March.", "2025-03-20", "2025-03-01 month"},
+		{"ISW assessed that Russian forces held Sudzha in late February.", "2025-03-20", "2025-02-01 month"},
+		{"Rybar wrote that Russian forces took control of Sudzha at the end of February.", "2025-03-20", "2025-02-01 month"},
+		{"Рыбарь три дня назад написал, что российские войска взяли Суджу.", "2025-03-20", "2025-03-17 day"},
+		{"Рыбарь написал, что российские войска взяли Суджу в начале марта.", "2025-03-20", "2025-03-01 month"},
+		{"Генштаб ЗСУ повідомив тиждень тому, що українські сили вийшли з Суджі.", "2025-03-30", "2025-03-23 week"},
+		{"Генштаб ЗСУ повідомив, що українські сили вийшли з Суджі наприкінці березня.", "2025-03-30", "2025-03-01 month"},
+		{"Генштаб ЗСУ два дні тому повідомив, що українські сили вийшли з Суджі.", "2025-03-30", "2025-03-28 day"},
 	}
 	for _, tt := range tests {
 		res, err := p.Parse(context.Background(), tt.text, report.Options{Published: mustDate(t, tt.published)})
@@ -180,6 +191,7 @@ func TestPlaces(t *testing.T) {
 		{"a common word", "Sad to say, Nyzy was shelled.", "Nyzy=699933"},
 		{"a namesake outside the gazetteer", "Popovka in Korochansky district is quiet.", "Popovka=- Korochansky district=@ru-bel-korochansky"},
 		{"a Title Case headline", "Russia Retakes Sudzha From Ukraine", "Sudzha=486816"},
+		{"Ukrainian neuter locative", "Бої у Плеховому та біля Суджі.", "Плеховому=ru-krs-plekhovo Суджі=486816"},
 		{"multi-word names", "Fighting near Velyka Pysarivka and in Большом Солдатском.", "Velyka Pysarivka=690230 Большом Солдатском=ru-krs-bolshoye-soldatskoye"},
 	}
 	for _, tt := range tests {

@@ -64,6 +64,13 @@ func Copy(ctx context.Context, src, dst *Store) (CopyResult, error) {
 			return res, errf("copy ledger: %w", err)
 		}
 	}
+	// The ledger index's snapshot is a cache of the claims: dst builds its own. One left in dst from claims it no
+	// longer holds would be refused by its checks; removing it is cheaper than checking.
+	if ss, ok := dst.ledger.(ledger.SnapshotStore); ok {
+		if err := ss.SaveIndexSnapshot(ctx, nil); err != nil {
+			return res, errf("copy: %w", err)
+		}
+	}
 	toks, err := src.tokens.Tokens(ctx)
 	if err != nil {
 		return res, err

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -56,6 +57,7 @@ func Run(t *testing.T, h Harness) {
 		{"LocatesApproximatePlace", testLocatesApproximate},
 		{"SourceAliases", testAliases},
 		{"PlaceIndexCache", testPlaceIndex},
+		{"LedgerIndexSnapshot", testLedgerSnapshot},
 	} {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, h) })
 	}
@@ -575,7 +577,7 @@ func addReport(tb testing.TB, s *store.Store, title string) report.Stored {
 func testReports(t *testing.T, h Harness) {
 	ctx := context.Background()
 	s := h.Open(t)
-	if list, err := s.Reports().Reports(ctx); err != nil || len(list) != 0 {
+	if list, err := s.Reports().Reports(ctx, report.Page{}); err != nil || len(list) != 0 {
 		t.Errorf("Reports() of a new store = %v, %v; want none", list, err)
 	}
 	a, b := addReport(t, s, "first"), addReport(t, s, "second")
@@ -587,9 +589,28 @@ func testReports(t *testing.T, h Harness) {
 		len(got.Places) != 1 || got.Places[0].Mention != "Sudzha" || !got.RecordedAt.Equal(a.RecordedAt) || got.RecordedBy != "editor" {
 		t.Errorf("Report(%d) = %+v, %v", a.ID, got, err)
 	}
-	list, err := s.Reports().Reports(ctx)
+	list, err := s.Reports().Reports(ctx, report.Page{})
 	if err != nil || len(list) != 2 || list[0].ID != b.ID || list[0].Text != "" {
 		t.Errorf("Reports() = %+v, %v; want two, newest first, without text", list, err)
+	}
+	c := addReport(t, s, "third")
+	for _, tt := range []struct {
+		page report.Page
+		want []int64
+	}{
+		{report.Page{Limit: 2}, []int64{c.ID, b.ID}},
+		{report.Page{Before: b.ID, Limit: 2}, []int64{a.ID}},
+		{report.Page{Before: c.ID}, []int64{b.ID, a.ID}},
+		{report.Page{Before: a.ID}, nil},
+	} {
+		list, err := s.Reports().Reports(ctx, tt.page)
+		var ids []int64
+		for _, r := range list {
+			ids = append(ids, r.ID)
+		}
+		if err != nil || !slices.Equal(ids, tt.want) {
+			t.Errorf("Reports(%+v) = %v, %v; want %v", tt.page, ids, err, tt.want)
+		}
 	}
 	if _, err := s.Reports().Report(ctx, 999); !errors.Is(err, report.ErrNotFound) {
 		t.Errorf("Report(999) = %v, want ErrNotFound", err)
@@ -849,5 +870,146 @@ func RunCopy(t *testing.T, from, to Harness) {
 	res2, err := store.Copy(ctx, dst, back)
 	if err != nil || res2.Hash != res.Hash {
 		t.Errorf("copy back: hash %s, %v; want %s", res2.Hash, err, res.Hash)
+	}
+}
+
+// snapshotLedger is a store's ledger with its index snapshot (ledger.SnapshotStore), counting the loads that read
+// every claim (a Claims call of all claims after id 0).
+type snapshotLedger struct {
+	snapshotStore
+	full int
+}
+
+// snapshotStore is a ledger store with an index snapshot.
+type snapshotStore interface {
+	ledger.Store
+	ledger.SnapshotStore
+}
+
+func (l *snapshotLedger) Claims(ctx context.Context, f ledger.ClaimFilter) ([]ledger.Claim, error) {
+	if f == (ledger.ClaimFilter{Limit: f.Limit, NoText: true}) && f.Limit != 1 {
+		l.full++
+	}
+	return l.snapshotStore.Claims(ctx, f)
+}
+
+// testLedgerSnapshot: the ledger keeps an index snapshot (ledger.SnapshotStore) that reads back byte for byte in
+// several chunks and is removed by a nil write; ClaimsThrough counts; a load starts from a saved snapshot and
+// reads the claims recorded after it, answering as a load of every claim; a copy of the store carries no snapshot.
+func testLedgerSnapshot(t *testing.T, h Harness) {
+	ctx := context.Background()
+	s := Seeded(t, h)
+	ss, ok := s.Ledger().(snapshotStore)
+	if !ok {
+		t.Fatal("the ledger keeps no index snapshot (ledger.SnapshotStore)")
+	}
+	read := func(ss ledger.SnapshotStore) ([]byte, bool) {
+		t.Helper()
+		var got []byte
+		found, err := ss.ReadIndexSnapshot(ctx, func(r io.Reader, size int64) error {
+			b, err := io.ReadAll(r)
+			if int64(len(b)) != size {
+				t.Errorf("ReadIndexSnapshot size = %d, read %d bytes", size, len(b))
+			}
+			got = b
+			return err
+		})
+		if err != nil {
+			t.Fatalf("ReadIndexSnapshot: %v", err)
+		}
+		return got, found
+	}
+	if _, found := read(ss); found {
+		t.Fatal("ReadIndexSnapshot on a new store found a snapshot")
+	}
+	v0, err := s.DataVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(2, 2))
+	data := make([]byte, 2<<20+5)
+	for i := range data {
+		data[i] = byte(rng.IntN(256))
+	}
+	if err := ss.SaveIndexSnapshot(ctx, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if got, found := read(ss); !found || !bytes.Equal(got, data) {
+		t.Errorf("ReadIndexSnapshot = %d bytes, found %v; want the %d bytes saved", len(got), found, len(data))
+	}
+	if v, err := s.DataVersion(ctx); err != nil || v != v0 {
+		t.Errorf("DataVersion after saving a snapshot = %d, %v; want %d unchanged", v, err, v0)
+	}
+	if err := ss.SaveIndexSnapshot(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, found := read(ss); found {
+		t.Error("a nil save left the snapshot")
+	}
+	for _, tt := range []struct{ id, want int64 }{{0, 0}, {4, 0}, {5, 1}, {6, 2}, {100, 2}} {
+		if n, err := ss.ClaimsThrough(ctx, tt.id); err != nil || n != tt.want {
+			t.Errorf("ClaimsThrough(%d) = %d, %v; want %d", tt.id, n, err, tt.want)
+		}
+	}
+
+	l := &snapshotLedger{snapshotStore: ss}
+	first, err := ledger.Load(ctx, l, ledger.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ledger.SaveSnapshot(ctx, l, first); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := recorder(s).AddClaim(ctx, ledger.Claim{SettlementID: "ru-krs-sudzha", SourceID: "ru-mod",
+		Holder: ledger.HolderContested, Degree: ledger.DegreeFighting, ValidAt: ledger.MakeDate(2025, 3, 14),
+		ValidPrecision: ledger.PrecisionDay, PublishedAt: ledger.MakeDate(2025, 3, 14),
+		Evidence: ledger.EvidenceOfficialStatement, Summary: "Fighting again.", Supersedes: 5}); err != nil {
+		t.Fatal(err)
+	}
+	l.full = 0
+	ix, err := ledger.Load(ctx, l, ledger.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.full != 0 {
+		t.Error("a load with a saved snapshot read every claim")
+	}
+	full, err := ledger.Load(ctx, s.Ledger(), ledger.Options{}) // the snapshot is behind by one claim: still used
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ss.SaveIndexSnapshot(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt, err := ledger.Load(ctx, s.Ledger(), ledger.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, day := range []int{12, 13, 14, 20, 21} {
+		q := ledger.Query{AsOf: ledger.MakeDate(2025, 3, day)}
+		want := fmt.Sprintf("%+v", rebuilt.StatusAll(q))
+		for name, got := range map[string]*ledger.Index{"snapshot and later claims": ix, "snapshot, again": full} {
+			if g := fmt.Sprintf("%+v", got.StatusAll(q)); g != want || got.Len() != rebuilt.Len() {
+				t.Errorf("as of %s, the index from the %s = %s (%d claims)\nwant %s (%d claims)", q.AsOf, name, g,
+					got.Len(), want, rebuilt.Len())
+			}
+		}
+	}
+	h1, err := ix.History(ctx, "486816")
+	h2, err2 := rebuilt.History(ctx, "486816")
+	if err != nil || err2 != nil || fmt.Sprintf("%+v", h1) != fmt.Sprintf("%+v", h2) || len(h1) != 2 {
+		t.Errorf("History from the snapshot = %+v, %v\nwant %+v, %v", h1, err, h2, err2)
+	}
+
+	// A copy of the store starts without a snapshot, whatever the source holds.
+	if err := ledger.SaveSnapshot(ctx, l, ix); err != nil {
+		t.Fatal(err)
+	}
+	dst := h.Open(t)
+	if _, err := store.Copy(ctx, s, dst); err != nil {
+		t.Fatal(err)
+	}
+	if _, found := read(dst.Ledger().(ledger.SnapshotStore)); found {
+		t.Error("the copy holds an index snapshot")
 	}
 }

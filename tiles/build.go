@@ -47,6 +47,10 @@ type Feature struct {
 	// LazyProps, when Props is nil, returns them: Build calls it only for the features it keeps, so a low-zoom
 	// tile over 100,000 places builds attributes for its few hundred survivors only.
 	LazyProps func() map[string]any
+	// AppendAttrs, when Props and LazyProps are nil, appends the feature's attributes to dst and returns the
+	// result: like LazyProps, called only for the features kept, and without a map. Keys must be distinct; in key
+	// order they cost least (others are sorted). FieldID, FieldRank and FieldLabel are Build's and are dropped.
+	AppendAttrs func(dst []Attr) []Attr
 }
 
 // Source supplies the features whose points lie inside a lon/lat bound. Build passes the tile's bound already
@@ -253,26 +257,38 @@ func Build(ctx context.Context, src Source, t maptile.Tile, opt Options) ([]byte
 	layer.Features = out
 
 	labels, plain := opt.Labels(t.Z), 0
+	pl := newPointLayer(len(kept))
+	// The attributes Build sets, in key order: FieldID, FieldRank and FieldLabel.
+	own := []Attr{{key: FieldID}, {key: FieldRank}, {key: FieldLabel}}
+	slices.SortFunc(own, func(a, b Attr) int { return strings.Compare(a.key, b.key) })
 	for j, i := range kept {
-		props, err := properties(&feats[i])
+		attrs, err := pl.attributes(&feats[i])
 		if err != nil {
 			return nil, fmt.Errorf("tiles: build %s: %w", tileString(t), err)
 		}
-		props[FieldRank] = int64(j)
-		props[FieldLabel] = feats[i].Emphasis || labels < 0 || plain < labels
+		for k := range own {
+			switch own[k].key {
+			case FieldID:
+				own[k].val = newMVTVal(feats[i].ID)
+			case FieldRank:
+				own[k].val = newMVTVal(int64(j))
+			case FieldLabel:
+				own[k].val = newMVTVal(feats[i].Emphasis || labels < 0 || plain < labels)
+			}
+		}
 		if !feats[i].Emphasis {
 			plain++
 		}
-		out[j].Properties = props
-		out[j].ID = FeatureID(feats[i].ID)
+		pt, _ := out[j].Geometry.(orb.Point) // every geometry kept above is a point
+		pl.add(FeatureID(feats[i].ID), pt, attrs, own)
 	}
-	layers := mvt.Layers{layer}
+	data := pl.appendTo(nil, opt.Layer, opt.Extent, 2)
 	if opt.Reference != nil {
-		layers = append(layers, opt.Reference.layer(t, opt))
-	}
-	data, err := mvt.Marshal(layers)
-	if err != nil {
-		return nil, fmt.Errorf("tiles: build %s: encode: %w", tileString(t), err)
+		ref, err := mvt.Marshal(mvt.Layers{opt.Reference.layer(t, opt)}) // a Tile of one layer: its layers field
+		if err != nil {
+			return nil, fmt.Errorf("tiles: build %s: encode: %w", tileString(t), err)
+		}
+		data = append(data, ref...)
 	}
 	return data, nil
 }
@@ -311,27 +327,59 @@ func near(grid map[[2]int][]orb.Point, c [2]int, p orb.Point, r float64) bool {
 	return false
 }
 
-// properties returns a new map holding f's encodable Props and its ID under FieldID.
-func properties(f *Feature) (geojson.Properties, error) {
+// attributes returns f's encodable Props (or LazyProps, or AppendAttrs) in key order, in the layer's scratch space
+// (valid until the next call). FieldID, FieldRank and FieldLabel, which Build sets, are left out.
+// The features of a tile nearly all have the same keys: they are read in the order of the keys seen so far
+// (sorted), so a feature with no new key needs no sort.
+func (l *pointLayer) attributes(f *Feature) ([]Attr, error) {
+	if f.Props == nil && f.LazyProps == nil && f.AppendAttrs != nil {
+		out := f.AppendAttrs(l.attrs[:0])
+		if !slices.IsSortedFunc(out, func(a, b Attr) int { return strings.Compare(a.key, b.key) }) {
+			slices.SortFunc(out, func(a, b Attr) int { return strings.Compare(a.key, b.key) })
+		}
+		l.attrs = out
+		return l.withoutOwn(), nil
+	}
 	src := f.Props
 	if src == nil && f.LazyProps != nil {
 		src = f.LazyProps()
 	}
-	props := make(geojson.Properties, len(src)+1)
-	for k, v := range src {
-		if k == FieldID {
-			continue
+	for {
+		out, n := l.attrs[:0], 0
+		for _, k := range l.known {
+			v, ok := src[k]
+			if !ok {
+				continue
+			}
+			n++
+			nv, ok := mvtValue(v)
+			if !ok {
+				return nil, &PropertyError{Feature: f.ID, Key: k, Type: fmt.Sprintf("%T", v)}
+			}
+			if nv != nil {
+				out = append(out, Attr{k, newMVTVal(nv)})
+			}
 		}
-		nv, ok := mvtValue(v)
-		if !ok {
-			return nil, &PropertyError{Feature: f.ID, Key: k, Type: fmt.Sprintf("%T", v)}
+		l.attrs = out
+		if n == len(src) {
+			break
 		}
-		if nv != nil {
-			props[k] = nv
+		for k := range src { // keys not seen before: learn them and read again
+			if _, seen := l.knownSet[k]; !seen {
+				l.knownSet[k] = struct{}{}
+				l.known = append(l.known, k)
+			}
 		}
+		slices.Sort(l.known)
 	}
-	props[FieldID] = f.ID
-	return props, nil
+	return l.withoutOwn(), nil
+}
+
+// withoutOwn drops FieldID, FieldRank and FieldLabel from the attributes in l.attrs: Build sets them, not the
+// feature.
+func (l *pointLayer) withoutOwn() []Attr {
+	l.attrs = slices.DeleteFunc(l.attrs, func(a Attr) bool { return a.key == FieldID || a.key == FieldRank || a.key == FieldLabel })
+	return l.attrs
 }
 
 // mvtValue converts v to one of the types MVT carries: string, bool, float64 or int64. nil stays nil (skipped);

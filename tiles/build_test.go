@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -379,5 +380,49 @@ func TestBuildGolden(t *testing.T) {
 	}
 	if !bytes.Equal(got.Bytes(), want) {
 		t.Errorf("decoded tile %v differs from %s (go test -update to accept):\n%s", belt, golden, got.String())
+	}
+}
+
+// TestBuildVaryingKeys: features of one tile with different sets of attributes (keys that only some have, keys
+// that appear first on a later feature, Props naming the fields Build sets) decode to exactly their own attributes
+// plus the ones Build sets.
+func TestBuildVaryingKeys(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	keys := []string{"zeta", "name", "alpha", tiles.FieldID, tiles.FieldRank, tiles.FieldLabel, "mid", "status", "b"}
+	var feats []tiles.Feature
+	want := map[string]geojson.Properties{}
+	for i := range 40 {
+		id := fmt.Sprint(1000 + i)
+		props := map[string]any{}
+		exp := geojson.Properties{tiles.FieldID: id}
+		for _, k := range keys[:1+rng.IntN(len(keys))] {
+			if rng.IntN(3) == 0 {
+				continue
+			}
+			v := int64(rng.IntN(5))
+			props[k] = v
+			if k != tiles.FieldID && k != tiles.FieldRank && k != tiles.FieldLabel {
+				exp[k] = float64(v)
+			}
+		}
+		exp[tiles.FieldRank] = float64(i) // priorities fall with i: rank i
+		exp[tiles.FieldLabel] = true
+		want[id] = exp
+		feats = append(feats, tiles.Feature{ID: id, Point: belt.Center(), Priority: float64(1000 - i), Props: props})
+	}
+	data, err := tiles.Build(context.Background(), &sliceSource{feats: feats}, belt,
+		tiles.Options{Labels: func(maptile.Zoom) int { return -1 }, Declutter: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := decode(t, data)
+	if len(l.Features) != len(feats) {
+		t.Fatalf("%d features, want %d", len(l.Features), len(feats))
+	}
+	for _, f := range l.Features {
+		id, _ := f.Properties[tiles.FieldID].(string)
+		if !reflect.DeepEqual(f.Properties, want[id]) {
+			t.Errorf("feature %s: properties %v, want %v", id, f.Properties, want[id])
+		}
 	}
 }

@@ -38,10 +38,12 @@ type Entry struct {
 	ETag string
 }
 
-// NewEntry returns the Entry of raw: raw itself (not copied), its gzip compression, and as ETag the quoted hex of
+// NewEntry returns the Entry of raw: raw itself (not copied), its gzip compression (at gzip.BestSpeed: a cold tile
+// costs a quarter less CPU for about 5% more bytes than the default level), and as ETag the quoted hex of
 // the first 16 bytes of its SHA-256. Each call allocates a gzip writer (about 800 KB); Cache.NewEntry reuses them.
 func NewEntry(raw []byte) Entry {
-	return newEntry(raw, gzip.NewWriter(nil))
+	zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+	return newEntry(raw, zw)
 }
 
 // NewEntry is like the function NewEntry but reuses the cache's gzip writers. It is safe for concurrent use, and
@@ -52,7 +54,7 @@ func (c *Cache) NewEntry(raw []byte) Entry {
 	}
 	zw, _ := c.gzipWriters.Get().(*gzip.Writer)
 	if zw == nil {
-		zw = gzip.NewWriter(nil)
+		zw, _ = gzip.NewWriterLevel(nil, gzip.BestSpeed)
 	}
 	e := newEntry(raw, zw)
 	c.gzipWriters.Put(zw)

@@ -43,6 +43,7 @@ func cmdExport(ctx context.Context, e env, args []string) error {
 	fs.StringVar(&cfg.Tiles.Source, "source", "", "one source's view (default the consensus)")
 	fs.StringVar(&cfg.Tiles.BBox, "bbox", "", "minLon,minLat,maxLon,maxLat: only tiles holding a place inside it (default every place)")
 	fs.IntVar(&cfg.Atlas.StaleDays, "stale-days", 30, "a claim older than this many days is stale and does not vote (as for serve)")
+	fs.IntVar(&cfg.Tiles.MaxTiles, "max-tiles", atlas.DefaultMaxTiles, "refuse an export of more tiles than this (0: no limit)")
 	fs.BoolVar(&cfg.Gzip, "gz", true, "dir: write a gzip copy y.mvt.gz beside each y.mvt (for nginx gzip_static or a CDN)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -73,6 +74,9 @@ func exportTiles(ctx context.Context, e env, cfg exportConfig) error {
 	defer db.Close()
 	a := atlas.New(cfg.Atlas, atlas.Deps{Places: db.Gazetteer(), Ledger: db.Ledger(), Tokens: db.Tokens(), Snapshot: db.Snapshot})
 	plan, err := a.PlanTiles(ctx, cfg.Tiles)
+	if errors.Is(err, atlas.ErrTooManyTiles) {
+		return fmt.Errorf("export: %w (--bbox W,S,E,N, --maxzoom N, --max-tiles N)", err)
+	}
 	if err != nil {
 		return err
 	}

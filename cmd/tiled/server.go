@@ -135,6 +135,17 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if err := a.Ready(ctx); err != nil {
 		return err
 	}
+	// A first start after an import (or after many writes) stores the ledger index's snapshot, so that the next
+	// start reads it instead of every claim; meanwhile the server serves. Shutting down cancels it and waits.
+	snapCtx, stopSnap := context.WithCancel(ctx)
+	snapDone := make(chan struct{})
+	go func() {
+		defer close(snapDone)
+		if err := a.SaveLedgerSnapshot(snapCtx); err != nil && snapCtx.Err() == nil {
+			log.Warn("storing the ledger index's snapshot failed; the next start reads every claim", "error", err)
+		}
+	}()
+	defer func() { stopSnap(); <-snapDone }()
 	cfg.Web.Storage = db.Storage
 	if pg := db.Postgres(); pg != nil {
 		// Writes through other servers on the database arrive as notifications: bring the atlas's views to the
