@@ -46,6 +46,7 @@ func Run(t *testing.T, h Harness) {
 		{"SpatialIndexFollowsMoves", testSpatialIndex},
 		{"ImportAtomic", testImportAtomic},
 		{"ImportIdempotent", testImportIdempotent},
+		{"ImportBatches", testImportBatches},
 		{"LedgerRoundTrip", testLedgerRoundTrip},
 		{"LedgerErrors", testLedgerErrors},
 		{"ClaimsAppendOnly", testClaimsAppendOnly},
