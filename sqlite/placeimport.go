@@ -128,6 +128,20 @@ func valuesList(rows, n int) string {
 	return one + strings.Repeat(","+one, rows-1)
 }
 
+// rtreeValues returns rows R*Tree rows of numbered parameters, three a point (fid, x, y) bound once each for the
+// box's five columns: "(?1,?2,?2,?3,?3),(?4,…)".
+func rtreeValues(rows int) string {
+	var b strings.Builder
+	for i := range rows {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		n := 3 * i
+		fmt.Fprintf(&b, "(?%d,?%d,?%d,?%d,?%d)", n+1, n+2, n+2, n+3, n+3)
+	}
+	return b.String()
+}
+
 // placeWriter writes an import's places. It runs on the importing goroutine and prepares every place there — the
 // row's values, its match keys, their sorting — and hands new places and sorted keys in batches to a bulkWriter,
 // which writes them with multi-row INSERTs on a goroutine of its own. What needs the store as it is now is written
@@ -152,6 +166,7 @@ type placeWriter struct {
 	nextFID  int64               // the fid of the next new place
 	batch    []any               // queued new places, placeArity values each
 	points   []orb.Point         // their points, for the R*Tree
+	at       string              // updated_at of the queued places
 	queued   bool                // a job was sent since the last drain
 	keys     []keyRow            // name keys waiting to be sorted and written
 	seen     []string            // the keys of the place being written
@@ -222,8 +237,8 @@ func newPlaceWriter(ctx context.Context, db *DB, tx *sql.Tx) (_ *placeWriter, er
 		// fails the import instead of leaving an R*Tree box without its row.
 		{&bulk.insert, "INSERT INTO settlements (" + settlementColumns + ") VALUES " + valuesList(w.sizes.rows, placeArity)},
 		{&bulk.insertOne, "INSERT INTO settlements (" + settlementColumns + ") VALUES " + valuesList(1, placeArity)},
-		{&bulk.rtree, "INSERT INTO rtree_settlements_geom VALUES " + valuesList(w.sizes.rows, 5)},
-		{&bulk.rtreeOne, "INSERT INTO rtree_settlements_geom VALUES (?, ?, ?, ?, ?)"},
+		{&bulk.rtree, "INSERT INTO rtree_settlements_geom VALUES " + rtreeValues(w.sizes.rows)},
+		{&bulk.rtreeOne, "INSERT INTO rtree_settlements_geom VALUES " + rtreeValues(1)},
 		{&bulk.key, "INSERT OR IGNORE INTO name_keys (key, place_id, name) VALUES " + valuesList(w.sizes.keyRows, 3)},
 		{&bulk.keyOne, "INSERT OR IGNORE INTO name_keys (key, place_id, name) VALUES (?, ?, ?)"},
 	} {
@@ -334,15 +349,17 @@ func (w *placeWriter) Upsert(ctx context.Context, p gazetteer.Place) (bool, erro
 		}
 		mayExist = err == nil
 	}
-	at := now()
+	if len(w.points) == 0 {
+		w.at = now() // one updated_at a batch: the import is one transaction
+	}
 	inserted := true
 	if mayExist || p.Approximate {
 		var err error
-		if inserted, err = w.upsertNow(ctx, p, at); err != nil {
+		if inserted, err = w.upsertNow(ctx, p, now()); err != nil {
 			return false, err
 		}
 	} else {
-		w.batch = appendPlaceArgs(w.batch, w.nextFID, p, at)
+		w.batch = appendPlaceArgs(w.batch, w.nextFID, p, w.at)
 		w.points = append(w.points, p.Point)
 		w.nextFID++
 		if len(w.points) >= w.sizes.job {
@@ -627,7 +644,7 @@ func (b *bulkWriter) write(ctx context.Context, j bulkJob, buf *[]any) error {
 		args := (*buf)[:0]
 		for k := range rows {
 			pt := j.points[i+k]
-			args = append(args, vals[k*placeArity], pt.X(), pt.X(), pt.Y(), pt.Y())
+			args = append(args, vals[k*placeArity], pt.X(), pt.Y())
 		}
 		*buf = args
 		if _, err := rtree.ExecContext(ctx, args...); err != nil {
