@@ -75,6 +75,7 @@ type settlement struct {
 	live   []int32 // positions in recs of the claims in force, by source id, then in sequence
 	latest int32   // the latest ValidAt of a claim in force, as a day number; 0 for none
 	nsrc   int32   // the number of sources with a claim in force
+	known  []knownStep
 }
 
 // run returns the end of the run of live claims from live[i] on that share its source.
@@ -351,6 +352,7 @@ func (s *settlement) regroup(srcIDs []string) {
 		s.nsrc++
 	}
 	s.live = slices.Clip(s.live)
+	s.known = s.knownSteps()
 }
 
 // number returns the settlement number of id.
@@ -455,12 +457,7 @@ func (ix *Index) DefaultAsOf(today, knownOn Date) Date {
 		}
 		latest = Date{}
 		for _, s := range ix.setts {
-			for i := range s.recs {
-				r := &s.recs[i]
-				if r.published <= knownOn.n && !r.retraction && r.valid > latest.n && !s.replacedKnown(r, knownOn) {
-					latest = Date{n: r.valid}
-				}
-			}
+			latest.n = max(latest.n, s.knownLatest(knownOn.n))
 		}
 	}
 	if latest.IsZero() || today.Sub(latest) <= ix.staleDays {
