@@ -292,12 +292,16 @@ func (b *builder) add(c *Claim) {
 func (b *builder) finish() {
 	nx := b.nx
 	newSources := 0
+	var rank []int32
+	if len(b.dirty) > 0 {
+		rank = sourceRanks(nx.srcIDs)
+	}
 	for _, n := range b.dirty {
 		s := nx.setts[n]
 		if cap(s.recs) > len(s.recs)+len(s.recs)/8 { // no slack kept from appending
 			s.recs = slices.Clone(s.recs)
 		}
-		s.regroup(nx.srcIDs)
+		s.regroup(rank)
 		newSources += int(s.nsrc)
 	}
 	nx.views += newSources - b.oldSources
@@ -336,8 +340,22 @@ func (b *builder) finish() {
 	}
 }
 
-// regroup rebuilds s's claims in force and groups from its records.
-func (s *settlement) regroup(srcIDs []string) {
+// sourceRanks returns each source number's rank in the order of the source ids.
+func sourceRanks(srcIDs []string) []int32 {
+	byID := make([]int32, len(srcIDs))
+	for i := range byID {
+		byID[i] = int32(i)
+	}
+	slices.SortFunc(byID, func(a, b int32) int { return strings.Compare(srcIDs[a], srcIDs[b]) })
+	rank := make([]int32, len(srcIDs))
+	for r, n := range byID {
+		rank[n] = int32(r)
+	}
+	return rank
+}
+
+// regroup rebuilds s's claims in force and groups from its records; rank is sourceRanks of the index's sources.
+func (s *settlement) regroup(rank []int32) {
 	s.live, s.latest, s.nsrc = s.live[:0:0], 0, 0
 	for i := range s.recs {
 		if r := &s.recs[i]; r.inForce() {
@@ -346,7 +364,7 @@ func (s *settlement) regroup(srcIDs []string) {
 		}
 	}
 	slices.SortStableFunc(s.live, func(a, b int32) int {
-		return strings.Compare(srcIDs[s.recs[a].source], srcIDs[s.recs[b].source])
+		return cmp.Compare(rank[s.recs[a].source], rank[s.recs[b].source])
 	})
 	for i := 0; i < len(s.live); i = s.run(i) {
 		s.nsrc++
