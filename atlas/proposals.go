@@ -55,7 +55,7 @@ func (a *Atlas) Queue(ctx context.Context) ([]QueueItem, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs, err := st.Reports(ctx)
+	rs, err := st.Reports(ctx, report.Page{Limit: maxQueue})
 	if err != nil {
 		return nil, err
 	}

@@ -158,25 +158,62 @@ func (a *Atlas) AddReport(ctx context.Context, tok auth.Token, body io.Reader) (
 		Text: in.Text, RecordedBy: tok.Name, Result: res})
 }
 
-// Reports lists the stored reports, newest first (GET /api/reports takes no parameters).
-func (a *Atlas) Reports(ctx context.Context, q url.Values) ([]ReportListItem, error) {
-	if err := onlyParams(q, nil); err != nil {
-		return nil, err
+// Report list pages: GET /api/reports?limit=N&before=ID.
+const (
+	// DefaultReportsLimit is a page's size when limit is not given.
+	DefaultReportsLimit = 100
+	// MaxReportsLimit is the largest page.
+	MaxReportsLimit = 500
+)
+
+// ReportList is a page of the stored reports, newest first.
+type ReportList struct {
+	// Reports are the page's reports.
+	Reports []ReportListItem `json:"reports"`
+	// Next is the query of the next page ("before=ID&limit=N"), empty on the last page.
+	Next string `json:"next,omitempty"`
+}
+
+// Reports lists the stored reports, newest first, a page at a time: limit (1–MaxReportsLimit, default
+// DefaultReportsLimit) reports with ids below before (the previous page's last id; none for the first page).
+func (a *Atlas) Reports(ctx context.Context, q url.Values) (ReportList, error) {
+	var list ReportList
+	if err := onlyParams(q, map[string]bool{"limit": true, "before": true}); err != nil {
+		return list, err
+	}
+	page := report.Page{Limit: DefaultReportsLimit}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > MaxReportsLimit {
+			return list, paramErr("limit", v, "want an integer from 1 to %d", MaxReportsLimit)
+		}
+		page.Limit = n
+	}
+	if v := q.Get("before"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			return list, paramErr("before", v, "want a report id, a positive integer (the next link gives it)")
+		}
+		page.Before = n
 	}
 	st, err := a.reportStore()
 	if err != nil {
-		return nil, err
+		return list, err
 	}
-	rs, err := st.Reports(ctx)
+	rs, err := st.Reports(ctx, report.Page{Before: page.Before, Limit: page.Limit + 1}) // one more: is there a next page?
 	if err != nil {
-		return nil, err
+		return list, err
 	}
-	out := make([]ReportListItem, 0, len(rs))
+	if len(rs) > page.Limit {
+		rs = rs[:page.Limit]
+		list.Next = "before=" + strconv.FormatInt(rs[len(rs)-1].ID, 10) + "&limit=" + strconv.Itoa(page.Limit)
+	}
+	list.Reports = make([]ReportListItem, 0, len(rs))
 	for _, r := range rs {
-		out = append(out, ReportListItem{ID: r.ID, Title: r.Title, Outlet: r.Outlet, URL: r.URL, PublishedAt: r.PublishedAt,
+		list.Reports = append(list.Reports, ReportListItem{ID: r.ID, Title: r.Title, Outlet: r.Outlet, URL: r.URL, PublishedAt: r.PublishedAt,
 			Language: r.Language, RecordedAt: r.RecordedAt.Format("2006-01-02T15:04:05Z"), RecordedBy: r.RecordedBy})
 	}
-	return out, nil
+	return list, nil
 }
 
 // Report returns one stored report with its text, places and claims.

@@ -73,45 +73,85 @@ func (r record) get(col string) string {
 }
 
 func readCSV(r io.Reader, file string, known, required []string, fn func(line int, rec record) error) error {
+	rows, err := openCSV(r, file, known, required)
+	if err != nil {
+		return err
+	}
+	for {
+		line, rec, err := rows.next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(line, rec); err != nil {
+			return at(err, file, line)
+		}
+	}
+}
+
+// csvRows reads the records of a CSV file after its header, one at a time.
+type csvRows struct {
+	cr   *csv.Reader
+	file string
+	cols map[string]int
+}
+
+// openCSV reads and checks the header of a CSV file: every column known, none repeated, the required ones there.
+func openCSV(r io.Reader, file string, known, required []string) (*csvRows, error) {
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = false
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return &FieldError{File: file, Line: 1, Field: "header", Msg: "empty file; want a header line"}
+		return nil, &FieldError{File: file, Line: 1, Field: "header", Msg: "empty file; want a header line"}
 	}
 	if err != nil {
-		return csvErr(file, err)
+		return nil, csvErr(file, err)
 	}
 	cols := map[string]int{}
 	for i, h := range header {
 		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
 		if !slices.Contains(known, h) {
-			return &FieldError{File: file, Line: 1, Field: "header", Value: h,
+			return nil, &FieldError{File: file, Line: 1, Field: "header", Value: h,
 				Msg: fmt.Sprintf("unknown column; want %s", strings.Join(known, ","))}
 		}
 		if _, dup := cols[h]; dup {
-			return &FieldError{File: file, Line: 1, Field: "header", Value: h, Msg: "column repeated"}
+			return nil, &FieldError{File: file, Line: 1, Field: "header", Value: h, Msg: "column repeated"}
 		}
 		cols[h] = i
 	}
 	for _, h := range required {
 		if _, ok := cols[h]; !ok {
-			return &FieldError{File: file, Line: 1, Field: "header", Msg: fmt.Sprintf("missing column %q", h)}
+			return nil, &FieldError{File: file, Line: 1, Field: "header", Msg: fmt.Sprintf("missing column %q", h)}
 		}
 	}
-	for {
-		fields, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return csvErr(file, err)
-		}
-		line, _ := cr.FieldPos(0)
-		if err := fn(line, record{cols: cols, fields: fields}); err != nil {
-			return at(err, file, line)
-		}
+	return &csvRows{cr: cr, file: file, cols: cols}, nil
+}
+
+// next returns the next record and the line it starts on, io.EOF after the last, or an error naming the file and
+// line.
+func (r *csvRows) next() (int, record, error) {
+	fields, err := r.cr.Read()
+	if errors.Is(err, io.EOF) {
+		return 0, record{}, io.EOF
 	}
+	if err != nil {
+		return 0, record{}, csvErr(r.file, err)
+	}
+	line, _ := r.cr.FieldPos(0)
+	return line, record{cols: r.cols, fields: fields}, nil
+}
+
+// nextClaim returns the next claim of a claims file and its line, io.EOF after the last, or an error naming the
+// file and line (a *FieldError for a bad value).
+func (r *csvRows) nextClaim() (int, Claim, error) {
+	line, rec, err := r.next()
+	if err != nil {
+		return line, Claim{}, err
+	}
+	c, err := parseClaim(rec)
+	return line, c, at(err, r.file, line)
 }
 
 func csvErr(file string, err error) error {

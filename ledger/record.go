@@ -24,6 +24,12 @@ type Recorder struct {
 	Places gazetteer.Store
 	// Now is the clock: a claim may not be published after Today(Now()). Nil means time.Now.
 	Now func() time.Time
+	// RecordedBy, when set, is the RecordedBy of every claim recorded without one ("cli:USER import FILE").
+	RecordedBy string
+	// BatchSize is how many rows of a claims file an import checks and appends at once when the Store's Writer is a
+	// BatchWriter (0: DefaultBatchSize). It changes nothing but speed; tests make it small to put rows on both
+	// sides of a batch's end.
+	BatchSize int
 }
 
 // ImportStats counts what an import recorded.
@@ -67,22 +73,7 @@ func (r Recorder) Import(ctx context.Context, in Input) (ImportStats, error) {
 		if in.Claims == nil {
 			return nil
 		}
-		cr, err := r.newClaimWriter(ctx, w)
-		if err != nil {
-			return err
-		}
-		return ReadClaims(in.Claims, in.ClaimsFile, func(_ int, c Claim) error {
-			c, err := cr.add(ctx, c)
-			if err != nil {
-				return err
-			}
-			if st.FirstID == 0 {
-				st.FirstID = c.ID
-			}
-			st.LastID = c.ID
-			st.Claims++
-			return nil
-		})
+		return r.importClaims(ctx, w, in.Claims, in.ClaimsFile, &st)
 	})
 	return st, err
 }
@@ -163,6 +154,7 @@ type claimWriter struct {
 	today       Date
 	lastID      int64
 	now         time.Time
+	by          string            // RecordedBy of claims without one
 	settlements map[string]string // reference -> settlement id
 	sources     map[string]bool   // source ids found
 }
@@ -176,12 +168,39 @@ func (r Recorder) newClaimWriter(ctx context.Context, w Writer) (*claimWriter, e
 	if err != nil {
 		return nil, err
 	}
-	return &claimWriter{places: r.Places, w: w, today: Today(now), lastID: last, now: now.UTC(),
+	return &claimWriter{places: r.Places, w: w, today: Today(now), lastID: last, now: now.UTC(), by: r.RecordedBy,
 		settlements: map[string]string{}, sources: map[string]bool{}}, nil
 }
 
 // add checks c against the clock and the store and appends it.
 func (cw *claimWriter) add(ctx context.Context, c Claim) (Claim, error) {
+	c, err := cw.prepare(ctx, c)
+	if err != nil {
+		return c, err
+	}
+	if err := cw.checkTarget(ctx, c); err != nil {
+		return c, err
+	}
+	if dup, err := cw.w.Duplicate(ctx, c); err != nil {
+		return c, err
+	} else if dup != 0 {
+		if err := sameProposal(ctx, cw.w, c, dup); err != nil {
+			return c, err
+		}
+		return c, repeats(dup)
+	}
+	stored, err := cw.w.AddClaim(ctx, c)
+	if err != nil {
+		return stored, err
+	}
+	cw.lastID = max(cw.lastID, stored.ID)
+	return stored, nil
+}
+
+// prepare checks c on its own, against the clock, and against the settlements, sources and ids the store holds,
+// and returns it with its settlement's id for the reference, and RecordedAt and RecordedBy set when blank. The
+// checks that involve other claims (the claim it corrects, the claims it may repeat) are the caller's.
+func (cw *claimWriter) prepare(ctx context.Context, c Claim) (Claim, error) {
 	if err := c.Validate(cw.today); err != nil {
 		return c, err
 	}
@@ -209,54 +228,59 @@ func (cw *claimWriter) add(ctx context.Context, c Claim) (Claim, error) {
 	if c.ID != 0 && c.ID <= cw.lastID {
 		return c, fieldErr("id", itoa(c.ID), ErrExists, "claim ids must increase: the ledger already holds ids up to %d (leave id blank to have one assigned)", cw.lastID)
 	}
-	if err := cw.checkTarget(ctx, c); err != nil {
-		return c, err
-	}
-	if dup, err := cw.w.Duplicate(ctx, c); err != nil {
-		return c, err
-	} else if dup != 0 {
-		if err := sameProposal(ctx, cw.w, c, dup); err != nil {
-			return c, err
-		}
-		return c, fieldErr("row", "", ErrExists, "repeats claim %d (same settlement, source, holder, degree, dates and summary)", dup)
-	}
 	if c.RecordedAt.IsZero() {
 		c.RecordedAt = cw.now
 	}
-	stored, err := cw.w.AddClaim(ctx, c)
-	if err != nil {
-		return stored, err
+	if c.RecordedBy == "" {
+		c.RecordedBy = cw.by
 	}
-	cw.lastID = max(cw.lastID, stored.ID)
-	return stored, nil
+	return c, nil
 }
 
 // checkTarget checks the claim c supersedes or retracts.
 func (cw *claimWriter) checkTarget(ctx context.Context, c Claim) error {
+	target := c.target()
+	if target == 0 {
+		return nil
+	}
+	t, by, err := cw.w.Claim(ctx, target)
+	if errors.Is(err, ErrUnknownClaim) {
+		return targetErr(c, nil)
+	}
+	if err != nil {
+		return err
+	}
+	return targetErr(c, &Target{SettlementID: t.SettlementID, SourceID: t.SourceID, Retraction: t.IsRetraction(), ReplacedBy: by})
+}
+
+// target returns the id of the claim c supersedes or retracts, 0 if none.
+func (c Claim) target() int64 { return max(c.Supersedes, c.Retracts) }
+
+// targetErr returns why c may not correct t, the claim it supersedes or retracts (nil: not in the ledger), or nil.
+func targetErr(c Claim, t *Target) error {
 	field, target := "supersedes", c.Supersedes
 	if c.IsRetraction() {
 		field, target = "retracts", c.Retracts
 	}
-	if target == 0 {
-		return nil
-	}
 	v := itoa(target)
-	t, by, err := cw.w.Claim(ctx, target)
 	switch {
-	case errors.Is(err, ErrUnknownClaim):
+	case t == nil:
 		return fieldErr(field, v, ErrUnknownClaim, "no such claim in the ledger or on an earlier row")
-	case err != nil:
-		return err
-	case t.IsRetraction():
+	case t.Retraction:
 		return fieldErr(field, v, nil, "claim %d is a retraction; retractions cannot be superseded or retracted", target)
-	case by != 0:
-		return fieldErr(field, v, ErrExists, "claim %d was already superseded or retracted by claim %d: a claim is corrected once", target, by)
+	case t.ReplacedBy != 0:
+		return fieldErr(field, v, ErrExists, "claim %d was already superseded or retracted by claim %d: a claim is corrected once", target, t.ReplacedBy)
 	case t.SettlementID != c.SettlementID:
 		return fieldErr(field, v, nil, "claim %d is about settlement %s, not %s: a correction must be about the same settlement", target, t.SettlementID, c.SettlementID)
 	case t.SourceID != c.SourceID:
 		return fieldErr("source", c.SourceID, nil, "claim %d is by source %s: only %s can correct or retract it (an admin can record an editorial retraction)", target, t.SourceID, t.SourceID)
 	}
 	return nil
+}
+
+// repeats is the error of a claim that repeats claim dup, still in force.
+func repeats(dup int64) error {
+	return fieldErr("row", "", ErrExists, "repeats claim %d (same settlement, source, holder, degree, dates and summary)", dup)
 }
 
 // ResolveSettlement returns the place of places with id or slug ref. When there is none, the error is a

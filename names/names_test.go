@@ -442,6 +442,10 @@ func TestQueryKeys(t *testing.T) {
 		{"adj gen", "из Большого Солдатского", []string{"Большое Солдатское"}},
 		{"uk adj loc", "у Великій Писарівці", []string{"Велика Писарівка"}},
 		{"neuter instr", "Плеховом", []string{"Плехово"}},
+		{"uk neuter loc", "у Плеховому", []string{"Плехово", "Плехове"}},
+		{"uk neuter gen", "з Плехового", []string{"Плехово", "Плехове"}},
+		{"uk neuter loc i", "у Плеховім", []string{"Плехово", "Плехове"}},
+		{"ru neuter loc", "в Плехове", []string{"Плехово"}},
 		{"settlement word", "в селе Поповка", []string{"Поповка"}},
 		{"uk locative soft", "у Краснопіллі", []string{"Краснопілля"}},
 	}

@@ -224,6 +224,25 @@ func (w *ledgerWriter) SetReliability(ctx context.Context, id string, r ledger.R
 }
 
 func (w *ledgerWriter) AddClaim(ctx context.Context, c ledger.Claim) (ledger.Claim, error) {
+	c, args := claimArgs(c)
+	// Writers are serialised by the write lock, so max(id)+1 is free, as SQLite's INTEGER PRIMARY KEY assigns it.
+	err := w.tx.QueryRow(ctx, "INSERT INTO claims ("+claimColumns+`)
+		VALUES (coalesce($1::bigint, (SELECT coalesce(max(id), 0) + 1 FROM claims)), $2, $3, $4, $5, $6, $7, $8, $9,
+		        $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) RETURNING id`,
+		args...).Scan(&c.ID)
+	if err != nil {
+		return c, fmt.Errorf("postgres: add claim: %w", err)
+	}
+	if err := w.addReview(ctx, c); err != nil {
+		return c, err
+	}
+	w.settlements[c.SettlementID] = true
+	return c, nil
+}
+
+// claimArgs returns c as it is stored (RecordedAt set, in UTC, to the millisecond) and the values of
+// claimColumns for it; a zero id is NULL.
+func claimArgs(c ledger.Claim) (ledger.Claim, []any) {
 	if c.RecordedAt.IsZero() {
 		c.RecordedAt = time.Now()
 	}
@@ -240,24 +259,18 @@ func (w *ledgerWriter) AddClaim(ctx context.Context, c ledger.Claim) (ledger.Cla
 			published = p.Published.String()
 		}
 	}
-	// Writers are serialised by the write lock, so max(id)+1 is free, as SQLite's INTEGER PRIMARY KEY assigns it.
-	err := w.tx.QueryRow(ctx, "INSERT INTO claims ("+claimColumns+`)
-		VALUES (coalesce($1::bigint, (SELECT coalesce(max(id), 0) + 1 FROM claims)), $2, $3, $4, $5, $6, $7, $8, $9,
-		        $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) RETURNING id`,
-		id, c.SettlementID, c.SourceID, string(c.Holder), nullStr(string(c.Degree)), c.ValidAt.String(), string(c.ValidPrecision),
-		c.PublishedAt.String(), c.RecordedAt, nullStr(c.RelayedBy), nullStr(c.RelayURL),
+	return c, []any{id, c.SettlementID, c.SourceID, string(c.Holder), nullStr(string(c.Degree)), c.ValidAt.String(),
+		string(c.ValidPrecision), c.PublishedAt.String(), c.RecordedAt, nullStr(c.RelayedBy), nullStr(c.RelayURL),
 		string(c.Evidence), c.Summary, c.Credibility, nullNum(c.Supersedes), nullNum(c.Retracts), nullStr(c.RecordedBy),
-		nullStr(c.EditorialReason), report, proposal, start, end, outlet, published, rurl).Scan(&c.ID)
-	if err != nil {
-		return c, fmt.Errorf("postgres: add claim: %w", err)
+		nullStr(c.EditorialReason), report, proposal, start, end, outlet, published, rurl}
+}
+
+// addReview records the review row of a claim accepted from a report's proposal, in the same transaction: a
+// proposal becomes at most one claim.
+func (w *ledgerWriter) addReview(ctx context.Context, c ledger.Claim) error {
+	if c.Report == nil {
+		return nil
 	}
-	if c.Report != nil {
-		// The proposal's review row, in the same transaction: a proposal becomes at most one claim.
-		if err := insertReview(ctx, w.tx, ledger.Review{ReportID: c.Report.ReportID, Proposal: c.Report.Proposal,
-			Decision: ledger.DecisionAccepted, ClaimID: c.ID, By: c.RecordedBy, At: c.RecordedAt}); err != nil {
-			return c, err
-		}
-	}
-	w.settlements[c.SettlementID] = true
-	return c, nil
+	return insertReview(ctx, w.tx, ledger.Review{ReportID: c.Report.ReportID, Proposal: c.Report.Proposal,
+		Decision: ledger.DecisionAccepted, ClaimID: c.ID, By: c.RecordedBy, At: c.RecordedAt})
 }

@@ -75,9 +75,13 @@ func (s *Reports) Report(ctx context.Context, id int64) (report.Stored, error) {
 }
 
 // Reports lists the reports, newest first, without their text and result.
-func (s *Reports) Reports(ctx context.Context) ([]report.Stored, error) {
+func (s *Reports) Reports(ctx context.Context, p report.Page) ([]report.Stored, error) {
+	var limit *int // NULL: no limit
+	if p.Limit > 0 {
+		limit = &p.Limit
+	}
 	rows, err := s.db.pool.Query(ctx, `SELECT id, title, outlet, url, published_at, language, recorded_at,
-		recorded_by FROM reports ORDER BY id DESC`)
+		recorded_by FROM reports WHERE $1 <= 0 OR id < $1 ORDER BY id DESC LIMIT $2`, p.Before, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -191,6 +191,7 @@ func TestPlaces(t *testing.T) {
 		{"a common word", "Sad to say, Nyzy was shelled.", "Nyzy=699933"},
 		{"a namesake outside the gazetteer", "Popovka in Korochansky district is quiet.", "Popovka=- Korochansky district=@ru-bel-korochansky"},
 		{"a Title Case headline", "Russia Retakes Sudzha From Ukraine", "Sudzha=486816"},
+		{"Ukrainian neuter locative", "Бої у Плеховому та біля Суджі.", "Плеховому=ru-krs-plekhovo Суджі=486816"},
 		{"multi-word names", "Fighting near Velyka Pysarivka and in Большом Солдатском.", "Velyka Pysarivka=690230 Большом Солдатском=ru-krs-bolshoye-soldatskoye"},
 	}
 	for _, tt := range tests {

@@ -35,8 +35,16 @@ type Store interface {
 	AddReport(ctx context.Context, r Stored) (Stored, error)
 	// Report returns the report with id, or an error wrapping ErrNotFound.
 	Report(ctx context.Context, id int64) (Stored, error)
-	// Reports returns every report, newest first, without Text, Places and Claims.
-	Reports(ctx context.Context) ([]Stored, error)
+	// Reports returns the reports of page p, newest first, without Text, Places and Claims.
+	Reports(ctx context.Context, p Page) ([]Stored, error)
+}
+
+// Page selects reports from the list, newest first.
+type Page struct {
+	// Before, when above 0, selects only the reports with ids below it: the page after the one that ended there.
+	Before int64
+	// Limit, when above 0, caps how many reports are returned.
+	Limit int
 }
 
 // Alias is another name of a registered source ("the MoD", "Konashenkov", a channel's handle).

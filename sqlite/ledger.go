@@ -289,6 +289,21 @@ func (w *ledgerWriter) SetReliability(ctx context.Context, id string, r ledger.R
 }
 
 func (w *ledgerWriter) AddClaim(ctx context.Context, c ledger.Claim) (ledger.Claim, error) {
+	c, args := claimArgs(c)
+	res, err := w.exec(ctx, "INSERT INTO claims ("+claimColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+	if err != nil {
+		return c, fmt.Errorf("sqlite: add claim: %w", err)
+	}
+	if c.ID, err = res.LastInsertId(); err != nil {
+		return c, err
+	}
+	return c, w.addReview(ctx, c)
+}
+
+// claimArgs returns c as it is stored (RecordedAt set, in UTC, to the millisecond) and the values of
+// claimColumns for it; a zero id is NULL, for the store to assign.
+func claimArgs(c ledger.Claim) (ledger.Claim, []any) {
 	if c.RecordedAt.IsZero() {
 		c.RecordedAt = time.Now()
 	}
@@ -305,27 +320,23 @@ func (w *ledgerWriter) AddClaim(ctx context.Context, c ledger.Claim) (ledger.Cla
 			published = p.Published.String()
 		}
 	}
-	res, err := w.exec(ctx, "INSERT INTO claims ("+claimColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, c.SettlementID, c.SourceID, c.Holder, nullStr(string(c.Degree)), c.ValidAt.String(), c.ValidPrecision,
-		c.PublishedAt.String(), c.RecordedAt.Format(recordedAtFormat), nullStr(c.RelayedBy), nullStr(c.RelayURL),
-		c.Evidence, c.Summary, c.Credibility, nullNum(c.Supersedes), nullNum(c.Retracts), nullStr(c.RecordedBy),
-		nullStr(c.EditorialReason), report, proposal, start, end, outlet, published, rurl)
-	if err != nil {
-		return c, fmt.Errorf("sqlite: add claim: %w", err)
+	// Plain types, which database/sql passes on without reflection.
+	return c, []any{id, c.SettlementID, c.SourceID, string(c.Holder), nullStr(string(c.Degree)), c.ValidAt.String(),
+		string(c.ValidPrecision), c.PublishedAt.String(), c.RecordedAt.Format(recordedAtFormat), nullStr(c.RelayedBy),
+		nullStr(c.RelayURL), string(c.Evidence), c.Summary, int64(c.Credibility), nullNum(c.Supersedes),
+		nullNum(c.Retracts), nullStr(c.RecordedBy), nullStr(c.EditorialReason), report, proposal, start, end, outlet,
+		published, rurl}
+}
+
+// addReview records the review row of a claim accepted from a report's proposal, in the same transaction: a
+// proposal becomes at most one claim, and a proposal already accepted or rejected (by another editor at the same
+// moment) makes this write fail whole.
+func (w *ledgerWriter) addReview(ctx context.Context, c ledger.Claim) error {
+	if c.Report == nil {
+		return nil
 	}
-	if c.ID, err = res.LastInsertId(); err != nil {
-		return c, err
-	}
-	if c.Report != nil {
-		// The proposal's review row, in the same transaction: a proposal becomes at most one claim, and a proposal
-		// already accepted or rejected (by another editor at the same moment) makes this write fail whole.
-		if err := insertReview(ctx, w.tx, ledger.Review{ReportID: c.Report.ReportID, Proposal: c.Report.Proposal,
-			Decision: ledger.DecisionAccepted, ClaimID: c.ID, By: c.RecordedBy, At: c.RecordedAt}); err != nil {
-			return c, err
-		}
-	}
-	return c, nil
+	return insertReview(ctx, w.tx, ledger.Review{ReportID: c.Report.ReportID, Proposal: c.Report.Proposal,
+		Decision: ledger.DecisionAccepted, ClaimID: c.ID, By: c.RecordedBy, At: c.RecordedAt})
 }
 
 // isConstraint reports whether err is an SQLite constraint violation of the extended kind code.

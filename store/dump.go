@@ -155,7 +155,7 @@ func allReviews(ctx context.Context, s *Store) ([]ledger.Review, error) {
 
 // allReports returns every report in full, in id order.
 func allReports(ctx context.Context, s *Store) ([]report.Stored, error) {
-	list, err := s.reports.Reports(ctx)
+	list, err := s.reports.Reports(ctx, report.Page{})
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -45,6 +46,7 @@ func Run(t *testing.T, h Harness) {
 		{"SpatialIndexFollowsMoves", testSpatialIndex},
 		{"ImportAtomic", testImportAtomic},
 		{"ImportIdempotent", testImportIdempotent},
+		{"ImportBatches", testImportBatches},
 		{"LedgerRoundTrip", testLedgerRoundTrip},
 		{"LedgerErrors", testLedgerErrors},
 		{"ClaimsAppendOnly", testClaimsAppendOnly},
@@ -576,7 +578,7 @@ func addReport(tb testing.TB, s *store.Store, title string) report.Stored {
 func testReports(t *testing.T, h Harness) {
 	ctx := context.Background()
 	s := h.Open(t)
-	if list, err := s.Reports().Reports(ctx); err != nil || len(list) != 0 {
+	if list, err := s.Reports().Reports(ctx, report.Page{}); err != nil || len(list) != 0 {
 		t.Errorf("Reports() of a new store = %v, %v; want none", list, err)
 	}
 	a, b := addReport(t, s, "first"), addReport(t, s, "second")
@@ -588,9 +590,28 @@ func testReports(t *testing.T, h Harness) {
 		len(got.Places) != 1 || got.Places[0].Mention != "Sudzha" || !got.RecordedAt.Equal(a.RecordedAt) || got.RecordedBy != "editor" {
 		t.Errorf("Report(%d) = %+v, %v", a.ID, got, err)
 	}
-	list, err := s.Reports().Reports(ctx)
+	list, err := s.Reports().Reports(ctx, report.Page{})
 	if err != nil || len(list) != 2 || list[0].ID != b.ID || list[0].Text != "" {
 		t.Errorf("Reports() = %+v, %v; want two, newest first, without text", list, err)
+	}
+	c := addReport(t, s, "third")
+	for _, tt := range []struct {
+		page report.Page
+		want []int64
+	}{
+		{report.Page{Limit: 2}, []int64{c.ID, b.ID}},
+		{report.Page{Before: b.ID, Limit: 2}, []int64{a.ID}},
+		{report.Page{Before: c.ID}, []int64{b.ID, a.ID}},
+		{report.Page{Before: a.ID}, nil},
+	} {
+		list, err := s.Reports().Reports(ctx, tt.page)
+		var ids []int64
+		for _, r := range list {
+			ids = append(ids, r.ID)
+		}
+		if err != nil || !slices.Equal(ids, tt.want) {
+			t.Errorf("Reports(%+v) = %v, %v; want %v", tt.page, ids, err, tt.want)
+		}
 	}
 	if _, err := s.Reports().Report(ctx, 999); !errors.Is(err, report.ErrNotFound) {
 		t.Errorf("Report(999) = %v, want ErrNotFound", err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -123,5 +124,50 @@ func TestSourceAliasesAPI(t *testing.T) {
 	b := readAll(t, resp)
 	if resp.StatusCode != http.StatusCreated || !bytes.Contains(b, []byte(`"source":"isw"`)) {
 		t.Errorf("POST /api/reports with an alias = %d %s", resp.StatusCode, b)
+	}
+}
+
+// TestReportsListPages: GET /api/reports gives limit reports a page, newest first, and the next page's link (in
+// the body and in a Link header) until the last page; a bad limit or cursor is a 400.
+func TestReportsListPages(t *testing.T) {
+	e := newEnv(t)
+	authz := map[string]string{"Authorization": "Bearer " + e.token, "Content-Type": "application/json"}
+	for i := range 5 {
+		body, _ := json.Marshal(map[string]string{"text": reportText, "title": "report " + strconv.Itoa(i+1), "published_at": "2025-03-20"})
+		if resp := e.do(t, "POST", "/api/reports", bytes.NewReader(body), authz); resp.StatusCode != http.StatusCreated {
+			t.Fatalf("POST /api/reports = %d %s", resp.StatusCode, readAll(t, resp))
+		}
+	}
+	var titles []string
+	path, pages := "/api/reports?limit=2", 0
+	for path != "" {
+		resp := e.do(t, "GET", path, nil, authz)
+		var page struct {
+			Reports []struct {
+				Title string `json:"title"`
+			} `json:"reports"`
+			Next string `json:"next"`
+		}
+		if err := json.Unmarshal(readAll(t, resp), &page); err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s = %d, %v", path, resp.StatusCode, err)
+		}
+		if link := resp.Header.Get("Link"); (page.Next == "") != (link == "") || page.Next != "" && link != "<"+page.Next+`>; rel="next"` {
+			t.Errorf("GET %s: next %q but Link %q", path, page.Next, link)
+		}
+		for _, r := range page.Reports {
+			titles = append(titles, r.Title)
+		}
+		path = page.Next
+		if pages++; pages > 5 {
+			t.Fatal("the pages do not end")
+		}
+	}
+	if want := "report 5,report 4,report 3,report 2,report 1"; strings.Join(titles, ",") != want || pages != 3 {
+		t.Errorf("pages of 2 = %d pages %q, want 3 pages %q", pages, strings.Join(titles, ","), want)
+	}
+	for _, q := range []string{"limit=0", "limit=501", "limit=x", "before=0", "before=x", "page=2"} {
+		if resp := e.do(t, "GET", "/api/reports?"+q, nil, authz); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("GET /api/reports?%s = %d, want 400", q, resp.StatusCode)
+		}
 	}
 }

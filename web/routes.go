@@ -381,11 +381,15 @@ func (s *Server) listReports(c echo.Context) error {
 	if _, err := s.authorized(c); err != nil {
 		return err
 	}
-	rs, err := s.atlas.Reports(c.Request().Context(), c.QueryParams())
+	list, err := s.atlas.Reports(c.Request().Context(), c.QueryParams())
 	if err != nil {
 		return err
 	}
-	return privateJSON(c, http.StatusOK, map[string]any{"reports": rs})
+	if list.Next != "" {
+		list.Next = "/api/reports?" + list.Next
+		c.Response().Header().Set("Link", "<"+list.Next+`>; rel="next"`)
+	}
+	return privateJSON(c, http.StatusOK, list)
 }
 
 func (s *Server) showReport(c echo.Context) error {

@@ -81,7 +81,7 @@ func openLedger(ctx context.Context, path string) (*ledgerCtx, error) {
 func (l *ledgerCtx) Close() error { return l.db.Close() }
 
 // recordAs makes every claim l records carry who as its RecordedBy.
-func (l *ledgerCtx) recordAs(who string) { l.rec.Store = recordingStore{Store: l.rec.Store, by: who} }
+func (l *ledgerCtx) recordAs(who string) { l.rec.RecordedBy = who }
 
 // cliUser names the command line's user for RecordedBy: "cli:USER", or "cli" when $USER and $LOGNAME are unset.
 func cliUser(e env) string {
@@ -91,28 +91,6 @@ func cliUser(e env) string {
 		}
 	}
 	return "cli"
-}
-
-// recordingStore is a ledger.Store whose writers stamp each claim that carries no RecordedBy with by.
-type recordingStore struct {
-	ledger.Store
-	by string
-}
-
-func (s recordingStore) Write(ctx context.Context, fn func(w ledger.Writer) error) error {
-	return s.Store.Write(ctx, func(w ledger.Writer) error { return fn(recordingWriter{Writer: w, by: s.by}) })
-}
-
-type recordingWriter struct {
-	ledger.Writer
-	by string
-}
-
-func (w recordingWriter) AddClaim(ctx context.Context, c ledger.Claim) (ledger.Claim, error) {
-	if c.RecordedBy == "" {
-		c.RecordedBy = w.by
-	}
-	return w.Writer.AddClaim(ctx, c)
 }
 
 // index loads the ledger's index with a staleness window.
