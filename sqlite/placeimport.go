@@ -223,6 +223,7 @@ func newPlaceWriter(ctx context.Context, db *DB, tx *sql.Tx) (_ *placeWriter, er
 	bulk := &bulkWriter{placeRows: w.sizes.rows, keyRows: w.sizes.keyRows, jobs: make(chan bulkJob, 2),
 		done: make(chan struct{}), spareKeys: make(chan []keyRow, 1)}
 	w.bulk = bulk
+	go bulk.run(ctx) // idle until the first batch; close stops it
 	for _, s := range []struct {
 		dst **sql.Stmt
 		sql string
@@ -258,7 +259,6 @@ func newPlaceWriter(ctx context.Context, db *DB, tx *sql.Tx) (_ *placeWriter, er
 			return nil, err
 		}
 	}
-	go bulk.run(ctx)
 	return w, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -363,4 +364,29 @@ func TestImportKeepsApproximatePlacesIndexed(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkRTree(t, db)
+}
+
+// TestImportThatCannotStartEnds: when the writer cannot be set up (here the R*Tree is missing, so its statements do
+// not prepare), the import returns the error and stops its writing goroutine instead of waiting for it forever.
+func TestImportThatCannotStartEnds(t *testing.T) {
+	ctx := context.Background()
+	db := testdb.Open(t)
+	if _, err := db.ReadPool().Exec("DROP TABLE rtree_settlements_geom"); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- db.Gazetteer().ImportPlaces(ctx, func(w gazetteer.PlaceWriter) error {
+			_, err := w.Upsert(ctx, gazetteer.Place{ID: "a", Name: "A", Point: orb.Point{1, 1}})
+			return err
+		})
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "rtree_settlements_geom") {
+			t.Errorf("import without an R*Tree = %v, want an error naming it", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("import without an R*Tree did not return in 30 s")
+	}
 }
