@@ -225,11 +225,10 @@ func (a *Atlas) state(ctx context.Context) (*placeIndex, *ledger.Index, error) {
 
 // SaveLedgerSnapshot stores a snapshot of the ledger index in the store when the atlas's first load of it found
 // none usable or one far behind (see ledger.Cache.SaveSnapshot), so that the next start reads it instead of every
-// claim; otherwise it does nothing. Call it once the atlas is Ready, off any request's path: readers and writers
-// do not wait for it.
-func (a *Atlas) SaveLedgerSnapshot(ctx context.Context) error {
-	_, err := a.ledger.SaveSnapshot(ctx)
-	return err
+// claim; otherwise it does nothing. It reports whether it stored one. Call it once the atlas is Ready, off any
+// request's path: readers do not wait for it.
+func (a *Atlas) SaveLedgerSnapshot(ctx context.Context) (saved bool, err error) {
+	return a.ledger.SaveSnapshot(ctx)
 }
 
 // Ready checks that the stores answer.

@@ -1,6 +1,7 @@
 package ledger_test
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -130,4 +131,36 @@ func TestSyntheticStatusMatchesNaive(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkLoad compares a load that reads every claim from a store (in memory here: the cost of indexing, not of
+// the store's reads) with one that reads a snapshot of them: 5,000 settlements, 1,000,000 claims, 6 sources, as
+// the 1M bench store.
+func BenchmarkLoad(b *testing.B) {
+	cs := synthetic(5_000, 6, 1_000_000)
+	st := &snapStore{memStore: memStore{claims: cs}}
+	ctx := context.Background()
+	b.Run("claims", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := ledger.Load(ctx, &st.memStore, ledger.Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	ix, err := ledger.Load(ctx, st, ledger.Options{})
+	if err == nil {
+		err = ledger.SaveSnapshot(ctx, st, ix)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("snapshot", func(b *testing.B) {
+		b.ReportMetric(float64(len(st.blob)), "snapshot-bytes")
+		for b.Loop() {
+			st.pages = nil
+			if ix, err := ledger.Load(ctx, st, ledger.Options{}); err != nil || !st.fromSnapshot() || ix.Len() != len(cs) {
+				b.Fatalf("Load = %v, pages %v", err, st.pages)
+			}
+		}
+	})
 }

@@ -75,6 +75,7 @@ type settlement struct {
 	live   []int32 // positions in recs of the claims in force, by source id, then in sequence
 	latest int32   // the latest ValidAt of a claim in force, as a day number; 0 for none
 	nsrc   int32   // the number of sources with a claim in force
+	known  []knownStep
 }
 
 // run returns the end of the run of live claims from live[i] on that share its source.
@@ -291,12 +292,16 @@ func (b *builder) add(c *Claim) {
 func (b *builder) finish() {
 	nx := b.nx
 	newSources := 0
+	var rank []int32
+	if len(b.dirty) > 0 {
+		rank = sourceRanks(nx.srcIDs)
+	}
 	for _, n := range b.dirty {
 		s := nx.setts[n]
 		if cap(s.recs) > len(s.recs)+len(s.recs)/8 { // no slack kept from appending
 			s.recs = slices.Clone(s.recs)
 		}
-		s.regroup(nx.srcIDs)
+		s.regroup(rank)
 		newSources += int(s.nsrc)
 	}
 	nx.views += newSources - b.oldSources
@@ -335,8 +340,22 @@ func (b *builder) finish() {
 	}
 }
 
-// regroup rebuilds s's claims in force and groups from its records.
-func (s *settlement) regroup(srcIDs []string) {
+// sourceRanks returns each source number's rank in the order of the source ids.
+func sourceRanks(srcIDs []string) []int32 {
+	byID := make([]int32, len(srcIDs))
+	for i := range byID {
+		byID[i] = int32(i)
+	}
+	slices.SortFunc(byID, func(a, b int32) int { return strings.Compare(srcIDs[a], srcIDs[b]) })
+	rank := make([]int32, len(srcIDs))
+	for r, n := range byID {
+		rank[n] = int32(r)
+	}
+	return rank
+}
+
+// regroup rebuilds s's claims in force and groups from its records; rank is sourceRanks of the index's sources.
+func (s *settlement) regroup(rank []int32) {
 	s.live, s.latest, s.nsrc = s.live[:0:0], 0, 0
 	for i := range s.recs {
 		if r := &s.recs[i]; r.inForce() {
@@ -345,12 +364,13 @@ func (s *settlement) regroup(srcIDs []string) {
 		}
 	}
 	slices.SortStableFunc(s.live, func(a, b int32) int {
-		return strings.Compare(srcIDs[s.recs[a].source], srcIDs[s.recs[b].source])
+		return cmp.Compare(rank[s.recs[a].source], rank[s.recs[b].source])
 	})
 	for i := 0; i < len(s.live); i = s.run(i) {
 		s.nsrc++
 	}
 	s.live = slices.Clip(s.live)
+	s.known = s.knownSteps()
 }
 
 // number returns the settlement number of id.
@@ -455,12 +475,7 @@ func (ix *Index) DefaultAsOf(today, knownOn Date) Date {
 		}
 		latest = Date{}
 		for _, s := range ix.setts {
-			for i := range s.recs {
-				r := &s.recs[i]
-				if r.published <= knownOn.n && !r.retraction && r.valid > latest.n && !s.replacedKnown(r, knownOn) {
-					latest = Date{n: r.valid}
-				}
-			}
+			latest.n = max(latest.n, s.knownLatest(knownOn.n))
 		}
 	}
 	if latest.IsZero() || today.Sub(latest) <= ix.staleDays {

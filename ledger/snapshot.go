@@ -230,8 +230,9 @@ func decodeSnapshot(r io.Reader, size int64, opt Options) (*Index, error) {
 	ix.claims = int(claims)
 	ix.order = make([]int32, len(ix.setts))
 	var latest int32
+	rank := sourceRanks(ix.srcIDs)
 	for n, s := range ix.setts {
-		s.regroup(ix.srcIDs)
+		s.regroup(rank)
 		ix.views += int(s.nsrc)
 		latest = max(latest, s.latest)
 		ix.order[n] = int32(n)

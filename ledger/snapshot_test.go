@@ -2,6 +2,7 @@ package ledger_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"io"
 	"math/rand/v2"
@@ -25,11 +26,17 @@ func (s *snapStore) Claims(ctx context.Context, f ledger.ClaimFilter) ([]ledger.
 	if f.Limit != 1 && f.Settlement == "" && f.Source == "" {
 		s.pages = append(s.pages, f.AfterID)
 	}
-	out, err := s.memStore.Claims(ctx, f)
-	if f.Limit > 0 && len(out) > f.Limit {
-		out = out[:f.Limit]
+	if f.Limit <= 0 {
+		return s.memStore.Claims(ctx, f)
 	}
-	return out, err
+	var out []ledger.Claim // the first Limit, without copying the rest
+	i, _ := slices.BinarySearchFunc(s.claims, f.AfterID+1, func(c ledger.Claim, id int64) int { return cmp.Compare(c.ID, id) })
+	for ; i < len(s.claims) && len(out) < f.Limit; i++ {
+		if c := s.claims[i]; (f.Settlement == "" || c.SettlementID == f.Settlement) && (f.Source == "" || c.SourceID == f.Source) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 func (s *snapStore) ReadIndexSnapshot(_ context.Context, read func(r io.Reader, size int64) error) (bool, error) {

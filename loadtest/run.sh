@@ -98,6 +98,13 @@ bench() {
 		printf "%s\t%s\t%s\t%s\t%d\t%.2f\t%.0f\t%.3f\t%.3f\t%d\t%d\t%d\t%d\n", ds, srv, gz, c, v["requests"], s,
 			v["requests"] / s, v["p50_us"] / 1000, v["p99_us"] / 1000, v["errors"], v["non2xx"], v["bytes"], run
 	}' | tee -a "$RESULTS" | awk -F'\t' '{ printf "  %-6s %-12s %-8s c=%-3s run %s %8s req/s  p50 %s ms  p99 %s ms  errors %s/%s\n", $1, $2, $3, $4, $13, $7, $8, $9, $10, $11 }'
+	# Every request of the list is a tile the server has: an error or an answer other than 2xx means the run
+	# measured something else (a 404 is cheaper than a tile), so the figures would mislead.
+	bad=$(tail -n1 "$RESULTS" | awk -F'\t' '{ print $10 + $11 }')
+	if [ "$bad" -gt 0 ]; then
+		echo "loadtest: $2 answered $bad requests with an error or a status other than 2xx (see its log in $RUN): stopping" >&2
+		exit 1
+	fi
 }
 
 # hwm PID: the process's peak resident set (VmHWM) in MB.

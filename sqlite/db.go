@@ -33,6 +33,8 @@ type DB struct {
 	path  string
 	read  *sql.DB
 	write *sql.DB
+	// importBatches sizes ImportPlaces' batches (zero: the defaults; tests set it through export_test.go).
+	importBatches importBatches
 }
 
 // Open opens (creating if needed) the store at path and migrates it to the current schema.

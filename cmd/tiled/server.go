@@ -141,8 +141,13 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	snapDone := make(chan struct{})
 	go func() {
 		defer close(snapDone)
-		if err := a.SaveLedgerSnapshot(snapCtx); err != nil && snapCtx.Err() == nil {
+		t0 := time.Now()
+		saved, err := a.SaveLedgerSnapshot(snapCtx)
+		switch {
+		case err != nil && snapCtx.Err() == nil:
 			log.Warn("storing the ledger index's snapshot failed; the next start reads every claim", "error", err)
+		case saved:
+			log.Info("stored the ledger index's snapshot for the next start", "duration", time.Since(t0).String())
 		}
 	}()
 	defer func() { stopSnap(); <-snapDone }()
