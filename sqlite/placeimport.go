@@ -175,8 +175,10 @@ type placeWriter struct {
 	extent   orb.Bound           // of the points written
 	written  bool
 
-	// approx holds the store's approximate places by id, as stored, and approxKeys their ids by name key: the
-	// rows of name_keys that ApproximatePlaces would join, kept in memory since they are few.
+	// approx holds the store's approximate places by id, as stored, and approxKeys their ids by the match keys of
+	// their names (as stored, and as written by this import), kept in memory since they are few. (Reading their
+	// rows of name_keys instead would scan the whole key index: 23 s at a million places; a key of a name the
+	// record no longer holds, a primary name replaced by an earlier import, is not found this way.)
 	approx     map[string]gazetteer.Place
 	approxKeys map[string][]string
 }
@@ -195,22 +197,14 @@ func newPlaceWriter(ctx context.Context, db *DB, tx *sql.Tx) (_ *placeWriter, er
 		Scan(&empty, &w.nextFID); err != nil {
 		return nil, err
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT "+placeColumns+`, k.key FROM name_keys k JOIN settlements s ON s.id = k.place_id
-		WHERE s.approximate`)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var key string
-		p, err := scanPlace(rows, &key)
-		if err != nil {
-			rows.Close()
-			return nil, err
+	// The approximate places (few; found through their partial index) and the match keys of their names.
+	if err := eachPlace(ctx, tx, func(p gazetteer.Place) error {
+		w.noteApproximate(p, p.Name)
+		for _, n := range p.Names {
+			w.noteApproximate(p, n.Name)
 		}
-		w.approx[p.ID] = p
-		w.approxKeys[key] = append(w.approxKeys[key], p.ID)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil
+	}, "SELECT "+placeColumns+" FROM settlements s WHERE s.approximate"); err != nil {
 		return nil, err
 	}
 	const cols = `geom = ?1, slug = coalesce(?3, slug), geonameid = coalesce(?4, geonameid), name = ?5,
@@ -394,17 +388,26 @@ func (w *placeWriter) Upsert(ctx context.Context, p gazetteer.Place) (bool, erro
 			w.keys = append(w.keys, keyRow{k, p.ID, name})
 		}
 	}
-	if sp, ok := w.approx[p.ID]; ok && sp.Approximate {
-		for _, k := range w.seen {
-			if !slices.Contains(w.approxKeys[k], p.ID) {
-				w.approxKeys[k] = append(w.approxKeys[k], p.ID)
-			}
+	if sp, ok := w.approx[p.ID]; ok {
+		w.noteApproximate(sp, p.Name)
+		for _, n := range p.Names {
+			w.noteApproximate(sp, n.Name)
 		}
 	}
 	if len(w.keys) >= w.sizes.keys {
 		w.sendKeys()
 	}
 	return inserted, nil
+}
+
+// noteApproximate records approximate place p, as stored, in the in-memory index under the match keys of name.
+func (w *placeWriter) noteApproximate(p gazetteer.Place, name string) {
+	w.approx[p.ID] = p
+	for _, k := range names.Keys(name) {
+		if !slices.Contains(w.approxKeys[k], p.ID) {
+			w.approxKeys[k] = append(w.approxKeys[k], p.ID)
+		}
+	}
 }
 
 // upsertNow writes p at once, after every queued batch: INSERT, or UPDATE with the names merged when the id is
