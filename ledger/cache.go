@@ -139,9 +139,9 @@ func (ix *Index) changedSince(old *Index) []string {
 
 // SaveSnapshot stores a snapshot of the index in the store (a SnapshotStore) when the cache's first load found the
 // stored one missing, unusable or at least SnapshotMin claims behind, so that the next load reads it instead of
-// every claim; otherwise, and after it has saved one, it does nothing. It writes the current index when that holds
-// only claims read from the store, else the first one loaded. Readers and refreshes do not wait for it; call it
-// off any request's path (a server calls it once it is up).
+// every claim; otherwise, and after it has tried once (unless ctx ended first), it does nothing. It writes the
+// current index when that holds only claims read from the store, else the first one loaded. Readers and refreshes
+// do not wait for it; call it off any request's path (a server calls it once it is up).
 func (c *Cache) SaveSnapshot(ctx context.Context) (saved bool, err error) {
 	c.snapMu.Lock()
 	defer c.snapMu.Unlock()
@@ -152,9 +152,9 @@ func (c *Cache) SaveSnapshot(ctx context.Context) (saved bool, err error) {
 	if ix == nil || ix.lastID > ix.readTo {
 		ix = c.first
 	}
-	if err := SaveSnapshot(ctx, c.store, ix); err != nil {
-		return false, err
+	err = SaveSnapshot(ctx, c.store, ix)
+	if ctx.Err() == nil {
+		c.first = nil // tried once: a store that cannot take it (read-only, full) is not asked again
 	}
-	c.first = nil
-	return true, nil
+	return err == nil, err
 }

@@ -82,6 +82,12 @@
 // this process's writes (Refresh after writing), another process's (a reader finding the version moved), and a
 // replica's (Refresh, or Apply with claims it was told of, in any order). Applying a claim twice is harmless.
 //
+// A store may keep a snapshot of the index (SnapshotStore): a compact, checksummed form of the claims up to some
+// id N. Load starts from it when the store still holds exactly those claims (as many with ids up to N, and a sample
+// of them read back equal) and reads only the claims above N; anything else (no snapshot, a damaged or foreign one,
+// claims that do not match) and Load reads every claim, as it would without one. Cache.SaveSnapshot writes a new
+// one after a load that read many claims from rows.
+//
 // A Recorder validates and appends sources and claims (one at a time, or a CSV file in one transaction).
 // Persistence sits behind Store; package sqlite implements it.
 package ledger
