@@ -104,6 +104,11 @@ func (l *Ledger) Write(ctx context.Context, fn func(w ledger.Writer) error) erro
 	return l.db.writeTx(ctx, func(tx *sql.Tx) error {
 		w := &ledgerWriter{tx: tx}
 		defer w.close()
+		defer func() {
+			if w.bigCache {
+				tx.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -16384") //nolint:errcheck // best effort
+			}
+		}()
 		if err := fn(w); err != nil {
 			return err
 		}
@@ -166,8 +171,9 @@ func scanClaim(r rowScanner) (ledger.Claim, error) {
 // import runs the same few statements for every row, and preparing the claims insert (with its triggers) cost
 // more than running it.
 type ledgerWriter struct {
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt
+	tx       *sql.Tx
+	stmts    map[string]*sql.Stmt
+	bigCache bool // the page cache is importCacheKiB until the transaction ends
 }
 
 // stmt returns the prepared statement for q.

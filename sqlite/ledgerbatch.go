@@ -127,6 +127,15 @@ func (w *ledgerWriter) collectDuplicates(ctx context.Context, q string, args []a
 }
 
 func (w *ledgerWriter) AddClaims(ctx context.Context, cs []ledger.Claim) error {
+	if !w.bigCache {
+		// An import's inserts and duplicate checks land all over the claims' settlement index: with the writer's
+		// usual 16 MiB cache a large import re-reads its pages from the WAL, a system call each.
+		// importCacheKiB (as for places): a 1M-claim import took 10% less CPU, a quarter of it in the kernel before.
+		if _, err := w.tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = -%d", importCacheKiB)); err != nil {
+			return err
+		}
+		w.bigCache = true
+	}
 	args := make([]any, 0, 25*min(len(cs), insertRows))
 	for lo := 0; lo < len(cs); lo += insertRows {
 		part := cs[lo:min(lo+insertRows, len(cs))]
