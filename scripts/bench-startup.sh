@@ -2,7 +2,8 @@
 # bench-startup.sh BIN DB [PORT]: start `BIN serve` on DB with the tile cache off, report the seconds until /health
 # answers and the RSS then, the median and p99 time of cold tiles by zoom (z0 twenty times; at z6, z8, z10 and z12
 # up to 60 tiles of a 3°×3° box around Kursk), then the peak and current RSS from /proc (VmHWM, VmRSS), and stop
-# the server. Used for BENCHMARKS.md (issue 15); needs curl and awk. Times are curl's time_total, in ms.
+# the server. Used for BENCHMARKS.md (issue 15); needs curl and awk. Times are curl's time_total, in ms. With
+# STARTUP_ONLY=1 it stops after /health answers, printing the server's CPU seconds (user + sys) until then.
 set -eu
 bin=$1 db=$2 port=${3:-18915}
 base="http://127.0.0.1:$port"
@@ -17,6 +18,10 @@ done
 up=$(date +%s.%N)
 rss_up=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
 echo "startup_s=$(echo "$up - $start" | bc) rss_at_start_mb=$((rss_up / 1024))"
+if [ "${STARTUP_ONLY:-}" = 1 ]; then # the start-up alone, with the server's CPU (user + sys) until then
+  echo "cpu_s=$(awk '{print ($14 + $15) / 100}' /proc/$pid/stat)"
+  exit 0
+fi
 # tiles Z: the tiles of zoom Z over 34.69–37.69°E, 50.23–53.23°N (Kursk ± 1.5°), at most 60, spread evenly.
 tiles() {
   awk -v z="$1" 'function tx(lon) { return int((lon + 180) / 360 * 2^z) }

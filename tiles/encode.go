@@ -56,6 +56,13 @@ type mvtVal struct {
 	n     uint64 // the double's bits, the zigzagged sint, or 0/1
 }
 
+// Protobuf wire types (the low three bits of a field's key).
+const (
+	wireVarint  = 0
+	wireFixed64 = 1
+	wireBytes   = 2
+)
+
 // newMVTVal converts v, one of the values mvtValue returns (string, bool, float64, int64), to an mvtVal.
 func newMVTVal(v any) mvtVal {
 	switch v := v.(type) {
@@ -108,28 +115,28 @@ func (l *pointLayer) add(id uint64, p orb.Point, attrs, more []Attr) {
 	}
 	// The feature: id (1), tags (2, packed), type (3) = POINT, geometry (4, packed) = MoveTo(1), dx, dy.
 	f := l.scr[:0]
-	f = append(f, 1<<3|0)
+	f = append(f, 1<<3|wireVarint)
 	f = binary.AppendUvarint(f, id)
 	if len(l.tags) > 0 {
 		n := 0
 		for _, t := range l.tags {
 			n += uvarintLen(uint64(t))
 		}
-		f = append(f, 2<<3|2)
+		f = append(f, 2<<3|wireBytes)
 		f = binary.AppendUvarint(f, uint64(n))
 		for _, t := range l.tags {
 			f = binary.AppendUvarint(f, uint64(t))
 		}
 	}
-	f = append(f, 3<<3|0, 1)
+	f = append(f, 3<<3|wireVarint, 1)
 	x, y := int32(p[0]), int32(p[1])
 	zx, zy := uint32((x<<1)^(x>>31)), uint32((y<<1)^(y>>31))
-	f = append(f, 4<<3|2)
+	f = append(f, 4<<3|wireBytes)
 	f = binary.AppendUvarint(f, uint64(1+uvarintLen(uint64(zx))+uvarintLen(uint64(zy))))
-	f = append(f, 1<<3|1)
+	f = append(f, 1<<3|1) // the command MoveTo (1) with a count of 1
 	f = binary.AppendUvarint(f, uint64(zx))
 	f = binary.AppendUvarint(f, uint64(zy))
-	l.feats = append(l.feats, 2<<3|2)
+	l.feats = append(l.feats, 2<<3|wireBytes)
 	l.feats = binary.AppendUvarint(l.feats, uint64(len(f)))
 	l.feats = append(l.feats, f...)
 	l.scr = f
@@ -147,7 +154,7 @@ func (l *pointLayer) appendTo(dst []byte, name string, extent, version uint32) [
 	}
 	n += 1 + uvarintLen(uint64(extent)) + 1 + uvarintLen(uint64(version))
 	dst = slices.Grow(dst, n+1+uvarintLen(uint64(n)))
-	dst = append(dst, 3<<3|2)
+	dst = append(dst, 3<<3|wireBytes)
 	dst = binary.AppendUvarint(dst, uint64(n))
 	dst = appendBytesField(dst, 1, name)
 	dst = append(dst, l.feats...)
@@ -157,9 +164,9 @@ func (l *pointLayer) appendTo(dst []byte, name string, extent, version uint32) [
 	for _, v := range l.vals {
 		dst = appendBytesField(dst, 4, string(v))
 	}
-	dst = append(dst, 5<<3|0)
+	dst = append(dst, 5<<3|wireVarint)
 	dst = binary.AppendUvarint(dst, uint64(extent))
-	dst = append(dst, 15<<3|0)
+	dst = append(dst, 15<<3|wireVarint)
 	return binary.AppendUvarint(dst, uint64(version))
 }
 
@@ -169,7 +176,7 @@ func encodeValue(v mvtVal) []byte {
 	case 1:
 		return appendBytesField(nil, 1, v.s)
 	case 3:
-		return binary.LittleEndian.AppendUint64([]byte{3<<3 | 1}, v.n)
+		return binary.LittleEndian.AppendUint64([]byte{3<<3 | wireFixed64}, v.n)
 	default: // sint, bool: varints
 		return binary.AppendUvarint([]byte{v.field << 3}, v.n)
 	}
@@ -177,7 +184,7 @@ func encodeValue(v mvtVal) []byte {
 
 // appendBytesField appends field number f of wire type 2 (length-delimited) holding s.
 func appendBytesField(dst []byte, f byte, s string) []byte {
-	dst = append(dst, f<<3|2)
+	dst = append(dst, f<<3|wireBytes)
 	dst = binary.AppendUvarint(dst, uint64(len(s)))
 	return append(dst, s...)
 }
