@@ -15,19 +15,26 @@ const placeIndexChunk = 1 << 20
 // size; found is false when the stored one (if any) is of another version. Size and chunks are read in one
 // repeatable-read transaction.
 func (g *Gazetteer) ReadPlaceIndex(ctx context.Context, v int64, read func(r io.Reader, size int64) error) (bool, error) {
-	tx, err := g.db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	return g.db.readChunks(ctx, "tiled_place_index WHERE places_version = $1", []any{v}, read)
+}
+
+// readChunks calls read with the data column of the rows of from (a table and its WHERE clause, with args), in seq
+// order, as one stream, and its total size, all read in one repeatable-read transaction; found is false when there
+// are no rows.
+func (db *DB) readChunks(ctx context.Context, from string, args []any, read func(r io.Reader, size int64) error) (bool, error) {
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return false, err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only
 	var size *int64
-	if err := tx.QueryRow(ctx, "SELECT sum(octet_length(data))::bigint FROM tiled_place_index WHERE places_version = $1", v).Scan(&size); err != nil {
+	if err := tx.QueryRow(ctx, "SELECT sum(octet_length(data))::bigint FROM "+from, args...).Scan(&size); err != nil {
 		return false, err
 	}
 	if size == nil {
 		return false, nil
 	}
-	rows, err := tx.Query(ctx, "SELECT data FROM tiled_place_index WHERE places_version = $1 ORDER BY seq", v)
+	rows, err := tx.Query(ctx, "SELECT data FROM "+from+" ORDER BY seq", args...)
 	if err != nil {
 		return false, err
 	}
@@ -65,18 +72,27 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 // before, in one transaction. It changes neither the data version nor the places version.
 func (g *Gazetteer) SavePlaceIndex(ctx context.Context, v int64, write func(w io.Writer) error) error {
 	return g.db.writeTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "DELETE FROM tiled_place_index"); err != nil {
-			return err
-		}
-		w := &chunkWriter{flush: func(b []byte) error {
-			_, err := tx.Exec(ctx, "INSERT INTO tiled_place_index (places_version, data) VALUES ($1, $2)", v, b)
-			return err
-		}}
-		if err := write(w); err != nil {
-			return err
-		}
-		return w.close()
+		return replaceChunks(ctx, tx, "tiled_place_index", "INSERT INTO tiled_place_index (places_version, data) VALUES ($1, $2)", []any{v}, write)
 	})
+}
+
+// replaceChunks empties table and stores what write writes (nothing when write is nil) in rows of
+// placeIndexChunk bytes, each inserted by insert with args followed by the chunk.
+func replaceChunks(ctx context.Context, tx pgx.Tx, table, insert string, args []any, write func(w io.Writer) error) error {
+	if _, err := tx.Exec(ctx, "DELETE FROM "+table); err != nil {
+		return err
+	}
+	if write == nil {
+		return nil
+	}
+	w := &chunkWriter{flush: func(b []byte) error {
+		_, err := tx.Exec(ctx, insert, append(args[:len(args):len(args)], b)...)
+		return err
+	}}
+	if err := write(w); err != nil {
+		return err
+	}
+	return w.close()
 }
 
 // chunkWriter writes its input as rows of placeIndexChunk bytes.

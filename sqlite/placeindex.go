@@ -14,7 +14,13 @@ const placeIndexChunk = 1 << 20
 // ReadPlaceIndex calls read with the stored place index of places version v, streamed chunk by chunk, and its
 // size; found is false when the stored one (if any) is of another version.
 func (g *Gazetteer) ReadPlaceIndex(ctx context.Context, v int64, read func(r io.Reader, size int64) error) (bool, error) {
-	conn, err := g.db.read.Conn(ctx) // one connection: the size and the chunks are read in one transaction
+	return g.db.readChunks(ctx, "tiled_place_index WHERE places_version = ?", []any{v}, read)
+}
+
+// readChunks calls read with the data column of the rows of from (a table and its WHERE clause, with args), in seq
+// order, as one stream, and its total size, all read in one transaction; found is false when there are no rows.
+func (db *DB) readChunks(ctx context.Context, from string, args []any, read func(r io.Reader, size int64) error) (bool, error) {
+	conn, err := db.read.Conn(ctx) // one connection: the size and the chunks are read in one transaction
 	if err != nil {
 		return false, err
 	}
@@ -25,19 +31,18 @@ func (g *Gazetteer) ReadPlaceIndex(ctx context.Context, v int64, read func(r io.
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only
 	var size sql.NullInt64
-	if err := tx.QueryRowContext(ctx, "SELECT sum(length(data)) FROM tiled_place_index WHERE places_version = ?", v).Scan(&size); err != nil {
+	if err := tx.QueryRowContext(ctx, "SELECT sum(length(data)) FROM "+from, args...).Scan(&size); err != nil {
 		return false, err
 	}
 	if !size.Valid {
 		return false, nil
 	}
-	rows, err := tx.QueryContext(ctx, "SELECT data FROM tiled_place_index WHERE places_version = ? ORDER BY seq", v)
+	rows, err := tx.QueryContext(ctx, "SELECT data FROM "+from+" ORDER BY seq", args...)
 	if err != nil {
 		return false, err
 	}
 	defer rows.Close()
-	r := &chunkReader{rows: rows}
-	if err := read(r, size.Int64); err != nil {
+	if err := read(&chunkReader{rows: rows}, size.Int64); err != nil {
 		return true, err
 	}
 	return true, rows.Err()
@@ -71,23 +76,32 @@ func (c *chunkReader) Read(p []byte) (int, error) {
 // what the places already say.
 func (g *Gazetteer) SavePlaceIndex(ctx context.Context, v int64, write func(w io.Writer) error) error {
 	return g.db.writeTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM tiled_place_index"); err != nil {
-			return err
-		}
-		st, err := tx.PrepareContext(ctx, "INSERT INTO tiled_place_index (places_version, data) VALUES (?, ?)")
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		w := &chunkWriter{flush: func(b []byte) error {
-			_, err := st.ExecContext(ctx, v, b)
-			return err
-		}}
-		if err := write(w); err != nil {
-			return err
-		}
-		return w.close()
+		return replaceChunks(ctx, tx, "tiled_place_index", "INSERT INTO tiled_place_index (places_version, data) VALUES (?, ?)", []any{v}, write)
 	})
+}
+
+// replaceChunks empties table and stores what write writes (nothing when write is nil) in rows of
+// placeIndexChunk bytes, each inserted by insert with args followed by the chunk.
+func replaceChunks(ctx context.Context, tx *sql.Tx, table, insert string, args []any, write func(w io.Writer) error) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM "+table); err != nil {
+		return err
+	}
+	if write == nil {
+		return nil
+	}
+	st, err := tx.PrepareContext(ctx, insert)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	w := &chunkWriter{flush: func(b []byte) error {
+		_, err := st.ExecContext(ctx, append(args[:len(args):len(args)], b)...)
+		return err
+	}}
+	if err := write(w); err != nil {
+		return err
+	}
+	return w.close()
 }
 
 // chunkWriter writes its input as rows of placeIndexChunk bytes.
