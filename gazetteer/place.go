@@ -112,3 +112,19 @@ func (p Place) AllNames() []string {
 	}
 	return out
 }
+
+// MergeNames returns old followed by the names of add it lacks: the names of a place stored again, as an import
+// that meets a known id keeps every spelling either side had.
+func MergeNames(old, add []Name) []Name {
+	has := make(map[Name]bool, len(old))
+	for _, n := range old {
+		has[n] = true
+	}
+	for _, n := range add {
+		if !has[n] {
+			has[n] = true
+			old = append(old, n)
+		}
+	}
+	return old
+}

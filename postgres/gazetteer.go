@@ -373,7 +373,7 @@ func (w *placeWriter) Upsert(ctx context.Context, p gazetteer.Place) (bool, erro
 			if err := json.Unmarshal([]byte(stored.String), &old); err != nil {
 				return false, fmt.Errorf("place %s: stored names: %w", p.ID, err)
 			}
-			row[8] = jsonOrNull(mergeNames(old, p.Names))
+			row[8] = jsonOrNull(gazetteer.MergeNames(old, p.Names))
 		}
 		if _, err := w.tx.Exec(ctx, updatePlace, row...); err != nil {
 			return false, fmt.Errorf("store place %s: %w", p.ID, err)
@@ -449,21 +449,6 @@ func (w *placeWriter) flush(ctx context.Context) error {
 		w.keys = nil
 	}
 	return nil
-}
-
-// mergeNames returns old followed by the names of add it lacks.
-func mergeNames(old, add []gazetteer.Name) []gazetteer.Name {
-	has := make(map[gazetteer.Name]bool, len(old))
-	for _, n := range old {
-		has[n] = true
-	}
-	for _, n := range add {
-		if !has[n] {
-			has[n] = true
-			old = append(old, n)
-		}
-	}
-	return old
 }
 
 // ApproximatePlaces returns the approximate places indexed under key in country, including those of this import,

@@ -444,7 +444,7 @@ func (w *placeWriter) upsertNow(ctx context.Context, p gazetteer.Place, at strin
 			if err := json.Unmarshal([]byte(stored.String), &old); err != nil {
 				return false, fmt.Errorf("place %s: stored names: %w", p.ID, err)
 			}
-			args[7] = jsonOrNull(mergeNames(old, p.Names))
+			args[7] = jsonOrNull(gazetteer.MergeNames(old, p.Names))
 		}
 		if _, err := w.update.ExecContext(bg, args...); err != nil {
 			return false, fmt.Errorf("store place %s: %w", p.ID, err)
@@ -520,21 +520,6 @@ func (w *placeWriter) finish(ctx context.Context) error {
 
 // keyRow is a name key waiting to be indexed.
 type keyRow struct{ key, placeID, name string }
-
-// mergeNames returns old followed by the names of add it lacks.
-func mergeNames(old, add []gazetteer.Name) []gazetteer.Name {
-	has := make(map[gazetteer.Name]bool, len(old))
-	for _, n := range old {
-		has[n] = true
-	}
-	for _, n := range add {
-		if !has[n] {
-			has[n] = true
-			old = append(old, n)
-		}
-	}
-	return old
-}
 
 // ApproximatePlaces returns the approximate places indexed under key in country, as stored, including those of
 // this import: from the writer's in-memory index, which holds what a join of name_keys and settlements would find.
