@@ -65,6 +65,8 @@ func child(tb testing.TB, errOut io.Writer, args ...string) (*exec.Cmd, io.Reade
 func longCrash() bool { return os.Getenv("TILED_CRASH") != "" }
 
 // tableCounts returns the number of rows of every table (R*Tree included) and PRAGMA integrity_check's answer.
+// The compact indexes an import stores after its commit (tiled_place_index, tiled_ledger_index) are caches of what
+// the other tables say, not part of the import's all or nothing, and are left out.
 func tableCounts(tb testing.TB, path string) (map[string]int, string) {
 	tb.Helper()
 	raw, err := sql.Open("sqlite3", "file:"+path)
@@ -76,7 +78,7 @@ func tableCounts(tb testing.TB, path string) (map[string]int, string) {
 	if err := raw.QueryRow("PRAGMA integrity_check").Scan(&check); err != nil {
 		tb.Fatalf("integrity_check: %v", err)
 	}
-	rows, err := raw.Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'rtree_%' AND name NOT LIKE 'sqlite_%'")
+	rows, err := raw.Query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'rtree_%' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('tiled_place_index', 'tiled_ledger_index')")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -262,8 +264,10 @@ func TestCrashDuringImport(t *testing.T) {
 		rows int
 		file string
 	}{
-		{"geojson", func(f string) []string { return []string{"import", f} }, places, bigGeoJSON(t, places)},
-		{"claims", func(f string) []string { return []string{"claims", "import", f} }, claims, bigClaimsCSV(t, claims)},
+		// --index=false: the compact indexes an import stores after its commit are a cache written in a later
+		// transaction; this test is about the import's own all or nothing, which it reads from the WAL's size.
+		{"geojson", func(f string) []string { return []string{"import", "--index=false", f} }, places, bigGeoJSON(t, places)},
+		{"claims", func(f string) []string { return []string{"claims", "import", "--index=false", f} }, claims, bigClaimsCSV(t, claims)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -68,7 +68,9 @@ func cmdSeed(ctx context.Context, e env, args []string) error {
 
 func cmdImport(ctx context.Context, e env, args []string) error {
 	var dbPath, format, admin1, admin2, alt, classes string
-	fs := newFlags(e, "import", "import [--db PATH] [--format geojson|geonames] [--admin1 FILE] [--admin2 FILE] [--alternate-names FILE] [--feature-classes P] FILE", &dbPath)
+	prepare := true
+	fs := newFlags(e, "import", "import [--db PATH] [--format geojson|geonames] [--admin1 FILE] [--admin2 FILE] [--alternate-names FILE] [--feature-classes P] [--index=false] FILE", &dbPath)
+	fs.BoolVar(&prepare, "index", true, "after the import, store the map's compact indexes so that the server's next start is quick")
 	fs.StringVar(&format, "format", "", "geojson or geonames (default: from the file name)")
 	fs.StringVar(&admin1, "admin1", "", "GeoNames admin1CodesASCII.txt, for oblast names")
 	fs.StringVar(&admin2, "admin2", "", "GeoNames admin2Codes.txt, for district names")
@@ -141,6 +143,9 @@ func cmdImport(ctx context.Context, e env, args []string) error {
 	el := time.Since(start)
 	fmt.Fprintf(e.stdout, "imported %d places from %s into %s in %.1fs (%.0f/s): %d new, %d updated, %d approximate locations replaced\n",
 		st.Read, file, dbPath, el.Seconds(), float64(st.Read)/el.Seconds(), st.Inserted, st.Updated, st.Located)
+	if prepare {
+		prepareIndexes(ctx, e, db)
+	}
 	return nil
 }
 

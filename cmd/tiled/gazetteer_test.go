@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -174,5 +175,40 @@ func TestImportGeoNamesWithAdminAndAlternateNames(t *testing.T) {
 	}
 	if !ru || link {
 		t.Errorf("names = %+v, want the preferred Russian name and no link pseudo-name", p.Names)
+	}
+}
+
+// TestImportStoresTheMapIndexes: after an import commits, the compact place index of the new places version is in
+// the store (the server's next start reads it instead of every place); with --index=false it is not, and the
+// import is the same.
+func TestImportStoresTheMapIndexes(t *testing.T) {
+	geojson := filepath.Join("..", "..", "data", "settlements.geojson")
+	for _, index := range []bool{true, false} {
+		db := seeded(t)
+		args := []string{"import", "--db", db, geojson}
+		if !index {
+			args = append(args, "--index=false")
+		}
+		out, errs, err := tiled(t, args...)
+		if err != nil || !strings.Contains(out, "imported 59 places") {
+			t.Fatalf("import (index %v): %v\n%s%s", index, err, out, errs)
+		}
+		if said := strings.Contains(out, "stored the map's indexes"); said != index {
+			t.Errorf("import (index %v) says it stored the indexes: %v\n%s", index, said, out)
+		}
+		raw, err := sql.Open("sqlite3", "file:"+db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stored int
+		err = raw.QueryRow(`SELECT count(*) FROM tiled_place_index
+			WHERE places_version = (SELECT value FROM tiled_meta WHERE key = 'places_version')`).Scan(&stored)
+		raw.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (stored > 0) != index {
+			t.Errorf("import (index %v): %d rows of the current place index stored", index, stored)
+		}
 	}
 }

@@ -176,8 +176,12 @@ func cmdClaims(ctx context.Context, e env, args []string) error {
 
 func cmdClaimsImport(ctx context.Context, e env, args []string) error {
 	var asJSON bool
-	return importCSV(ctx, e, args, "claims import", "claims import [--db PATH] [--json] FILE.csv",
-		func(fs *flag.FlagSet) { fs.BoolVar(&asJSON, "json", false, "print the counts as JSON") },
+	prepare := true
+	return importCSV(ctx, e, args, "claims import", "claims import [--db PATH] [--json] [--index=false] FILE.csv",
+		func(fs *flag.FlagSet) {
+			fs.BoolVar(&asJSON, "json", false, "print the counts as JSON")
+			fs.BoolVar(&prepare, "index", true, "after the import, store the map's compact indexes so that the server's next start is quick")
+		},
 		func(l *ledgerCtx, f io.Reader, file, dbPath string) error {
 			l.recordAs(cliUser(e) + " import " + filepath.Base(file))
 			st, err := l.rec.ImportClaims(ctx, f, file)
@@ -185,6 +189,9 @@ func cmdClaimsImport(ctx context.Context, e env, args []string) error {
 				return err
 			}
 			if asJSON {
+				if prepare && st.Claims > 0 {
+					prepareIndexes(ctx, env{stdout: io.Discard, stderr: e.stderr}, l.db)
+				}
 				return writeJSON(e.stdout, st)
 			}
 			if st.Claims == 0 {
@@ -192,6 +199,9 @@ func cmdClaimsImport(ctx context.Context, e env, args []string) error {
 				return nil
 			}
 			fmt.Fprintf(e.stdout, "imported %d claims from %s into %s (ids %d–%d)\n", st.Claims, file, l.db.Location(), st.FirstID, st.LastID)
+			if prepare {
+				prepareIndexes(ctx, e, l.db)
+			}
 			return nil
 		})
 }
