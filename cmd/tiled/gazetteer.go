@@ -144,7 +144,7 @@ func cmdImport(ctx context.Context, e env, args []string) error {
 	fmt.Fprintf(e.stdout, "imported %d places from %s into %s in %.1fs (%.0f/s): %d new, %d updated, %d approximate locations replaced\n",
 		st.Read, file, dbPath, el.Seconds(), float64(st.Read)/el.Seconds(), st.Inserted, st.Updated, st.Located)
 	if prepare {
-		prepareIndexes(ctx, e, db)
+		prepareIndexes(ctx, e, db, true, false)
 	}
 	return nil
 }

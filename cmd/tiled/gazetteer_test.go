@@ -193,7 +193,7 @@ func TestImportStoresTheMapIndexes(t *testing.T) {
 		if err != nil || !strings.Contains(out, "imported 59 places") {
 			t.Fatalf("import (index %v): %v\n%s%s", index, err, out, errs)
 		}
-		if said := strings.Contains(out, "stored the map's indexes"); said != index {
+		if said := strings.Contains(out, "stored the map's place index"); said != index {
 			t.Errorf("import (index %v) says it stored the indexes: %v\n%s", index, said, out)
 		}
 		raw, err := sql.Open("sqlite3", "file:"+db)

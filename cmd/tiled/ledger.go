@@ -184,13 +184,15 @@ func cmdClaimsImport(ctx context.Context, e env, args []string) error {
 		},
 		func(l *ledgerCtx, f io.Reader, file, dbPath string) error {
 			l.recordAs(cliUser(e) + " import " + filepath.Base(file))
+			start := time.Now()
 			st, err := l.rec.ImportClaims(ctx, f, file)
+			el := time.Since(start)
 			if err != nil {
 				return err
 			}
 			if asJSON {
 				if prepare && st.Claims > 0 {
-					prepareIndexes(ctx, env{stdout: io.Discard, stderr: e.stderr}, l.db)
+					prepareIndexes(ctx, env{stdout: io.Discard, stderr: e.stderr}, l.db, false, true)
 				}
 				return writeJSON(e.stdout, st)
 			}
@@ -198,9 +200,10 @@ func cmdClaimsImport(ctx context.Context, e env, args []string) error {
 				fmt.Fprintf(e.stdout, "%s holds no claims; nothing imported\n", file)
 				return nil
 			}
-			fmt.Fprintf(e.stdout, "imported %d claims from %s into %s (ids %d–%d)\n", st.Claims, file, l.db.Location(), st.FirstID, st.LastID)
+			fmt.Fprintf(e.stdout, "imported %d claims from %s into %s (ids %d–%d) in %.1fs (%.0f/s)\n", st.Claims, file, l.db.Location(),
+				st.FirstID, st.LastID, el.Seconds(), float64(st.Claims)/el.Seconds())
 			if prepare {
-				prepareIndexes(ctx, e, l.db)
+				prepareIndexes(ctx, e, l.db, false, true)
 			}
 			return nil
 		})
