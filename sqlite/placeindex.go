@@ -1,15 +1,12 @@
 package sqlite
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"io"
-)
 
-// placeIndexChunk is the size of the rows the place index is stored in: small enough that reading it back never
-// holds more than one chunk besides what is decoded.
-const placeIndexChunk = 1 << 20
+	"github.com/tiled-maps/tiled/internal/chunks"
+)
 
 // ReadPlaceIndex calls read with the stored place index of places version v, streamed chunk by chunk, and its
 // size; found is false when the stored one (if any) is of another version.
@@ -42,33 +39,21 @@ func (db *DB) readChunks(ctx context.Context, from string, args []any, read func
 		return false, err
 	}
 	defer rows.Close()
-	if err := read(&chunkReader{rows: rows}, size.Int64); err != nil {
+	r := chunks.NewReader(func() ([]byte, error) {
+		if !rows.Next() {
+			if err := rows.Err(); err != nil {
+				return nil, err
+			}
+			return nil, io.EOF
+		}
+		var b sql.RawBytes // valid until the next call, which is when the reader is done with it
+		err := rows.Scan(&b)
+		return b, err
+	})
+	if err := read(r, size.Int64); err != nil {
 		return true, err
 	}
 	return true, rows.Err()
-}
-
-// chunkReader reads the data column of rows one row after another.
-type chunkReader struct {
-	rows *sql.Rows
-	cur  sql.RawBytes
-}
-
-func (c *chunkReader) Read(p []byte) (int, error) {
-	for len(c.cur) == 0 {
-		if !c.rows.Next() {
-			if err := c.rows.Err(); err != nil {
-				return 0, err
-			}
-			return 0, io.EOF
-		}
-		if err := c.rows.Scan(&c.cur); err != nil {
-			return 0, err
-		}
-	}
-	n := copy(p, c.cur)
-	c.cur = c.cur[n:]
-	return n, nil
 }
 
 // SavePlaceIndex stores what write writes as the place index of places version v, replacing the one stored
@@ -81,7 +66,7 @@ func (g *Gazetteer) SavePlaceIndex(ctx context.Context, v int64, write func(w io
 }
 
 // replaceChunks empties table and stores what write writes (nothing when write is nil) in rows of
-// placeIndexChunk bytes, each inserted by insert with args followed by the chunk.
+// chunks.Size bytes, each inserted by insert with args followed by the chunk.
 func replaceChunks(ctx context.Context, tx *sql.Tx, table, insert string, args []any, write func(w io.Writer) error) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM "+table); err != nil {
 		return err
@@ -94,41 +79,12 @@ func replaceChunks(ctx context.Context, tx *sql.Tx, table, insert string, args [
 		return err
 	}
 	defer st.Close()
-	w := &chunkWriter{flush: func(b []byte) error {
+	w := chunks.NewWriter(func(b []byte) error {
 		_, err := st.ExecContext(ctx, append(args[:len(args):len(args)], b)...)
 		return err
-	}}
+	})
 	if err := write(w); err != nil {
 		return err
 	}
-	return w.close()
-}
-
-// chunkWriter writes its input as rows of placeIndexChunk bytes.
-type chunkWriter struct {
-	buf   bytes.Buffer
-	flush func([]byte) error
-}
-
-func (c *chunkWriter) Write(p []byte) (int, error) {
-	n := len(p)
-	for len(p) > 0 {
-		k := min(len(p), placeIndexChunk-c.buf.Len())
-		c.buf.Write(p[:k])
-		p = p[k:]
-		if c.buf.Len() == placeIndexChunk {
-			if err := c.flush(c.buf.Bytes()); err != nil {
-				return 0, err
-			}
-			c.buf.Reset()
-		}
-	}
-	return n, nil
-}
-
-func (c *chunkWriter) close() error {
-	if c.buf.Len() == 0 {
-		return nil
-	}
-	return c.flush(c.buf.Bytes())
+	return w.Close()
 }
