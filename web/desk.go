@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/netip"
@@ -354,13 +355,20 @@ func (s *Server) writer(c echo.Context) (auth.Token, error) {
 	return s.atlas.Authorize(c.Request().Context(), c.Request().Header.Get(echo.HeaderAuthorization))
 }
 
-// retract withdraws a claim: POST /api/claims/:id/retract (bearer token) and /desk/api/claims/:id/retract (session).
-func (s *Server) retract(c echo.Context) error {
+// writeRequest is what a write handler starts from: the writer's token (see writer) and the request's body, which
+// must be declared JSON (see jsonBody).
+func (s *Server) writeRequest(c echo.Context) (auth.Token, io.Reader, error) {
 	tok, err := s.writer(c)
 	if err != nil {
-		return err
+		return auth.Token{}, nil, err
 	}
 	body, err := jsonBody(c)
+	return tok, body, err
+}
+
+// retract withdraws a claim: POST /api/claims/:id/retract (bearer token) and /desk/api/claims/:id/retract (session).
+func (s *Server) retract(c echo.Context) error {
+	tok, body, err := s.writeRequest(c)
 	if err != nil {
 		return err
 	}
@@ -392,11 +400,7 @@ func (s *Server) deskReport(c echo.Context) error {
 // acceptProposal records a proposal (as edited) as a claim: POST /api/reports/:id/proposals/:n/accept with a
 // bearer token, /desk/api/… with a session.
 func (s *Server) acceptProposal(c echo.Context) error {
-	tok, err := s.writer(c)
-	if err != nil {
-		return err
-	}
-	body, err := jsonBody(c)
+	tok, body, err := s.writeRequest(c)
 	if err != nil {
 		return err
 	}
@@ -409,11 +413,7 @@ func (s *Server) acceptProposal(c echo.Context) error {
 
 // rejectProposal records that a proposal is not a claim.
 func (s *Server) rejectProposal(c echo.Context) error {
-	tok, err := s.writer(c)
-	if err != nil {
-		return err
-	}
-	body, err := jsonBody(c)
+	tok, body, err := s.writeRequest(c)
 	if err != nil {
 		return err
 	}
@@ -426,11 +426,7 @@ func (s *Server) rejectProposal(c echo.Context) error {
 
 // gradeSource sets a source's reliability grade (admins): POST /api/sources/:id/grade and /desk/api/….
 func (s *Server) gradeSource(c echo.Context) error {
-	tok, err := s.writer(c)
-	if err != nil {
-		return err
-	}
-	body, err := jsonBody(c)
+	tok, body, err := s.writeRequest(c)
 	if err != nil {
 		return err
 	}

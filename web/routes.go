@@ -263,11 +263,7 @@ func (s *Server) diff(c echo.Context) error {
 
 func (s *Server) addClaim(c echo.Context) error {
 	ctx := c.Request().Context()
-	tok, err := s.authorized(c)
-	if err != nil {
-		return err
-	}
-	body, err := jsonBody(c)
+	tok, body, err := s.writeRequest(c)
 	if err != nil {
 		return err
 	}
@@ -281,11 +277,7 @@ func (s *Server) addClaim(c echo.Context) error {
 
 func (s *Server) addSource(c echo.Context) error {
 	ctx := c.Request().Context()
-	tok, err := s.authorized(c)
-	if err != nil {
-		return err
-	}
-	body, err := jsonBody(c)
+	tok, body, err := s.writeRequest(c)
 	if err != nil {
 		return err
 	}
@@ -361,11 +353,7 @@ func privateJSON(c echo.Context, status int, v any) error {
 }
 
 func (s *Server) addReport(c echo.Context) error {
-	tok, err := s.authorized(c)
-	if err != nil {
-		return err
-	}
-	body, err := jsonBody(c)
+	tok, body, err := s.writeRequest(c)
 	if err != nil {
 		return err
 	}
