@@ -245,6 +245,11 @@ func TestExportUsage(t *testing.T) {
 	if _, _, err := tiled(t, "export", "tiles", "--db", db, "--format", "mbtiles", "--bbox", "1,2,3", out); err == nil {
 		t.Error("export with a bad --bbox succeeded")
 	}
+	// More tiles than --max-tiles: refused before anything is built, naming the flags that narrow it.
+	if _, _, err := tiled(t, "export", "tiles", "--db", db, "--format", "mbtiles", "--max-tiles", "100", out); err == nil ||
+		!strings.Contains(err.Error(), "more than 100 tiles") || !strings.Contains(err.Error(), "--bbox") {
+		t.Errorf("export over --max-tiles = %v, want a refusal naming the limit and --bbox", err)
+	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("a failed export left %s behind (%v)", out, err)
 	}
